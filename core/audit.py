@@ -1,0 +1,39 @@
+"""The history panel: pghistory events of one or more records, with who changed what and when."""
+
+from django.contrib.auth import get_user_model
+from pghistory.models import Events
+
+HIDDEN_FIELDS = {"id", "pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
+
+
+def history_for(*records, limit: int = 50) -> list[dict]:
+    """Newest first. Two queries whatever the number of events: the events, then their users."""
+    records = [r for r in records if r is not None]
+    if not records:
+        return []
+    events = list(Events.objects.tracks(records).order_by("-pgh_created_at", "-pgh_id")[:limit])
+    user_ids = {
+        (e.pgh_context or {}).get("user") for e in events if (e.pgh_context or {}).get("user") is not None
+    }
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
+    rows = []
+    for event in events:
+        context = event.pgh_context or {}
+        changes = []
+        if event.pgh_diff:
+            for field, (old, new) in sorted(event.pgh_diff.items()):
+                if field not in HIDDEN_FIELDS:
+                    changes.append({"field": field, "old": old, "new": new})
+        rows.append(
+            {
+                "at": event.pgh_created_at,
+                "model": event.pgh_obj_model,
+                "object_id": event.pgh_obj_id,
+                "label": event.pgh_label,
+                "user": users.get(context.get("user")),
+                "source": context.get("source") or context.get("url") or "",
+                "changes": changes,
+                "created": event.pgh_label == "insert",
+            }
+        )
+    return rows

@@ -1,0 +1,15 @@
+from .notifications import unread_count
+from .permissions import has_perm
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "unread_notifications": unread_count(user),
+        "can": {action.replace(".", "_"): has_perm(user, action) for action in (
+            "frontdesk.edit", "frontdesk.import", "frontdesk.export", "frontdesk.structure",
+            "privacy.access_log",
+        )},
+    }

@@ -1,0 +1,122 @@
+"""Shared plumbing models: staff users and roles, notifications, outbound messages,
+personal-data access log and idempotency keys. Business models live in the apps."""
+
+import uuid
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .db import append_only
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("Front-desk clerk")
+    CASHIER = "cashier", _("Cashier")
+    SUPERVISOR = "supervisor", _("Customer-service supervisor")
+    MANAGER = "manager", _("Service-centre manager")
+    ENGINEER = "engineer", _("Maintenance engineer")
+    ADMIN = "admin", _("Administrator")
+
+
+@pghistory.track(exclude=["password", "last_login"])
+class User(AbstractUser):
+    """A staff member. Belongs to one or more communities (``frontdesk.Community.staff``)."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLERK)
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff members")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+
+class Notification(models.Model):
+    """An in-app notification for one staff member."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox_idx")]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self):
+        return self.title
+
+
+class OutboundMessage(models.Model):
+    """Every e-mail or SMS the system sends, recorded before it leaves and marked when it has."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outbound message")
+        verbose_name_plural = _("outbound messages")
+
+
+@pgtrigger.register(*append_only("access_log"))
+class SensitiveDataAccess(models.Model):
+    """Who revealed which personal datum of which record, when and why. Append-only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    community_id = models.BigIntegerField(_("community"), null=True, db_index=True)
+    record_type = models.CharField(_("record type"), max_length=100)
+    record_id = models.BigIntegerField(_("record id"))
+    record_label = models.CharField(_("record"), max_length=200)
+    field = models.CharField(_("field"), max_length=50)
+    reason = models.CharField(_("reason"), max_length=200)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+
+
+class IdempotencyKey(models.Model):
+    """A form submission token: the first request that claims it does the work; repeats are told where it went."""
+
+    key = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -1,0 +1,83 @@
+"""The one permission helper. Every view names an action; this table says which roles may do it.
+
+Community scoping is separate and just as strict: every object a view touches comes from a
+queryset filtered by ``scope()``, so an object of a foreign community is a 404, never a 403.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from .models import Role
+
+ALL_STAFF = frozenset(Role.values)
+DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+
+# action -> roles allowed. Add the action here when you add a view.
+ACTIONS: dict[str, frozenset[str]] = {
+    "account": ALL_STAFF,  # own notifications, password, language
+    "frontdesk.view": ALL_STAFF,  # lookup, unit and person pages, lists
+    "frontdesk.edit": DESK,  # create/edit archive records, move-in/out, authorisations
+    "frontdesk.import": DESK,
+    "frontdesk.export": DESK | {Role.CASHIER},
+    "frontdesk.structure": frozenset({Role.MANAGER, Role.ADMIN}),  # buildings, entrances, units
+    "privacy.full_phone": DESK,  # phones shown in full without asking
+    "privacy.reveal_phone": DESK | {Role.ENGINEER},  # reveal a masked phone, logged
+    "privacy.reveal_id": DESK,  # reveal an ID number, logged
+    "privacy.access_log": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+}
+
+
+def has_perm(user, action: str) -> bool:
+    if action not in ACTIONS:
+        raise KeyError(f"Unknown action {action!r}: add it to core.permissions.ACTIONS")
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    return user.role in ACTIONS[action]
+
+
+def require(action: str):
+    """View decorator: anonymous -> login page; wrong role -> 403. Records the action on the view."""
+    if action not in ACTIONS:
+        raise KeyError(f"Unknown action {action!r}: add it to core.permissions.ACTIONS")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_perm(request.user, action):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_action = action
+        return wrapped
+
+    return decorator
+
+
+def sees_all_communities(user) -> bool:
+    return bool(user.is_superuser or user.role == Role.ADMIN)
+
+
+def community_ids(user) -> list[int]:
+    """Ids of the communities the user works in (cached on the user object for the request)."""
+    cached = getattr(user, "_community_ids", None)
+    if cached is None:
+        from django.apps import apps
+
+        Community = apps.get_model("frontdesk", "Community")
+        qs = Community.objects.all() if sees_all_communities(user) else Community.objects.filter(staff=user)
+        cached = list(qs.order_by("id").values_list("id", flat=True))
+        user._community_ids = cached
+    return cached
+
+
+def scope(queryset, user, field: str = "community"):
+    """Limit ``queryset`` to the user's communities through ``field`` (a path to the community id)."""
+    if not (user and user.is_authenticated):
+        return queryset.none()
+    return queryset.filter(**{f"{field}__in": community_ids(user)})

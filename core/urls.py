@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notification_read, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    path("account/language/", views.set_language, name="set_language"),
+    path("account/password/", views.password_change, name="password_change"),
+    path("privacy/access-log/", views.access_log, name="access_log"),
+]

@@ -1,0 +1,316 @@
+"""The property tree and the owner archive (业主档案): the base every other app builds on.
+
+Nothing here is hard-deleted: a move-out ends an occupancy, a vehicle is deactivated, an
+authorisation is revoked; pghistory keeps every version of every row.
+"""
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy as _
+
+
+@pghistory.track()
+class Community(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("Short code used in document numbers."))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("service centre phone"), max_length=30, blank=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="communities", blank=True, verbose_name=_("staff"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class Building(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("community"))
+    name = models.CharField(_("building"), max_length=20, help_text=_("As written in room codes, e.g. 3 or A."))
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["community", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_unique_name")]
+        verbose_name = _("building")
+        verbose_name_plural = _("buildings")
+
+    def __str__(self):
+        return _("Building %(name)s") % {"name": self.name}
+
+
+@pghistory.track()
+class Entrance(models.Model):
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="entrances", verbose_name=_("building"))
+    name = models.CharField(_("entrance"), max_length=10)
+
+    class Meta:
+        ordering = ["building", "name"]
+        constraints = [models.UniqueConstraint(fields=["building", "name"], name="entrance_unique_name")]
+        verbose_name = _("entrance")
+        verbose_name_plural = _("entrances")
+
+    def __str__(self):
+        return _("Entrance %(name)s") % {"name": self.name}
+
+
+@pghistory.track()
+class Unit(models.Model):
+    class Usage(models.TextChoices):
+        RESIDENTIAL = "residential", _("Residential")
+        SHOP = "shop", _("Shop")
+        OFFICE = "office", _("Office")
+        PARKING = "parking", _("Parking")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="units", verbose_name=_("community"))
+    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("building"))
+    entrance = models.ForeignKey(
+        Entrance, on_delete=models.PROTECT, related_name="units", null=True, blank=True, verbose_name=_("entrance")
+    )
+    number = models.CharField(_("room number"), max_length=20)
+    floor = models.SmallIntegerField(_("floor"), null=True, blank=True)
+    area = models.DecimalField(_("floor area (m²)"), max_digits=10, decimal_places=2)
+    usage = models.CharField(_("usage"), max_length=20, choices=Usage.choices, default=Usage.RESIDENTIAL)
+    code = models.CharField(_("room code"), max_length=60, editable=False, help_text=_("e.g. 3-2-1502"))
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["community", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "code"], name="unit_unique_code"),
+            models.CheckConstraint(condition=Q(area__gte=0), name="unit_area_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["community", "number"], name="unit_number_idx"),
+            models.Index(fields=["building", "entrance", "number"], name="unit_tree_idx"),
+        ]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+
+    def __str__(self):
+        return self.label
+
+    @staticmethod
+    def make_code(building_name: str, entrance_name: str | None, number: str) -> str:
+        return "-".join(p for p in (building_name, entrance_name, number) if p)
+
+    @property
+    def label(self) -> str:
+        """3栋2单元1502 (needs building and entrance loaded: select them)."""
+        if self.entrance_id:
+            return gettext("%(building)s Bldg %(entrance)s Ent. %(number)s") % {
+                "building": self.building.name, "entrance": self.entrance.name, "number": self.number
+            }
+        return gettext("%(building)s Bldg %(number)s") % {"building": self.building.name, "number": self.number}
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:unit_detail", args=[self.pk])
+
+
+class IdType(models.TextChoices):
+    RESIDENT_ID = "resident_id", _("Resident ID card")
+    PASSPORT = "passport", _("Passport")
+    HK_MACAU = "hk_macau", _("Home Return Permit (HK/Macau)")
+    TAIWAN = "taiwan", _("Taiwan Compatriot Permit")
+    OTHER = "other", _("Other document")
+
+
+@pghistory.track()
+class Person(models.Model):
+    """Anyone in the archive: owner, resident or tenant (the role is on the occupancy)."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="people", verbose_name=_("community"))
+    name = models.CharField(_("name"), max_length=50)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone_alt = models.CharField(_("other phone"), max_length=20, blank=True)
+    id_type = models.CharField(_("ID document"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
+    id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "id_type", "id_number"],
+                condition=~Q(id_number=""),
+                name="person_unique_id_document",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
+            GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="person_phone_trgm"),
+            GinIndex(fields=["phone_alt"], opclasses=["gin_trgm_ops"], name="person_phone_alt_trgm"),
+            models.Index(fields=["community", "name"], name="person_community_name_idx"),
+        ]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:person_detail", args=[self.pk])
+
+
+@pghistory.track()
+class Occupancy(models.Model):
+    """A person's relation to a unit: owner (with share), resident or tenant, from move-in to move-out."""
+
+    class Kind(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        RESIDENT = "resident", _("Resident")
+        TENANT = "tenant", _("Tenant")
+
+    class Relationship(models.TextChoices):
+        SELF = "self", _("Owner themself")
+        SPOUSE = "spouse", _("Spouse")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        RELATIVE = "relative", _("Other relative")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("unit"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("person"))
+    kind = models.CharField(_("role"), max_length=10, choices=Kind.choices)
+    share = models.DecimalField(_("ownership share (%)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    relationship = models.CharField(_("relationship to owner"), max_length=10, choices=Relationship.choices, blank=True)
+    start_date = models.DateField(_("move-in date"))
+    end_date = models.DateField(_("move-out date"), null=True, blank=True)
+    end_reason = models.CharField(_("move-out reason"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["unit", "kind", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "person", "kind"], condition=Q(end_date__isnull=True), name="occupancy_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="occupancy_dates_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__isnull=True) | (Q(share__gt=0) & Q(share__lte=100)), name="occupancy_share_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "end_date"], name="occupancy_unit_idx"),
+            models.Index(fields=["person", "end_date"], name="occupancy_person_idx"),
+        ]
+        verbose_name = _("occupancy")
+        verbose_name_plural = _("occupancies")
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_date is None
+
+
+@pghistory.track()
+class TenantAuthorization(models.Model):
+    """The owner's written authorisation (业主委托书) letting a tenant act for the unit."""
+
+    class Scope(models.TextChoices):
+        FEES = "fees", _("Pay fees")
+        REPAIRS = "repairs", _("Report repairs")
+        RENOVATION = "renovation", _("Renovation")
+        GOODS_RELEASE = "goods_release", _("Goods release")
+        SERVICES = "services", _("Service applications")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+")
+    tenancy = models.ForeignKey(Occupancy, on_delete=models.PROTECT, related_name="authorizations", verbose_name=_("tenancy"))
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("authorising owner"))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    scopes = ArrayField(models.CharField(max_length=20, choices=Scope.choices), verbose_name=_("scope"))
+    document_ref = models.CharField(_("letter reference"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revoke_reason = models.CharField(_("revocation reason"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="authorization_dates_ordered"),
+        ]
+        verbose_name = _("tenant authorisation")
+        verbose_name_plural = _("tenant authorisations")
+
+    def scope_labels(self):
+        labels = dict(self.Scope.choices)
+        return [labels.get(s, s) for s in self.scopes]
+
+
+@pghistory.track()
+class Vehicle(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("community"))
+    plate = models.CharField(_("plate"), max_length=10)
+    is_new_energy = models.BooleanField(_("new-energy vehicle"), default=False, editable=False)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True, verbose_name=_("unit"))
+    owner = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True, verbose_name=_("owner")
+    )
+    description = models.CharField(_("make, model and colour"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    deactivated_reason = models.CharField(_("reason for removal"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plate"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "plate"], condition=Q(is_active=True), name="vehicle_unique_active_plate"
+            ),
+        ]
+        indexes = [GinIndex(fields=["plate"], opclasses=["gin_trgm_ops"], name="vehicle_plate_trgm")]
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+
+    def __str__(self):
+        return self.plate
+
+
+@pghistory.track()
+class ParkingSpace(models.Model):
+    class Kind(models.TextChoices):
+        OWNED = "owned", _("Owned")
+        RENTED = "rented", _("Rented")
+        PUBLIC = "public", _("Public / visitor")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="parking_spaces")
+    code = models.CharField(_("space number"), max_length=20)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.RENTED)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="parking_spaces", null=True, blank=True, verbose_name=_("unit")
+    )
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="parking_spaces", null=True, blank=True, verbose_name=_("vehicle")
+    )
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["community", "code"], name="parking_space_unique_code")]
+        verbose_name = _("parking space")
+        verbose_name_plural = _("parking spaces")
+
+    def __str__(self):
+        return self.code
