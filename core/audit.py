@@ -6,12 +6,10 @@ from pghistory.models import Events
 HIDDEN_FIELDS = {"id", "pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
 
 
-def history_for(*records, limit: int = 50) -> list[dict]:
-    """Newest first. Two queries whatever the number of events: the events, then their users."""
-    records = [r for r in records if r is not None]
-    if not records:
-        return []
-    events = list(Events.objects.tracks(records).order_by("-pgh_created_at", "-pgh_id")[:limit])
+def history_for(record, limit: int = 50) -> list[dict]:
+    """The record's own events and those of every row that points at it (a unit's occupancies and
+    vehicles, say), newest first. Two queries whatever the number of events: events, then users."""
+    events = list(Events.objects.references(record).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {
         (e.pgh_context or {}).get("user") for e in events if (e.pgh_context or {}).get("user") is not None
     }

@@ -42,3 +42,38 @@ class LanguageForm(forms.Form):
 
 class RevealForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, min_length=2)
+
+
+def add_errors(form, exc) -> None:
+    """Put a service's ValidationError on the form: at the field when the form has it, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def submit_once(request, form, perform):
+    """Validate ``form``, claim its token and run ``perform(cleaned_data) -> url`` in one transaction.
+
+    Returns a redirect, or None when the form must be shown again (with its errors and everything
+    that was typed). A repeated submission of the same form goes where the first one went.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.shortcuts import redirect
+
+    if not form.is_valid():
+        return None
+    token = form.cleaned_data.get(idempotency.FIELD)
+    try:
+        with transaction.atomic():
+            fresh, previous_url = idempotency.claim(token, request.user)
+            if not fresh:
+                return redirect(previous_url or request.get_full_path())
+            url = perform(form.cleaned_data)
+            idempotency.record_result(token, request.user, url)
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+    return redirect(url)

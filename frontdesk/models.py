@@ -10,6 +10,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
+from django.contrib.postgres.indexes import OpClass
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy as _
 
@@ -151,7 +153,8 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="person_name_trgm"),
+            # icontains compiles to UPPER(name) LIKE UPPER(%s): index that expression.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm"),
             GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="person_phone_trgm"),
             GinIndex(fields=["phone_alt"], opclasses=["gin_trgm_ops"], name="person_phone_alt_trgm"),
             models.Index(fields=["community", "name"], name="person_community_name_idx"),

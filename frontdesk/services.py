@@ -1,0 +1,266 @@
+"""Every write to the archive. Keyword-only, takes the acting user, validates, never deletes."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.text import clean_text
+
+from .models import Building, Entrance, Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle
+from .validators import birth_date_from_id, clean_id_document, clean_phone, clean_plate
+
+
+def _save_new(obj, duplicate_message: str):
+    """full_clean + insert; a race that slips past full_clean still ends as a clear message."""
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ValidationError(duplicate_message) from exc
+    return obj
+
+
+def _save_changed(obj, fields: list[str], duplicate_message: str):
+    obj.full_clean()
+    try:
+        with transaction.atomic():
+            obj.save(update_fields=fields)
+    except IntegrityError as exc:
+        raise ValidationError(duplicate_message) from exc
+    return obj
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+def unit_create(*, building: Building, entrance: Entrance | None, number: str, area: Decimal,
+                usage: str = Unit.Usage.RESIDENTIAL, floor: int | None = None, notes: str = "", actor) -> Unit:
+    number = clean_text(number).upper()
+    if entrance is not None and entrance.building_id != building.pk:
+        raise ValidationError({"entrance": _("This entrance belongs to another building.")})
+    unit = Unit(
+        community_id=building.community_id, building=building, entrance=entrance, number=number, area=area,
+        usage=usage, floor=floor, notes=notes,
+        code=Unit.make_code(building.name, entrance.name if entrance else None, number),
+    )
+    return _save_new(unit, _("This room already exists: %(code)s") % {"code": unit.code})
+
+
+def unit_update(*, unit: Unit, actor, area=None, usage=None, floor=None, notes=None, is_active=None) -> Unit:
+    changed = []
+    for field, value in (("area", area), ("usage", usage), ("floor", floor), ("notes", notes), ("is_active", is_active)):
+        if value is not None and getattr(unit, field) != value:
+            setattr(unit, field, value)
+            changed.append(field)
+    if changed:
+        _save_changed(unit, changed, _("This room already exists."))
+    return unit
+
+
+# --- people --------------------------------------------------------------------------------------
+
+def _normalise_person(person: Person) -> None:
+    errors = {}
+    person.name = clean_text(person.name)
+    for field in ("phone", "phone_alt"):
+        try:
+            setattr(person, field, clean_phone(getattr(person, field)))
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    try:
+        person.id_number = clean_id_document(person.id_type, person.id_number)
+    except ValidationError as exc:
+        errors["id_number"] = exc.messages
+    if person.id_type == "resident_id" and person.id_number and "id_number" not in errors:
+        person.birth_date = birth_date_from_id(person.id_number)
+    if not person.name:
+        errors["name"] = [_("Enter the person's name.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _duplicate_person_message():
+    return _("A person with this ID number is already in the archive of this community.")
+
+
+def person_create(*, community, name: str, id_type: str = "resident_id", id_number: str = "", phone: str = "",
+                  phone_alt: str = "", email: str = "", notes: str = "", actor) -> Person:
+    person = Person(community=community, name=name, id_type=id_type, id_number=id_number, phone=phone,
+                    phone_alt=phone_alt, email=email, notes=notes)
+    _normalise_person(person)
+    return _save_new(person, _duplicate_person_message())
+
+
+PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "phone_alt", "email", "notes")
+
+
+def person_update(*, person: Person, actor, **values) -> Person:
+    unknown = set(values) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {unknown}")
+    for field, value in values.items():
+        setattr(person, field, value)
+    _normalise_person(person)
+    return _save_changed(person, [*values.keys(), "birth_date", "updated_at"], _duplicate_person_message())
+
+
+def person_find_or_create(*, community, name: str, id_type: str = "resident_id", id_number: str = "",
+                          phone: str = "", actor) -> tuple[Person, bool]:
+    """The clerk types the details from the ID card: reuse the archive's person if it is there."""
+    probe = Person(community=community, name=name, id_type=id_type, id_number=id_number, phone=phone)
+    _normalise_person(probe)
+    existing = None
+    if probe.id_number:
+        existing = Person.objects.filter(community=community, id_type=probe.id_type, id_number=probe.id_number).first()
+        if existing and existing.name != probe.name:
+            raise ValidationError({"id_number": _("This ID number belongs to %(name)s in the archive.") % {"name": existing.name}})
+    elif probe.phone:
+        existing = Person.objects.filter(community=community, name=probe.name, phone=probe.phone).first()
+    if existing:
+        return existing, False
+    return person_create(community=community, name=probe.name, id_type=probe.id_type, id_number=probe.id_number,
+                         phone=probe.phone, actor=actor), True
+
+
+# --- occupancies (move-in / move-out) ------------------------------------------------------------
+
+@transaction.atomic
+def occupancy_start(*, unit: Unit, person: Person, kind: str, start_date: datetime.date, actor,
+                    share: Decimal | None = None, relationship: str = "") -> Occupancy:
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)  # serialises share checks per unit
+    if person.community_id != unit.community_id:
+        raise ValidationError(_("This person belongs to another community's archive."))
+    if kind == Occupancy.Kind.OWNER:
+        share = share if share is not None else Decimal("100")
+        held = Occupancy.objects.filter(unit=unit, kind=kind, end_date__isnull=True).aggregate(s=Sum("share"))["s"] or 0
+        if held + share > 100:
+            raise ValidationError({"share": _("The owners' shares would exceed 100%% (already %(held)s%%).") % {"held": held}})
+    else:
+        share = None
+    if Occupancy.objects.filter(unit=unit, person=person, kind=kind, end_date__isnull=True).exists():
+        raise ValidationError(_("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
+    occupancy = Occupancy(community_id=unit.community_id, unit=unit, person=person, kind=kind, share=share,
+                          relationship=relationship, start_date=start_date, created_by=actor)
+    return _save_new(occupancy, _("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
+
+
+@transaction.atomic
+def occupancy_end(*, occupancy: Occupancy, end_date: datetime.date, reason: str, actor) -> Occupancy:
+    """Move-out: the relation ends, the record stays. A tenant's authorisations end with the tenancy."""
+    occupancy = Occupancy.objects.select_for_update().get(pk=occupancy.pk)
+    if occupancy.end_date is not None:
+        raise ValidationError(_("This person has already moved out (on %(date)s).") % {"date": occupancy.end_date})
+    if end_date < occupancy.start_date:
+        raise ValidationError({"end_date": _("The move-out date cannot be before the move-in date.")})
+    occupancy.end_date = end_date
+    occupancy.end_reason = clean_text(reason)
+    occupancy.ended_by = actor
+    occupancy.ended_at = timezone.now()
+    occupancy.full_clean()
+    occupancy.save(update_fields=["end_date", "end_reason", "ended_by", "ended_at"])
+    for authorization in occupancy.authorizations.filter(revoked_at__isnull=True):
+        authorization_revoke(authorization=authorization, reason=_("Tenancy ended"), actor=actor)
+    return occupancy
+
+
+def occupant_add(*, unit: Unit, kind: str, name: str, id_type: str, id_number: str, phone: str,
+                 start_date: datetime.date, actor, share: Decimal | None = None, relationship: str = "") -> Occupancy:
+    with transaction.atomic():
+        person, _created = person_find_or_create(community=unit.community, name=name, id_type=id_type,
+                                                 id_number=id_number, phone=phone, actor=actor)
+        return occupancy_start(unit=unit, person=person, kind=kind, start_date=start_date, share=share,
+                               relationship=relationship, actor=actor)
+
+
+# --- tenant authorisations -----------------------------------------------------------------------
+
+@transaction.atomic
+def authorization_grant(*, tenancy: Occupancy, owner: Person, valid_from: datetime.date, valid_to: datetime.date,
+                        scopes: list[str], document_ref: str = "", actor) -> TenantAuthorization:
+    if tenancy.kind != Occupancy.Kind.TENANT or tenancy.end_date is not None:
+        raise ValidationError(_("Only a current tenancy can be authorised."))
+    if not Occupancy.objects.filter(unit_id=tenancy.unit_id, person=owner, kind=Occupancy.Kind.OWNER,
+                                    end_date__isnull=True).exists():
+        raise ValidationError({"owner": _("Only a current owner of this unit can authorise a tenant.")})
+    if valid_to < valid_from:
+        raise ValidationError({"valid_to": _("The end date cannot be before the start date.")})
+    if not scopes:
+        raise ValidationError({"scopes": _("Choose at least one thing the tenant may do.")})
+    authorization = TenantAuthorization(community_id=tenancy.community_id, tenancy=tenancy, owner=owner,
+                                        valid_from=valid_from, valid_to=valid_to, scopes=list(scopes),
+                                        document_ref=clean_text(document_ref), created_by=actor)
+    return _save_new(authorization, _("This authorisation could not be saved."))
+
+
+@transaction.atomic
+def authorization_revoke(*, authorization: TenantAuthorization, reason: str, actor) -> TenantAuthorization:
+    authorization = TenantAuthorization.objects.select_for_update().get(pk=authorization.pk)
+    if authorization.revoked_at is None:
+        authorization.revoked_at = timezone.now()
+        authorization.revoked_by = actor
+        authorization.revoke_reason = clean_text(str(reason))[:200]
+        authorization.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+    return authorization
+
+
+def tenant_may_act(*, tenancy: Occupancy, scope: str, on: datetime.date | None = None) -> bool:
+    """May this tenant act for the unit in this matter today (owner's authorisation in force)?"""
+    on = on or timezone.localdate()
+    return tenancy.authorizations.filter(
+        revoked_at__isnull=True, valid_from__lte=on, valid_to__gte=on, scopes__contains=[scope]
+    ).exists()
+
+
+# --- vehicles and parking ------------------------------------------------------------------------
+
+def _duplicate_plate_message(plate):
+    return _("The plate %(plate)s is already registered in this community.") % {"plate": plate}
+
+
+def vehicle_register(*, community, plate: str, actor, unit: Unit | None = None, owner: Person | None = None,
+                     description: str = "") -> Vehicle:
+    try:
+        plate, new_energy = clean_plate(plate)
+    except ValidationError as exc:
+        raise ValidationError({"plate": exc.messages}) from exc
+    for related, field in ((unit, "unit"), (owner, "owner")):
+        if related is not None and related.community_id != community.pk:
+            raise ValidationError({field: _("This belongs to another community.")})
+    vehicle = Vehicle(community=community, plate=plate, is_new_energy=new_energy, unit=unit, owner=owner,
+                      description=clean_text(description))
+    return _save_new(vehicle, _duplicate_plate_message(plate))
+
+
+def vehicle_update(*, vehicle: Vehicle, actor, plate: str, unit: Unit | None, owner: Person | None,
+                   description: str) -> Vehicle:
+    try:
+        vehicle.plate, vehicle.is_new_energy = clean_plate(plate)
+    except ValidationError as exc:
+        raise ValidationError({"plate": exc.messages}) from exc
+    vehicle.unit, vehicle.owner, vehicle.description = unit, owner, clean_text(description)
+    return _save_changed(vehicle, ["plate", "is_new_energy", "unit", "owner", "description"],
+                         _duplicate_plate_message(vehicle.plate))
+
+
+def vehicle_deactivate(*, vehicle: Vehicle, reason: str, actor) -> Vehicle:
+    if not vehicle.is_active:
+        raise ValidationError(_("This vehicle is already removed."))
+    vehicle.is_active = False
+    vehicle.deactivated_reason = clean_text(reason)[:200]
+    vehicle.save(update_fields=["is_active", "deactivated_reason"])
+    return vehicle
+
+
+def parking_space_save(*, community, code: str, kind: str, actor, unit: Unit | None = None,
+                       vehicle: Vehicle | None = None, notes: str = "", space: ParkingSpace | None = None) -> ParkingSpace:
+    space = space or ParkingSpace(community=community)
+    space.code, space.kind, space.unit, space.vehicle, space.notes = clean_text(code).upper(), kind, unit, vehicle, clean_text(notes)
+    message = _("Parking space %(code)s already exists.") % {"code": space.code}
+    if space.pk:
+        return _save_changed(space, ["code", "kind", "unit", "vehicle", "notes"], message)
+    return _save_new(space, message)

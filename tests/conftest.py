@@ -1,0 +1,69 @@
+"""Shared fixtures: two communities with a small property tree, one user per role in community A,
+and a clerk of community B (for the scoping tests)."""
+
+import pytest
+
+from core.models import Role
+from tests.factories import (BuildingFactory, CommunityFactory, EntranceFactory, OccupancyFactory, PersonFactory,
+                             UnitFactory, UserFactory, VehicleFactory)
+
+
+@pytest.fixture
+def community_a(db):
+    return CommunityFactory(name="翠湖花园", code="CH")
+
+
+@pytest.fixture
+def community_b(db):
+    return CommunityFactory(name="锦绣家园", code="JX")
+
+
+@pytest.fixture
+def unit_a(community_a):
+    """3-2-1502 in community A with one owner (valid resident ID) and one vehicle."""
+    building = BuildingFactory(community=community_a, name="3")
+    entrance = EntranceFactory(building=building, name="2")
+    unit = UnitFactory(entrance=entrance, number="1502")
+    OccupancyFactory(unit=unit, person=PersonFactory(community=community_a, name="张建国", phone="13812345678",
+                                                     id_number="11010519491231002X"))
+    VehicleFactory(unit=unit, plate="粤B12345", is_new_energy=False)
+    return unit
+
+
+@pytest.fixture
+def unit_b(community_b):
+    building = BuildingFactory(community=community_b, name="1")
+    unit = UnitFactory(entrance=EntranceFactory(building=building, name="1"), number="101")
+    OccupancyFactory(unit=unit)
+    VehicleFactory(unit=unit)
+    return unit
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role=Role.CLERK, communities=(), **kwargs):
+        return UserFactory(role=role, communities=list(communities), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def users(make_user, community_a):
+    """One user per role, all in community A."""
+    return {role: make_user(role=role, communities=[community_a], username=f"{role}_a") for role in Role.values}
+
+
+@pytest.fixture
+def clerk(users):
+    return users[Role.CLERK]
+
+
+@pytest.fixture
+def clerk_b(make_user, community_b):
+    return make_user(role=Role.CLERK, communities=[community_b], username="clerk_b")
+
+
+@pytest.fixture
+def clerk_client(client, clerk):
+    client.force_login(clerk)
+    return client
