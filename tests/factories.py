@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.contrib.auth.hashers import make_password
 
 from core.models import Role, User
 from frontdesk.demo import DemoFaker
@@ -26,7 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"staff{n}")
     full_name = factory.LazyFunction(fake.name)
     role = Role.CLERK
-    password = factory.PostGenerationMethodCall("set_password", "pw-123456")
+    password = factory.LazyFunction(lambda: make_password("pw-123456"))
 
     @factory.post_generation
     def communities(self, create, extracted, **kwargs):

@@ -13,5 +13,9 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Lets the test runner flush append-only tables between transactional tests (see core/db.py).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c frontdesk.allow_truncate=on"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/frontdesk-test-media")
+# runserver and pytest's live_server serve static files themselves; WhiteNoise is for production.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
