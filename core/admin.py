@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from .models import OutboundMessage, SensitiveDataAccess, User
 
@@ -8,7 +9,7 @@ from .models import OutboundMessage, SensitiveDataAccess, User
 class StaffAdmin(UserAdmin):
     list_display = ("username", "full_name", "role", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = UserAdmin.fieldsets + (("前台系统", {"fields": ("role", "full_name", "phone", "language")}),)
+    fieldsets = UserAdmin.fieldsets + ((_("Front desk"), {"fields": ("role", "full_name", "phone", "language")}),)
 
 
 @admin.register(OutboundMessage)
