@@ -1,6 +1,8 @@
 """The history panel: pghistory events of one or more records, with who changed what and when."""
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from pghistory.models import Events
 
 HIDDEN_FIELDS = {"id", "pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
@@ -15,17 +17,18 @@ def history_for(record, limit: int = 50) -> list[dict]:
     }
     users = {u.pk: u for u in get_user_model().objects.filter(pk__in=user_ids)} if user_ids else {}
     rows = []
+    labels = {}
     for event in events:
         context = event.pgh_context or {}
         changes = []
         if event.pgh_diff:
             for field, (old, new) in sorted(event.pgh_diff.items()):
                 if field not in HIDDEN_FIELDS:
-                    changes.append({"field": field, "old": old, "new": new})
+                    changes.append({"field": _field_label(event.pgh_obj_model, field), "old": old, "new": new})
         rows.append(
             {
                 "at": event.pgh_created_at,
-                "model": event.pgh_obj_model,
+                "model": labels.setdefault(event.pgh_obj_model, _model_label(event.pgh_obj_model)),
                 "object_id": event.pgh_obj_id,
                 "label": event.pgh_label,
                 "user": users.get(context.get("user")),
@@ -35,3 +38,25 @@ def history_for(record, limit: int = 50) -> list[dict]:
             }
         )
     return rows
+
+
+def _model(label):
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _model_label(label: str) -> str:
+    model = _model(label)
+    return str(model._meta.verbose_name) if model else label
+
+
+def _field_label(model_label: str, field: str) -> str:
+    model = _model(model_label)
+    if model is None:
+        return field
+    try:
+        return str(model._meta.get_field(field.removesuffix("_id")).verbose_name)
+    except FieldDoesNotExist:
+        return field
