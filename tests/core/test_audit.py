@@ -3,6 +3,7 @@ from decimal import Decimal
 import pghistory
 from django.db import connection
 from django.urls import reverse
+from django.utils import translation
 from pghistory.models import Events
 
 from core.audit import history_for
@@ -18,12 +19,13 @@ def test_every_write_is_recorded_with_who_including_bulk_and_raw(unit_a, clerk, 
         Unit.objects.filter(pk=unit_a.pk).update(notes="批量更新")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE frontdesk_unit SET floor = 16 WHERE id = %s", [unit_a.pk])
-    events = history_for(unit_a)
+    with translation.override("en"):
+        events = history_for(unit_a)
     changes = [(c["field"], c["new"]) for e in events for c in e["changes"]]
-    assert ("area", "120.50") in changes or ("area", 120.5) in changes
+    assert ("floor area (m²)", 120.5) in changes  # field shown by its verbose name (English under test)
     assert ("notes", "批量更新") in changes
     assert ("floor", 16) in changes
-    by_view = next(e for e in events if any(c["field"] == "area" for c in e["changes"]))
+    by_view = next(e for e in events if any(c["field"] == "floor area (m²)" for c in e["changes"]))
     assert by_view["user"] == clerk
 
 
