@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Prepare this checkout to run: system packages (as root), .venv with the pinned dependencies,
+# compiled translations. Idempotent; a second run takes about a second.
+#
+#   scripts/setup.sh            # what ./scripts/run needs
+#   scripts/setup.sh --browser  # also Chromium + a CJK font for the browser tests (./scripts/test)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+BROWSER=0
+for arg in "$@"; do
+    case "$arg" in
+        --browser) BROWSER=1 ;;
+        -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+        *) echo "setup.sh: unknown option: $arg" >&2; exit 2 ;;
+    esac
+done
+
+say() { echo "[setup] $*"; }
+warn() { echo "[setup] warning: $*" >&2; }
+
+# ---------------------------------------------------------------- system packages (Debian)
+APT_UPDATED=0
+apt_install() {  # apt_install PKG... : install the given packages that are not installed yet
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+        warn "missing system packages: ${missing[*]} (not root or no apt-get: install them yourself)"
+        return 0
+    fi
+    say "apt-get install ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    if [ "$APT_UPDATED" -eq 0 ]; then
+        apt-get -o DPkg::Lock::Timeout=600 update -qq
+        APT_UPDATED=1
+    fi
+    apt-get -o DPkg::Lock::Timeout=600 -o Dpkg::Use-Pty=0 install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+if command -v dpkg-query >/dev/null; then
+    # gettext: compilemessages/makemessages; pango: WeasyPrint; poppler-utils: pdffonts in tests
+    apt_install gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+    if [ "$BROWSER" -eq 1 ] && [ ! -x /usr/bin/chromium ]; then
+        apt_install chromium chromium-driver fonts-wqy-microhei
+    fi
+else
+    warn "not a Debian system: install gettext, Pango and poppler-utils yourself"
+fi
+
+# ---------------------------------------------------------------- Python virtualenv
+VENV=$ROOT/.venv
+PY=$VENV/bin/python
+if [ ! -x "$PY" ] || ! "$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then
+    BASE_PY=""
+    for cand in python3.11 python3; do
+        if command -v "$cand" >/dev/null && "$cand" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then
+            BASE_PY=$cand; break
+        fi
+    done
+    [ -n "$BASE_PY" ] || { echo "setup.sh: Python 3.11 is required (python3.11 not found)" >&2; exit 1; }
+    say "creating .venv with $(command -v "$BASE_PY")"
+    rm -rf "$VENV"
+    if ! "$BASE_PY" -m venv "$VENV"; then
+        # Debian's own python3.11 needs python3.11-venv for ensurepip
+        rm -rf "$VENV"
+        apt_install python3.11-venv
+        "$BASE_PY" -m venv "$VENV"
+    fi
+fi
+
+mkdir -p "$ROOT/var"
+STAMP=$ROOT/var/.setup-deps.sha256
+WANT=$( (sha256sum pyproject.toml; "$PY" -c 'import sys; print(sys.version)') | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
+    say "installing Python dependencies (pyproject.toml changed or first run)"
+    # --group needs pip >= 25.1
+    "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
+    "$PY" -m pip install --quiet --disable-pip-version-check --group app --group test
+    echo "$WANT" > "$STAMP"
+else
+    say "Python dependencies up to date (.venv)"
+fi
+
+# ---------------------------------------------------------------- translations (.po -> .mo)
+if [ -z "$(find . -path ./.venv -prune -o -path ./var -prune -o -name '*.po' -print -quit)" ]; then
+    say "no .po files yet: nothing to compile"
+elif command -v msgfmt >/dev/null; then
+    DJANGO_SETTINGS_MODULE=config.settings.local "$PY" manage.py compilemessages --ignore=.venv --verbosity 0
+else
+    warn "msgfmt (gettext) missing: translations not compiled, the UI falls back to English"
+fi
+
+say "ready"
