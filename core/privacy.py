@@ -56,6 +56,8 @@ def display(user, kind: str, value: str) -> str:
 
 def reveal_log(*, user, record, field: str, kind: str, reason: str, ip_address=None) -> str:
     """Log that ``user`` revealed ``record.<field>`` and return the value. Caller checks ``may_reveal``."""
+    from .text import clean_text
+
     SensitiveDataAccess.objects.create(
         user=user,
         community_id=getattr(record, "community_id", None),
@@ -63,7 +65,7 @@ def reveal_log(*, user, record, field: str, kind: str, reason: str, ip_address=N
         record_id=record.pk,
         record_label=str(record)[:200],
         field=field,
-        reason=reason[:200],
+        reason=clean_text(reason)[:200],
         ip_address=ip_address,
     )
     return getattr(record, field)

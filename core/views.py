@@ -13,14 +13,6 @@ from .permissions import community_ids, require, sees_all_communities
 
 
 @require("account")
-def home(request):
-    from frontdesk.selectors import desk_summary  # frontdesk is the base app; core's views may use it
-
-    recent = list(Notification.objects.filter(user=request.user)[:5])
-    return render(request, "core/home.html", {"summary": desk_summary(user=request.user), "recent": recent})
-
-
-@require("account")
 def notification_list(request):
     qs = Notification.objects.filter(user=request.user)
     if request.GET.get("unread"):
@@ -61,7 +53,7 @@ def access_log(request):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "registration/password_change_form.html"
-    success_url = reverse_lazy("core:home")
+    success_url = reverse_lazy("home")
 
     def form_valid(self, form):
         response = super().form_valid(form)

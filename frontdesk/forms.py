@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,8 @@ class PersonFieldsMixin:
     def clean_phone_alt(self):
         return clean_phone(self.cleaned_data.get("phone_alt", ""))
 
+    converted_id = False  # set when an old 15-digit resident ID was converted to 18 digits
+
     def clean(self):
         cleaned = super().clean()
         id_type, id_number = cleaned.get("id_type"), cleaned.get("id_number")
@@ -85,7 +88,14 @@ class PersonFieldsMixin:
                 cleaned["id_number"] = clean_id_document(id_type, id_number)
             except ValidationError as exc:
                 self.add_error("id_number", exc)
+            else:
+                self.converted_id = id_type == "resident_id" and len(cleaned["id_number"]) != len(id_number.strip())
         return cleaned
+
+    def tell_if_converted(self, request):
+        if self.converted_id:
+            messages.info(request, _("The old 15-digit ID number was converted to 18 digits: %(id)s") % {
+                "id": self.cleaned_data["id_number"]})
 
 
 class PersonForm(PersonFieldsMixin, StaffForm):
@@ -184,12 +194,20 @@ class VehicleForm(StaffForm):
 
 
 class ParkingSpaceForm(StaffForm):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
     code = forms.CharField(label=_("Space number"), max_length=20)
     kind = forms.ChoiceField(label=_("Type"), choices=ParkingSpace.Kind.choices)
     unit = UnitCodeField(required=False)
     plate = forms.CharField(label=_("Vehicle plate"), max_length=20, required=False)
     notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args, communities, units, fixed_community=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].units = units
+        if fixed_community:
+            del self.fields["community"]
+            return
+        self.fields["community"].queryset = communities
+        ids = [c.pk for c in communities[:2]]
+        if len(ids) == 1:
+            self.initial.setdefault("community", ids[0])

@@ -740,35 +740,20 @@ class UnitsHandler(_Handler):
         counts = Counter(units=1)
         building = self.buildings.get(building_name)
         if building is None:
-            building = _building_create(community=self.community, name=building_name)
+            building = services.building_get_or_create(community=self.community, name=building_name, actor=self.actor)
             self.buildings[building_name] = building
             counts["buildings"] += 1
         entrance = None
         if entrance_name:
             entrance = self.entrances.get((building.pk, entrance_name))
             if entrance is None:
-                entrance = _entrance_create(building=building, name=entrance_name)
+                entrance = services.entrance_get_or_create(building=building, name=entrance_name, actor=self.actor)
                 self.entrances[(building.pk, entrance_name)] = entrance
                 counts["entrances"] += 1
         services.unit_create(building=building, entrance=entrance, number=room_number, area=area, usage=usage,
                              floor=floor, actor=self.actor)
         self.codes.add(code)
         return counts
-
-
-def _building_create(*, community, name: str) -> Building:
-    # No building service exists yet (frontdesk.services); this mirrors its conventions.
-    building = Building(community=community, name=name, sort_order=int(name) if name.isdigit() and len(name) < 6 else 0)
-    building.full_clean()
-    building.save(force_insert=True)
-    return building
-
-
-def _entrance_create(*, building: Building, name: str) -> Entrance:
-    entrance = Entrance(building=building, name=name)
-    entrance.full_clean()
-    entrance.save(force_insert=True)
-    return entrance
 
 
 class PeopleHandler(_RoomsMixin, _Handler):

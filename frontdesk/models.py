@@ -41,7 +41,8 @@ class Building(models.Model):
 
     class Meta:
         ordering = ["community", "sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="building_unique_name",
+                                    violation_error_message=_("A building with this name already exists in this community."))]
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
 
@@ -56,7 +57,8 @@ class Entrance(models.Model):
 
     class Meta:
         ordering = ["building", "name"]
-        constraints = [models.UniqueConstraint(fields=["building", "name"], name="entrance_unique_name")]
+        constraints = [models.UniqueConstraint(fields=["building", "name"], name="entrance_unique_name",
+                                    violation_error_message=_("This entrance already exists in this building."))]
         verbose_name = _("entrance")
         verbose_name_plural = _("entrances")
 
@@ -89,8 +91,10 @@ class Unit(models.Model):
     class Meta:
         ordering = ["community", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "code"], name="unit_unique_code"),
-            models.CheckConstraint(condition=Q(area__gte=0), name="unit_area_not_negative"),
+            models.UniqueConstraint(fields=["community", "code"], name="unit_unique_code",
+                                    violation_error_message=_("This room already exists in this community.")),
+            models.CheckConstraint(condition=Q(area__gte=0), name="unit_area_not_negative",
+                                   violation_error_message=_("The floor area cannot be negative.")),
         ]
         indexes = [
             models.Index(fields=["community", "number"], name="unit_number_idx"),
@@ -150,6 +154,7 @@ class Person(models.Model):
                 fields=["community", "id_type", "id_number"],
                 condition=~Q(id_number=""),
                 name="person_unique_id_document",
+                violation_error_message=_("A person with this ID number is already in the archive of this community."),
             ),
         ]
         indexes = [
@@ -204,13 +209,16 @@ class Occupancy(models.Model):
         ordering = ["unit", "kind", "start_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "person", "kind"], condition=Q(end_date__isnull=True), name="occupancy_one_active"
+                fields=["unit", "person", "kind"], condition=Q(end_date__isnull=True), name="occupancy_one_active",
+                violation_error_message=_("This person is already recorded in this role for this unit.")
             ),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="occupancy_dates_ordered"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")), name="occupancy_dates_ordered",
+                violation_error_message=_("The move-out date cannot be before the move-in date.")
             ),
             models.CheckConstraint(
-                condition=Q(share__isnull=True) | (Q(share__gt=0) & Q(share__lte=100)), name="occupancy_share_range"
+                condition=Q(share__isnull=True) | (Q(share__gt=0) & Q(share__lte=100)), name="occupancy_share_range",
+                violation_error_message=_("An ownership share is more than 0 and at most 100.")
             ),
         ]
         indexes = [
@@ -252,7 +260,8 @@ class TenantAuthorization(models.Model):
     class Meta:
         ordering = ["-valid_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="authorization_dates_ordered"),
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="authorization_dates_ordered",
+                                   violation_error_message=_("The end date cannot be before the start date.")),
         ]
         verbose_name = _("tenant authorisation")
         verbose_name_plural = _("tenant authorisations")
@@ -280,7 +289,8 @@ class Vehicle(models.Model):
         ordering = ["plate"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "plate"], condition=Q(is_active=True), name="vehicle_unique_active_plate"
+                fields=["community", "plate"], condition=Q(is_active=True), name="vehicle_unique_active_plate",
+                violation_error_message=_("This plate is already registered in this community.")
             ),
         ]
         indexes = [GinIndex(fields=["plate"], opclasses=["gin_trgm_ops"], name="vehicle_plate_trgm")]
@@ -311,7 +321,8 @@ class ParkingSpace(models.Model):
 
     class Meta:
         ordering = ["code"]
-        constraints = [models.UniqueConstraint(fields=["community", "code"], name="parking_space_unique_code")]
+        constraints = [models.UniqueConstraint(fields=["community", "code"], name="parking_space_unique_code",
+                                                   violation_error_message=_("This parking space already exists."))]
         verbose_name = _("parking space")
         verbose_name_plural = _("parking spaces")
 

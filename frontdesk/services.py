@@ -15,25 +15,47 @@ from .models import Building, Entrance, Occupancy, ParkingSpace, Person, TenantA
 from .validators import birth_date_from_id, clean_id_document, clean_phone, clean_plate
 
 
-def _save_new(obj, duplicate_message: str):
-    """full_clean + insert; a race that slips past full_clean still ends as a clear message."""
+def _refuse_duplicate(queryset, obj, field: str, message: str) -> None:
+    """The duplicate check, at the field the clerk typed (the unique constraint remains the guarantee)."""
+    if queryset.exclude(pk=obj.pk).exists() if obj.pk else queryset.exists():
+        raise ValidationError({field: message})
+
+
+def _save(obj, duplicate_message: str, field: str, update_fields: list[str] | None = None):
+    """full_clean + save; a race that slips past the checks still ends as a clear message at the field."""
     obj.full_clean()
     try:
         with transaction.atomic():
-            obj.save(force_insert=True)
+            if update_fields is None:
+                obj.save(force_insert=True)
+            else:
+                obj.save(update_fields=update_fields)
     except IntegrityError as exc:
-        raise ValidationError(duplicate_message) from exc
+        raise ValidationError({field: duplicate_message}) from exc
     return obj
 
 
-def _save_changed(obj, fields: list[str], duplicate_message: str):
-    obj.full_clean()
-    try:
-        with transaction.atomic():
-            obj.save(update_fields=fields)
-    except IntegrityError as exc:
-        raise ValidationError(duplicate_message) from exc
-    return obj
+# --- the property tree -------------------------------------------------------------------------
+
+def building_get_or_create(*, community, name: str, actor) -> Building:
+    name = clean_text(name).upper()
+    building = Building.objects.filter(community=community, name=name).first()
+    if building is None:
+        building = Building(community=community, name=name, sort_order=int(name) if name.isdigit() and len(name) < 6 else 0)
+        _save(building, _("A building with this name already exists in this community."), "name")
+    return building
+
+
+def entrance_get_or_create(*, building: Building, name: str, actor) -> Entrance | None:
+    """The entrance of a building by name; None for buildings without entrances (empty name)."""
+    name = clean_text(name or "").upper()
+    if not name:
+        return None
+    entrance = Entrance.objects.filter(building=building, name=name).first()
+    if entrance is None:
+        entrance = Entrance(building=building, name=name)
+        _save(entrance, _("This entrance already exists in this building."), "name")
+    return entrance
 
 
 # --- units ---------------------------------------------------------------------------------------
@@ -48,7 +70,9 @@ def unit_create(*, building: Building, entrance: Entrance | None, number: str, a
         usage=usage, floor=floor, notes=notes,
         code=Unit.make_code(building.name, entrance.name if entrance else None, number),
     )
-    return _save_new(unit, _("This room already exists: %(code)s") % {"code": unit.code})
+    message = _("This room already exists: %(code)s") % {"code": unit.code}
+    _refuse_duplicate(Unit.objects.filter(community_id=unit.community_id, code=unit.code), unit, "number", message)
+    return _save(unit, message, "number")
 
 
 def unit_update(*, unit: Unit, actor, area=None, usage=None, floor=None, notes=None, is_active=None) -> Unit:
@@ -58,7 +82,7 @@ def unit_update(*, unit: Unit, actor, area=None, usage=None, floor=None, notes=N
             setattr(unit, field, value)
             changed.append(field)
     if changed:
-        _save_changed(unit, changed, _("This room already exists."))
+        _save(unit, _("This room already exists."), "number", update_fields=changed)
     return unit
 
 
@@ -88,12 +112,19 @@ def _duplicate_person_message():
     return _("A person with this ID number is already in the archive of this community.")
 
 
+def _save_person(person: Person, update_fields: list[str] | None = None) -> Person:
+    if person.id_number:
+        same_id = Person.objects.filter(community_id=person.community_id, id_type=person.id_type, id_number=person.id_number)
+        _refuse_duplicate(same_id, person, "id_number", _duplicate_person_message())
+    return _save(person, _duplicate_person_message(), "id_number", update_fields=update_fields)
+
+
 def person_create(*, community, name: str, id_type: str = "resident_id", id_number: str = "", phone: str = "",
                   phone_alt: str = "", email: str = "", notes: str = "", actor) -> Person:
     person = Person(community=community, name=name, id_type=id_type, id_number=id_number, phone=phone,
                     phone_alt=phone_alt, email=email, notes=notes)
     _normalise_person(person)
-    return _save_new(person, _duplicate_person_message())
+    return _save_person(person)
 
 
 PERSON_FIELDS = ("name", "id_type", "id_number", "phone", "phone_alt", "email", "notes")
@@ -106,7 +137,7 @@ def person_update(*, person: Person, actor, **values) -> Person:
     for field, value in values.items():
         setattr(person, field, value)
     _normalise_person(person)
-    return _save_changed(person, [*values.keys(), "birth_date", "updated_at"], _duplicate_person_message())
+    return _save_person(person, update_fields=[*values.keys(), "birth_date", "updated_at"])
 
 
 def person_find_or_create(*, community, name: str, id_type: str = "resident_id", id_number: str = "",
@@ -146,7 +177,7 @@ def occupancy_start(*, unit: Unit, person: Person, kind: str, start_date: dateti
         raise ValidationError(_("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
     occupancy = Occupancy(community_id=unit.community_id, unit=unit, person=person, kind=kind, share=share,
                           relationship=relationship, start_date=start_date, created_by=actor)
-    return _save_new(occupancy, _("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
+    return _save(occupancy, _("%(name)s is already recorded in this role for this unit.") % {"name": person.name}, "kind")
 
 
 @transaction.atomic
@@ -194,7 +225,7 @@ def authorization_grant(*, tenancy: Occupancy, owner: Person, valid_from: dateti
     authorization = TenantAuthorization(community_id=tenancy.community_id, tenancy=tenancy, owner=owner,
                                         valid_from=valid_from, valid_to=valid_to, scopes=list(scopes),
                                         document_ref=clean_text(document_ref), created_by=actor)
-    return _save_new(authorization, _("This authorisation could not be saved."))
+    return _save(authorization, _("This authorisation could not be saved."), "scopes")
 
 
 @transaction.atomic
@@ -218,8 +249,12 @@ def tenant_may_act(*, tenancy: Occupancy, scope: str, on: datetime.date | None =
 
 # --- vehicles and parking ------------------------------------------------------------------------
 
-def _duplicate_plate_message(plate):
-    return _("The plate %(plate)s is already registered in this community.") % {"plate": plate}
+def _save_vehicle(vehicle: Vehicle, update_fields: list[str] | None = None) -> Vehicle:
+    message = _("The plate %(plate)s is already registered in this community.") % {"plate": vehicle.plate}
+    if vehicle.is_active:
+        same = Vehicle.objects.filter(community_id=vehicle.community_id, plate=vehicle.plate, is_active=True)
+        _refuse_duplicate(same, vehicle, "plate", message)
+    return _save(vehicle, message, "plate", update_fields=update_fields)
 
 
 def vehicle_register(*, community, plate: str, actor, unit: Unit | None = None, owner: Person | None = None,
@@ -233,7 +268,7 @@ def vehicle_register(*, community, plate: str, actor, unit: Unit | None = None, 
             raise ValidationError({field: _("This belongs to another community.")})
     vehicle = Vehicle(community=community, plate=plate, is_new_energy=new_energy, unit=unit, owner=owner,
                       description=clean_text(description))
-    return _save_new(vehicle, _duplicate_plate_message(plate))
+    return _save_vehicle(vehicle)
 
 
 def vehicle_update(*, vehicle: Vehicle, actor, plate: str, unit: Unit | None, owner: Person | None,
@@ -243,8 +278,7 @@ def vehicle_update(*, vehicle: Vehicle, actor, plate: str, unit: Unit | None, ow
     except ValidationError as exc:
         raise ValidationError({"plate": exc.messages}) from exc
     vehicle.unit, vehicle.owner, vehicle.description = unit, owner, clean_text(description)
-    return _save_changed(vehicle, ["plate", "is_new_energy", "unit", "owner", "description"],
-                         _duplicate_plate_message(vehicle.plate))
+    return _save_vehicle(vehicle, update_fields=["plate", "is_new_energy", "unit", "owner", "description"])
 
 
 def vehicle_deactivate(*, vehicle: Vehicle, reason: str, actor) -> Vehicle:
@@ -261,6 +295,5 @@ def parking_space_save(*, community, code: str, kind: str, actor, unit: Unit | N
     space = space or ParkingSpace(community=community)
     space.code, space.kind, space.unit, space.vehicle, space.notes = clean_text(code).upper(), kind, unit, vehicle, clean_text(notes)
     message = _("Parking space %(code)s already exists.") % {"code": space.code}
-    if space.pk:
-        return _save_changed(space, ["code", "kind", "unit", "vehicle", "notes"], message)
-    return _save_new(space, message)
+    _refuse_duplicate(ParkingSpace.objects.filter(community=community, code=space.code), space, "code", message)
+    return _save(space, message, "code", update_fields=["code", "kind", "unit", "vehicle", "notes"] if space.pk else None)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from core.exports import xlsx_response
 from core.forms import submit_once
 from core.pdf import pdf_response, render_pdf
 from core.permissions import has_perm, require, scope
+from core.text import clean_text
 
 from . import selectors, services
 from .extensions import unit_panels
@@ -35,6 +37,16 @@ def _wants_export(request):
 
 def _export_denied(request):
     return _wants_export(request) and not has_perm(request.user, "frontdesk.export")
+
+
+# --- home and lookup ---
+
+@require("account")
+def home(request):
+    from core.models import Notification
+
+    recent = list(Notification.objects.filter(user=request.user)[:5])
+    return render(request, "core/home.html", {"summary": selectors.desk_summary(user=request.user), "recent": recent})
 
 
 # --- lookup --------------------------------------------------------------------------------------
@@ -103,16 +115,14 @@ def unit_card_pdf(request, pk):
     return pdf_response(pdf, f"unit-{unit.code}.pdf")
 
 
-@require("frontdesk.edit")
+@require("frontdesk.structure")
 def unit_create(request):
     buildings = selectors.buildings_for(request.user)
     form = UnitCreateForm(request.POST or None, buildings=buildings)
 
     def perform(data):
         building = data["building"]
-        entrance = None
-        if data["entrance"]:
-            entrance, _created = building.entrances.get_or_create(name=data["entrance"].upper())
+        entrance = services.entrance_get_or_create(building=building, name=data["entrance"], actor=request.user)
         unit = services.unit_create(building=building, entrance=entrance, number=data["number"], area=data["area"],
                                     usage=data["usage"], floor=data["floor"], notes=data["notes"], actor=request.user)
         messages.success(request, _("Room %(room)s created.") % {"room": unit.label})
@@ -123,7 +133,7 @@ def unit_create(request):
     return render(request, "frontdesk/form.html", {"form": form, "title": _("New room")})
 
 
-@require("frontdesk.edit")
+@require("frontdesk.structure")
 def unit_edit(request, pk):
     unit = get_object_or_404(selectors.units_for(request.user), pk=pk)
     initial = {"floor": unit.floor, "area": unit.area, "usage": unit.usage, "notes": unit.notes, "is_active": unit.is_active}
@@ -153,6 +163,7 @@ def occupant_add(request, pk):
                                           relationship=data["relationship"], start_date=data["start_date"], actor=request.user)
         messages.success(request, _("%(name)s recorded as %(role)s.") % {"name": occupancy.person.name,
                                                                        "role": occupancy.get_kind_display()})
+        form.tell_if_converted(request)
         return unit.get_absolute_url()
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
@@ -264,8 +275,7 @@ def person_reveal(request, pk, field):
     person = get_object_or_404(selectors.people_for(request.user), pk=pk)
     if not privacy.may_reveal(request.user, kind):
         return HttpResponse(status=403)
-    reason = (request.htmx.prompt if request.htmx else None) or request.POST.get("reason", "")
-    reason = reason.strip()
+    reason = clean_text((request.htmx.prompt if request.htmx else None) or request.POST.get("reason", ""))
     if len(reason) < 2:
         return HttpResponse(format_html('<span class="sensitive text-danger">{}</span>',
                                         _("A reason is required to view this.")))
@@ -283,6 +293,7 @@ def person_create(request):
                                         id_number=data["id_number"], phone=data["phone"], phone_alt=data["phone_alt"],
                                         email=data["email"], notes=data["notes"], actor=request.user)
         messages.success(request, _("%(name)s added to the archive.") % {"name": person.name})
+        form.tell_if_converted(request)
         return person.get_absolute_url()
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
@@ -299,6 +310,7 @@ def person_edit(request, pk):
     def perform(data):
         services.person_update(person=person, actor=request.user, **{f: data[f] for f in fields})
         messages.success(request, _("Saved."))
+        form.tell_if_converted(request)
         return person.get_absolute_url()
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
@@ -376,7 +388,7 @@ def vehicle_edit(request, pk):
     people = _unit_people(vehicle.unit) if vehicle.unit_id else Person.objects.filter(pk=vehicle.owner_id)
     initial = {"plate": vehicle.plate, "owner": vehicle.owner_id, "description": vehicle.description}
     form = VehicleForm(request.POST or None, initial=initial, people=people)
-    back = vehicle.unit.get_absolute_url() if vehicle.unit_id else "/frontdesk/vehicles/"
+    back = vehicle.unit.get_absolute_url() if vehicle.unit_id else reverse("frontdesk:vehicle_list")
 
     def perform(data):
         services.vehicle_update(vehicle=vehicle, plate=data["plate"], unit=vehicle.unit, owner=data["owner"],
@@ -394,7 +406,7 @@ def vehicle_edit(request, pk):
 def vehicle_remove(request, pk):
     vehicle = _vehicle(request, pk)
     form = ReasonForm(request.POST or None)
-    back = vehicle.unit.get_absolute_url() if vehicle.unit_id else "/frontdesk/vehicles/"
+    back = vehicle.unit.get_absolute_url() if vehicle.unit_id else reverse("frontdesk:vehicle_list")
 
     def perform(data):
         services.vehicle_deactivate(vehicle=vehicle, reason=data["reason"], actor=request.user)
@@ -419,16 +431,19 @@ def parking_list(request):
 @require("frontdesk.edit")
 def parking_edit(request, pk=None):
     space = get_object_or_404(scope(ParkingSpace.objects.select_related("unit", "vehicle"), request.user), pk=pk) if pk else None
-    communities = list(selectors.communities_for(request.user))
-    units = selectors.units_for(request.user)
     initial = {}
     if space:
-        initial = {"code": space.code, "kind": space.kind, "unit": space.unit.code if space.unit_id else "",
+        initial = {"community": space.community_id, "code": space.code, "kind": space.kind,
+                   "unit": space.unit.code if space.unit_id else "",
                    "plate": space.vehicle.plate if space.vehicle_id else "", "notes": space.notes}
-    form = ParkingSpaceForm(request.POST or None, initial=initial, units=units)
+    form = ParkingSpaceForm(request.POST or None, initial=initial, communities=selectors.communities_for(request.user),
+                            units=selectors.units_for(request.user), fixed_community=space is not None)
+    back = reverse("frontdesk:parking_list")
 
     def perform(data):
-        community = space.community if space else (data["unit"].community if data["unit"] else communities[0])
+        community = space.community if space else data["community"]
+        if data["unit"] and data["unit"].community_id != community.pk:
+            raise ValidationError({"unit": _("This room belongs to another community.")})
         vehicle = None
         if data["plate"]:
             vehicle = selectors.vehicles_for(request.user).filter(
@@ -438,9 +453,9 @@ def parking_edit(request, pk=None):
         services.parking_space_save(community=community, code=data["code"], kind=data["kind"], unit=data["unit"],
                                     vehicle=vehicle, notes=data["notes"], space=space, actor=request.user)
         messages.success(request, _("Saved."))
-        return "/frontdesk/parking/"
+        return back
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
     title = _("Parking space %(code)s") % {"code": space.code} if space else _("New parking space")
-    return render(request, "frontdesk/form.html", {"form": form, "title": title, "back": "/frontdesk/parking/"})
+    return render(request, "frontdesk/form.html", {"form": form, "title": title, "back": back})

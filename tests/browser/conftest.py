@@ -10,7 +10,6 @@ import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import pgtrigger  # noqa: E402
 import pytest  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,15 +30,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in item.nodeid:
             item.add_marker(pytest.mark.browser)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    """transaction=True tests end with a flush (TRUNCATE of every table); append-only tables
-    (core.db.append_only, e.g. the personal-data access log) refuse TRUNCATE by trigger. Let the
-    flush through, in this thread only and only during teardown."""
-    with pgtrigger.ignore():
-        return (yield)
 
 
 @pytest.fixture(scope="session")

@@ -13,13 +13,14 @@ from tests.factories import OccupancyFactory, PersonFactory
 ALL = frozenset(Role.values)
 DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 REVIEWERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+STRUCTURE = frozenset({Role.MANAGER, Role.ADMIN})  # the property tree: buildings, entrances, rooms
 PUBLIC = None
 
 # name -> (kwargs from the objects, roles allowed, method, foreign object must 404)
 MATRIX = {
     "login": (None, PUBLIC, "get", False),
     "logout": (None, PUBLIC, "post", False),
-    "core:home": (None, ALL, "get", False),
+    "home": (None, ALL, "get", False),
     "core:notifications": (None, ALL, "get", False),
     "core:notifications_read_all": (None, ALL, "post", False),
     "core:notification_read": (lambda o: {"pk": o["notification"].pk}, ALL, "post", False),
@@ -28,9 +29,9 @@ MATRIX = {
     "core:access_log": (None, REVIEWERS, "get", False),
     "frontdesk:lookup": (None, ALL, "get", False),
     "frontdesk:unit_list": (None, ALL, "get", False),
-    "frontdesk:unit_create": (None, DESK, "get", False),
+    "frontdesk:unit_create": (None, STRUCTURE, "get", False),
     "frontdesk:unit_detail": (lambda o: {"pk": o["unit"].pk}, ALL, "get", True),
-    "frontdesk:unit_edit": (lambda o: {"pk": o["unit"].pk}, DESK, "get", True),
+    "frontdesk:unit_edit": (lambda o: {"pk": o["unit"].pk}, STRUCTURE, "get", True),
     "frontdesk:unit_history": (lambda o: {"pk": o["unit"].pk}, ALL, "get", True),
     "frontdesk:unit_card_pdf": (lambda o: {"pk": o["unit"].pk}, ALL, "get", True),
     "frontdesk:occupant_add": (lambda o: {"pk": o["unit"].pk}, DESK, "get", True),

@@ -11,11 +11,12 @@ from frontdesk import services
 from frontdesk.models import Unit
 
 
-def test_every_write_is_recorded_with_who_including_bulk_and_raw(unit_a, clerk, client):
-    client.force_login(clerk)
+def test_every_write_is_recorded_with_who_including_bulk_and_raw(unit_a, users, client):
+    manager = users["manager"]
+    client.force_login(manager)
     client.post(reverse("frontdesk:unit_edit", args=[unit_a.pk]), {"area": "120.50", "usage": "residential",
                                                                     "floor": "15", "notes": "", "is_active": "on"})
-    with pghistory.context(user=clerk.pk, source="bulk"):
+    with pghistory.context(user=manager.pk, source="bulk"):
         Unit.objects.filter(pk=unit_a.pk).update(notes="批量更新")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE frontdesk_unit SET floor = 16 WHERE id = %s", [unit_a.pk])
@@ -26,7 +27,7 @@ def test_every_write_is_recorded_with_who_including_bulk_and_raw(unit_a, clerk, 
     assert ("notes", "批量更新") in changes
     assert ("floor", 16) in changes
     by_view = next(e for e in events if any(c["field"] == "floor area (m²)" for c in e["changes"]))
-    assert by_view["user"] == clerk
+    assert by_view["user"] == manager
 
 
 def test_history_panel_is_shown_on_the_unit_page(unit_a, clerk, client):

@@ -12,9 +12,9 @@ def test_login_rotates_the_session_and_logout_ends_it(client, clerk):
     response = client.post(reverse("login"), {"username": clerk.username, "password": "pw-123456"})
     assert response.status_code == 302
     assert client.session.session_key != before
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_wrong_password_is_refused_with_a_message(client, clerk):
@@ -45,7 +45,7 @@ def test_idle_session_expires(client, clerk):
     session = client.session
     session.set_expiry(-1)  # as if the idle time had passed
     session.save()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_password_change(client, clerk):
@@ -59,11 +59,11 @@ def test_password_change(client, clerk):
 
 def test_chinese_by_default_and_english_per_user(client, clerk):
     client.force_login(clerk)
-    assert client.get(reverse("core:home"))["Content-Language"] == "zh-hans"
+    assert client.get(reverse("home"))["Content-Language"] == "zh-hans"
     client.post(reverse("core:set_language"), {"language": "en", "next": "/"})
     clerk.refresh_from_db()
     assert clerk.language == "en"
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home"))
     assert response["Content-Language"] == "en"
     assert "Units" in response.content.decode()
 
@@ -71,5 +71,5 @@ def test_chinese_by_default_and_english_per_user(client, clerk):
 @pytest.mark.parametrize("role", [Role.CLERK, Role.ENGINEER])
 def test_navigation_depends_on_role(client, users, role):
     client.force_login(users[role])
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     assert (reverse("frontdesk:import_upload") in html) is (role == Role.CLERK)

@@ -16,7 +16,7 @@ def test_notification_centre_unread_count_and_mark_read(client, clerk, users):
     notify(users=[clerk], title="回访提醒", body="3-2-1502", url="/frontdesk/units/")
     notify(users=[clerk], title="欠费提醒")
     client.force_login(clerk)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     assert 'id="unread-count">2<' in html
     first = Notification.objects.filter(user=clerk).order_by("id").first()
     response = client.post(reverse("core:notification_read", args=[first.pk]))

@@ -8,7 +8,6 @@ valid-but-odd input is stored as typed, minus the characters nobody can see.
 import re
 import threading
 
-import pgtrigger
 import pytest
 from django.db import connection
 from django.test import Client
@@ -394,14 +393,6 @@ def test_token_of_another_user_does_not_redirect_into_their_work(clerk_client, m
 
 # --- two clerks' browsers pressing Save at the same moment --------------------------------------
 
-@pytest.fixture
-def truncate_allowed():
-    """Must be set up before ``transactional_db``: its teardown flushes with TRUNCATE, which the
-    append-only tables (core.db.append_only) refuse by trigger. Let the flush through."""
-    with pgtrigger.ignore():
-        yield
-
-
 def _post_concurrently(user, url, data, n=2):
     barrier = threading.Barrier(n)
     responses, errors = [None] * n, []
@@ -429,7 +420,7 @@ def _post_concurrently(user, url, data, n=2):
 
 
 @pytest.mark.parametrize("form", ["person", "occupant", "vehicle"])
-def test_same_token_posted_by_two_threads_at_once_creates_one(truncate_allowed, transactional_db, clerk, unit_a, form):
+def test_same_token_posted_by_two_threads_at_once_creates_one(transactional_db, clerk, unit_a, form):
     url, data, created = {
         "person": (PERSON_URL, person_data(unit_a.community, name="并发", phone="13700003333"),
                    lambda: Person.objects.filter(name="并发").count()),

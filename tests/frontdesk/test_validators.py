@@ -1,4 +1,3 @@
-import datetime
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -36,7 +36,7 @@ def _grow(unit_a, n):
 
 
 @pytest.mark.parametrize("name", ["frontdesk:unit_list", "frontdesk:person_list", "frontdesk:vehicle_list",
-                                  "frontdesk:parking_list", "core:notifications", "core:access_log", "core:home"])
+                                  "frontdesk:parking_list", "core:notifications", "core:access_log", "home"])
 def test_list_pages_have_a_constant_query_count(name, client, users, unit_a):
     user = users[Role.SUPERVISOR]
     client.force_login(user)
@@ -204,7 +204,7 @@ def test_unit_create_and_edit(client, users, unit_a):
 
 
 def test_parking_space_create(clerk_client, unit_a):
-    response = clerk_client.post(reverse("frontdesk:parking_create"), {"code": "b1-100", "kind": "rented",
+    response = clerk_client.post(reverse("frontdesk:parking_create"), {"community": unit_a.community_id, "code": "b1-100", "kind": "rented",
                                                                        "unit": "3-2-1502", "plate": "粤B12345"})
     assert response.status_code == 302
     space = ParkingSpace.objects.get(code="B1-100")
@@ -220,3 +220,18 @@ def test_person_create_and_edit_keep_history(clerk_client, community_a):
                                                                             "id_number": "E1234567", "phone": "13700001111"})
     history = clerk_client.get(reverse("frontdesk:person_history", args=[person.pk])).content.decode()
     assert "13700001111" in history
+
+
+def test_parking_space_room_must_be_in_its_community(client, make_user, unit_a, unit_b):
+    client.force_login(make_user(role="clerk", communities=[unit_a.community, unit_b.community], username="both"))
+    response = client.post(reverse("frontdesk:parking_create"), {"community": unit_b.community_id, "code": "X1",
+                                                                 "kind": "rented", "unit": "3-2-1502"})
+    assert response.status_code == 200 and response.context["form"].errors["unit"]
+
+
+def test_clerk_is_told_when_a_15_digit_id_is_converted(clerk_client, community_a):
+    response = clerk_client.post(reverse("frontdesk:person_create"), {"community": community_a.pk, "name": "赵六",
+                                                                      "id_type": "resident_id", "id_number": "110105491231002"},
+                                 follow=True)
+    assert Person.objects.get(name="赵六").id_number == "11010519491231002X"
+    assert any("11010519491231002X" in str(m) for m in response.context["messages"])
