@@ -9,6 +9,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("frontdesk/", include("frontdesk.urls")),
+    path("duty/", include("duty.urls")),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("core.urls")),

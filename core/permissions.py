@@ -26,6 +26,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "privacy.reveal_phone": DESK | {Role.ENGINEER},  # reveal a masked phone, logged
     "privacy.reveal_id": DESK,  # reveal an ID number, logged
     "privacy.access_log": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    # duty (值班): the log is confidential to front-desk staff (003 4.2.4)
+    "duty.view": DESK,  # roster, duty log, handovers, reviews (read)
+    "duty.log": frozenset({Role.CLERK, Role.SUPERVISOR}),  # write log entries, hand over, ask for leave/swaps
+    "duty.roster": frozenset({Role.SUPERVISOR, Role.ADMIN}),  # build the roster, shifts, shared items; decide leave/swaps
+    "duty.approve_roster": frozenset({Role.MANAGER, Role.ADMIN}),  # approve or return the month's roster
+    "duty.review": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # sign days, spot checks, appraisal, override
 }
 
 

@@ -1,7 +1,9 @@
 """Every URL × every role, plus the foreign-community object. A new URL without an entry here fails."""
 
 import datetime
+import importlib
 import uuid
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -57,6 +59,16 @@ MATRIX = {
     "frontdesk:import_preview": (lambda o: {"batch": uuid.UUID(int=1)}, DESK, "get", False),
     "frontdesk:import_confirm": (lambda o: {"batch": uuid.UUID(int=1)}, DESK, "post", False),
 }
+# Each app adds its own rows in tests/<app>/matrix_*.py: ENTRIES (as above) and objects(community, users) -> dict.
+AREA_MODULES = [
+    importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+    for path in sorted(Path(__file__).resolve().parent.parent.glob("*/matrix_*.py"))
+]
+for _module in AREA_MODULES:
+    _clash = set(_module.ENTRIES) & set(MATRIX)
+    assert not _clash, f"{_module.__name__} repeats {_clash}"
+    MATRIX.update(_module.ENTRIES)
+
 # Django's admin: only superusers (the demo admin); everyone else is sent to the admin login.
 NAMESPACES_CHECKED_ELSEWHERE = {"admin"}
 
@@ -107,7 +119,10 @@ def _request(client, method, url):
 
 @pytest.fixture
 def objects_a(community_a, users):
-    return _objects(community_a, users[Role.CLERK])
+    objects = _objects(community_a, users[Role.CLERK])
+    for module in AREA_MODULES:
+        objects.update(module.objects(community_a, users))
+    return objects
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -1,0 +1,19 @@
+"""Load every app's demo data once (core.demo loaders, in order) and print the demo accounts.
+Running it again changes nothing and prints the accounts again."""
+
+from django.core.management.base import BaseCommand
+
+from core.demo import loaders
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print the demo accounts."
+
+    def handle(self, *args, **options):
+        for _name, load in loaders():
+            load(self.stdout)
+        from frontdesk.demo_data import PASSWORD, accounts_banner
+
+        self.stdout.write(self.style.SUCCESS("Demo accounts (password %s):" % PASSWORD))
+        for line in accounts_banner():
+            self.stdout.write(line)

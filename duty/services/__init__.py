@@ -1,0 +1,1 @@
+"""Every write of the duty app, one module per area: roster, log, handover, review."""
