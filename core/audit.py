@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
 from pghistory.models import Events
 
 HIDDEN_FIELDS = {"id", "pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
@@ -24,7 +25,8 @@ def history_for(record, limit: int = 50) -> list[dict]:
         if event.pgh_diff:
             for field, (old, new) in sorted(event.pgh_diff.items()):
                 if field not in HIDDEN_FIELDS:
-                    changes.append({"field": _field_label(event.pgh_obj_model, field), "old": old, "new": new})
+                    changes.append({"field": _field_label(event.pgh_obj_model, field), "old": _shown(old),
+                                    "new": _shown(new)})
         rows.append(
             {
                 "at": event.pgh_created_at,
@@ -38,6 +40,13 @@ def history_for(record, limit: int = 50) -> list[dict]:
             }
         )
     return rows
+
+
+def _shown(value):
+    """Booleans read as words in the user's language; everything else as stored."""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return value
 
 
 def _model(label):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import StaffForm
 
@@ -181,7 +182,7 @@ class ReasonForm(StaffForm):
 
 class VehicleForm(StaffForm):
     plate = forms.CharField(label=_("Plate"), max_length=20, help_text=_("e.g. 粤B12345, new-energy 粤BD12345"))
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None, required=False)
+    owner = forms.ModelChoiceField(label=pgettext_lazy("vehicle", "Owner"), queryset=None, required=False)
     description = forms.CharField(label=_("Make, model and colour"), max_length=100, required=False)
 
     def __init__(self, *args, people, **kwargs):

@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.contrib.postgres.indexes import OpClass
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 @pghistory.track()
@@ -136,7 +137,7 @@ class Person(models.Model):
     """Anyone in the archive: owner, resident or tenant (the role is on the occupancy)."""
 
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="people", verbose_name=_("community"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     phone_alt = models.CharField(_("other phone"), max_length=20, blank=True)
     id_type = models.CharField(_("ID document"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
@@ -278,7 +279,8 @@ class Vehicle(models.Model):
     is_new_energy = models.BooleanField(_("new-energy vehicle"), default=False, editable=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True, verbose_name=_("unit"))
     owner = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True, verbose_name=_("owner")
+        Person, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True,
+        verbose_name=pgettext_lazy("vehicle", "owner"),
     )
     description = models.CharField(_("make, model and colour"), max_length=100, blank=True)
     is_active = models.BooleanField(_("active"), default=True)

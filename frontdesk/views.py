@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from core import privacy
@@ -349,7 +350,7 @@ def vehicle_list(request):
     if _wants_export(request):
         rows = ((v.community.name, v.plate, _("Yes") if v.is_new_energy else _("No"), v.unit.label if v.unit else "",
                  v.owner.name if v.owner else "", v.description) for v in qs.iterator(chunk_size=2000))
-        return xlsx_response("vehicles.xlsx", [_("Community"), _("Plate"), _("New-energy vehicle"), _("Room"), _("Owner"),
+        return xlsx_response("vehicles.xlsx", [_("Community"), _("Plate"), _("New-energy vehicle"), _("Room"), pgettext("vehicle", "Owner"),
                                                _("Make, model and colour")], rows)
     return render(request, "frontdesk/vehicle_list.html", {
         "page": _page(request, qs), "filters": filters, "active": active, "new_energy": request.GET.get("new_energy", ""),
