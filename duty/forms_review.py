@@ -1,0 +1,167 @@
+"""Forms of the supervisor's review: validation and layout only, never writes."""
+
+import datetime
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StaffForm
+
+from .models import Nonconformity, SpotCheck, SpotCheckResult
+from .services.spotcheck import note_field, result_field
+
+NONCONFORMING_NEEDS_NOTE = _("Describe the nonconformity: it goes into the quality inspection record.")
+
+
+class MonthField(forms.CharField):
+    """YYYY-MM (the value of <input type="month">) → the first day of that month."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-11.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
+        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return datetime.date(int(match[1]), int(match[2]), 1)
+
+    def prepare_value(self, value):
+        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
+
+
+def this_month() -> datetime.date:
+    return timezone.localdate().replace(day=1)
+
+
+class SpotCheckForm(StaffForm):
+    """Clerk, time, and for each checklist item a)–j) a result (conforms by default) and a note."""
+
+    clerk = forms.TypedChoiceField(label=_("Clerk on duty"), coerce=int,
+                                   error_messages={"required": _("Choose the clerk on duty."),
+                                                   "invalid_choice": _("Choose the clerk on duty from the list.")})
+    checked_at = forms.DateTimeField(label=_("Checked at"), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                format="%Y-%m-%dT%H:%M"))
+    notes = forms.CharField(label=_("General remarks"), required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, people=(), default_clerk=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {p.pk: p for p in people}
+        self.fields["clerk"].choices = [("", "—")] + [
+            (p.pk, _("%(name)s (on duty now)") % {"name": p.display_name} if getattr(p, "on_duty", False)
+             else p.display_name) for p in people]
+        if not self.is_bound:
+            self.initial.setdefault("clerk", default_clerk.pk if default_clerk else "")
+            self.initial.setdefault("checked_at", timezone.localtime().replace(second=0, microsecond=0))
+        for code, label in SpotCheck.ITEMS:
+            self.fields[result_field(code)] = forms.ChoiceField(
+                label=f"{code}) {label}", choices=SpotCheckResult.Result.choices, initial=SpotCheckResult.Result.OK,
+                widget=forms.RadioSelect)
+            self.fields[note_field(code)] = forms.CharField(
+                label=_("Note for %(item)s)") % {"item": code}, required=False, max_length=200)
+
+    def clean_clerk(self):
+        clerk = self.people.get(self.cleaned_data["clerk"])
+        if clerk is None:
+            raise forms.ValidationError(_("Choose the clerk on duty."))
+        return clerk
+
+    def clean(self):
+        data = super().clean()
+        for code, _label in SpotCheck.ITEMS:
+            if (data.get(result_field(code)) == SpotCheckResult.Result.NONCONFORMING
+                    and not data.get(note_field(code)) and note_field(code) not in self.errors):
+                self.add_error(note_field(code), NONCONFORMING_NEEDS_NOTE)
+        return data
+
+    def results(self) -> dict:
+        data = self.cleaned_data
+        return {code: (data[result_field(code)], data.get(note_field(code), "")) for code, _label in SpotCheck.ITEMS}
+
+    def item_rows(self) -> list[dict]:
+        """For the template: one row per checklist item with its radio group and its note field."""
+        return [{"code": code, "label": label, "result": self[result_field(code)], "note": self[note_field(code)]}
+                for code, label in SpotCheck.ITEMS]
+
+
+class NonconformityCorrectForm(StaffForm):
+    corrective_action = forms.CharField(
+        label=_("Corrective action"), min_length=2, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done, and how it is kept from happening again (cause, guidance, follow-up)."))
+
+
+class NonconformityFilterForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
+                                       empty_label=_("All communities"))
+    clerk = forms.ModelChoiceField(label=_("Clerk"), queryset=None, required=False, empty_label=_("All clerks"))
+    item = forms.ChoiceField(label=_("Item"), required=False,
+                             choices=[("", _("All items"))] + [(c, f"{c}) {label}") for c, label in SpotCheck.ITEMS])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Open and corrected")), (Nonconformity.Status.OPEN, _("Not yet corrected")),
+                                        (Nonconformity.Status.CORRECTED, _("Corrected"))])
+    month = MonthField(label=_("Month"), required=False)
+
+    def __init__(self, *args, communities, clerks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["clerk"].queryset = clerks
+        self.fields["clerk"].label_from_instance = lambda u: u.display_name
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"community": data["community"].pk if data.get("community") else None,
+                "clerk": data["clerk"].pk if data.get("clerk") else None,
+                "item": data.get("item") or None, "status": data.get("status") or None, "month": data.get("month")}
+
+
+class SpotCheckFilterForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
+                                       empty_label=_("All communities"))
+    clerk = forms.ModelChoiceField(label=_("Clerk"), queryset=None, required=False, empty_label=_("All clerks"))
+    month = MonthField(label=_("Month"), required=False)
+
+    def __init__(self, *args, communities, clerks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+        self.fields["clerk"].queryset = clerks
+        self.fields["clerk"].label_from_instance = lambda u: u.display_name
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {"community": data["community"].pk if data.get("community") else None,
+                "clerk": data["clerk"].pk if data.get("clerk") else None, "month": data.get("month")}
+
+
+class AppraisalForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None, empty_label=None)
+    month = MonthField(label=_("Month"))
+
+    def __init__(self, data=None, *, communities, **kwargs):
+        # An empty query string means "the defaults": the first community, this month.
+        if data is not None and not any(data.get(k) for k in ("community", "month")):
+            data = None
+        super().__init__(data, **kwargs)
+        self.fields["community"].queryset = communities
+        self.default_community = None
+        if not self.is_bound:
+            self.default_community = communities.first()
+            self.initial.update({"community": self.default_community.pk if self.default_community else None,
+                                 "month": this_month()})
+
+    def selection(self):
+        """(community, month) chosen, or the defaults when nothing valid was asked for."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["community"], self.cleaned_data["month"]
+        if self.is_bound:
+            return None, None
+        return self.default_community, this_month()
