@@ -60,7 +60,8 @@ def load(stdout):
 def _clerks(community) -> list:
     clerks = list(get_user_model().objects.filter(communities=community, role=Role.CLERK, is_active=True)
                   .order_by("username"))
-    extra = [c for c in clerks if c.username.startswith("clerk") and c.username[5:].isdigit() and c.username != "clerk2"]
+    extra = [c for c in clerks
+             if c.username.startswith("clerk") and c.username[5:].isdigit() and c.username != "clerk2"]
     return extra or clerks
 
 

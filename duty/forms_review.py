@@ -103,7 +103,8 @@ class NonconformityFilterForm(forms.Form):
     item = forms.ChoiceField(label=_("Item"), required=False,
                              choices=[("", _("All items"))] + [(c, f"{c}) {label}") for c, label in SpotCheck.ITEMS])
     status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Open and corrected")), (Nonconformity.Status.OPEN, _("Not yet corrected")),
+                               choices=[("", _("Open and corrected")),
+                                        (Nonconformity.Status.OPEN, _("Not yet corrected")),
                                         (Nonconformity.Status.CORRECTED, _("Corrected"))])
     month = MonthField(label=_("Month"), required=False)
 

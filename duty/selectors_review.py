@@ -169,7 +169,8 @@ def spot_check_detail(*, user, pk: int) -> SpotCheck:
 # --- nonconformities ------------------------------------------------------------------------------
 
 def nonconformities_for(user):
-    return scope(Nonconformity.objects.select_related("community", "clerk", "spot_check__checker", "corrected_by"), user)
+    return scope(Nonconformity.objects.select_related("community", "clerk", "spot_check__checker", "corrected_by"),
+                 user)
 
 
 def nonconformity_list(*, user, community=None, clerk=None, item=None, status=None, month: datetime.date | None = None):

@@ -14,8 +14,13 @@ from core.pdf import pdf_response
 from core.permissions import require
 
 from .. import selectors_review as selectors
-from ..forms_review import AppraisalForm, NonconformityCorrectForm, NonconformityFilterForm, SpotCheckFilterForm
-from ..forms_review import SpotCheckForm
+from ..forms_review import (
+    AppraisalForm,
+    NonconformityCorrectForm,
+    NonconformityFilterForm,
+    SpotCheckFilterForm,
+    SpotCheckForm,
+)
 from ..models import Nonconformity, SpotCheck, SpotCheckResult
 from ..services import appraisal as appraisal_documents
 from ..services import spotcheck as services
@@ -123,7 +128,8 @@ def appraisal(request):
 def appraisal_pdf(request):
     form, data = _appraisal(request)
     if data is None:
-        return render(request, "duty/appraisal.html", {"form": form, "data": None, "items": SpotCheck.ITEMS}, status=400)
+        return render(request, "duty/appraisal.html", {"form": form, "data": None, "items": SpotCheck.ITEMS},
+                      status=400)
     pdf = appraisal_documents.appraisal_pdf(data=data, user=request.user, request=request)
     return pdf_response(pdf, appraisal_documents.filename(data))
 

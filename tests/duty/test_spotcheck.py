@@ -58,8 +58,9 @@ def on_shift(community, user, start, hours=8, code="E"):
         community=community, code=code,
         defaults={"name": code, "start_time": timezone.localtime(start).time(),
                   "end_time": (timezone.localtime(start) + datetime.timedelta(hours=hours)).time()})
-    return Assignment.objects.create(community=community, roster=roster, user=user, date=timezone.localtime(start).date(),
-                                     shift=shift, starts_at=start, ends_at=start + datetime.timedelta(hours=hours))
+    return Assignment.objects.create(community=community, roster=roster, user=user,
+                                     date=timezone.localtime(start).date(), shift=shift, starts_at=start,
+                                     ends_at=start + datetime.timedelta(hours=hours))
 
 
 def form_data(client, url=NEW, **overrides):
@@ -111,7 +112,8 @@ def test_bad_results_are_refused_at_the_item_and_nothing_is_written(community_a,
     with pytest.raises(ValidationError) as exc:
         spot_check_record(community=community_a, clerk=clerk, actor=supervisor, results=results)
     assert field in exc.value.message_dict
-    assert not SpotCheck.objects.exists() and not SpotCheckResult.objects.exists() and not Nonconformity.objects.exists()
+    assert not SpotCheck.objects.exists() and not SpotCheckResult.objects.exists()
+    assert not Nonconformity.objects.exists()
 
 
 def test_clerk_of_another_community_and_future_or_ancient_time_are_refused(community_a, clerk_b, clerk, supervisor):
@@ -127,10 +129,12 @@ def test_clerk_of_another_community_and_future_or_ancient_time_are_refused(commu
 
 def test_correct_open_nonconformity_then_the_second_correction_is_refused(community_a, clerk, supervisor, users):
     finding = record(community_a, clerk, supervisor, g=("nonconforming", "投诉未登记")).nonconformities.get()
-    corrected = nonconformity_correct(nonconformity=finding, corrective_action="现场指导补登记，明日复查", actor=supervisor)
+    corrected = nonconformity_correct(nonconformity=finding, corrective_action="现场指导补登记，明日复查",
+                                      actor=supervisor)
     finding.refresh_from_db()
     assert finding.status == Nonconformity.Status.CORRECTED == corrected.status
-    assert finding.corrected_by == supervisor and finding.corrected_at and finding.corrective_action.startswith("现场指导")
+    assert finding.corrected_by == supervisor and finding.corrected_at
+    assert finding.corrective_action.startswith("现场指导")
     with pytest.raises(ValidationError) as exc:
         nonconformity_correct(nonconformity=finding, corrective_action="再次纠正", actor=users[Role.MANAGER])
     assert "already marked corrected" in str(exc.value.message_dict["status"])
@@ -309,7 +313,8 @@ def test_weekly_counts_per_community_and_week(community_a, community_b, clerk, c
     now = timezone.now()
     monday = selectors.week_start(now)
     record(community_a, clerk, supervisor, at=monday + datetime.timedelta(minutes=1))
-    record(community_a, clerk, supervisor, at=max(monday + datetime.timedelta(minutes=2), now - datetime.timedelta(minutes=1)))
+    record(community_a, clerk, supervisor,
+           at=max(monday + datetime.timedelta(minutes=2), now - datetime.timedelta(minutes=1)))
     record(community_a, clerk, supervisor, at=monday - datetime.timedelta(minutes=1))  # Sunday before: last week
     sup_b = make_user(role=Role.SUPERVISOR, communities=[community_b], username="sup_b3", language="en")
     record(community_b, clerk_b, sup_b)
