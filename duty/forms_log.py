@@ -1,0 +1,157 @@
+"""Forms of the duty log, handover, shared items and daily sign-off: validation and layout only."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StaffForm
+from frontdesk.forms import UnitCodeField
+
+from .models import DutyLogEntry, HandoverItemCount
+
+ENTRY_KINDS = [(value, label) for value, label in DutyLogEntry.Kind.choices if value != DutyLogEntry.Kind.HANDOVER]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _now_minute():
+    return timezone.localtime().replace(second=0, microsecond=0)
+
+
+class EntryForm(StaffForm):
+    """One log line. Field order is the keyboard order at the counter: type, time, what, how, flags."""
+
+    kind = forms.ChoiceField(label=_("Type"), choices=ENTRY_KINDS, initial=DutyLogEntry.Kind.CALL)
+    occurred_at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    content = forms.CharField(label=_("What happened"), max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
+    handling = forms.CharField(label=_("Handling"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    room = UnitCodeField(required=False)
+    reference = forms.CharField(label=_("Reference"), max_length=50, required=False, help_text=_("e.g. a ticket number"))
+    follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
+    important = forms.BooleanField(label=_("Important"), required=False,
+                                   help_text=_("An important unfinished job blocks the handover."))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].units = units
+        if not self.is_bound:
+            self.initial.setdefault("occurred_at", _now_minute())
+
+    def clean_occurred_at(self):
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + datetime.timedelta(minutes=5):
+            raise forms.ValidationError(_("The time cannot be in the future."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("important") and not cleaned.get("follow_up_needed"):
+            cleaned["follow_up_needed"] = True  # an important job is by definition still to be followed up
+        return cleaned
+
+
+class CloseFollowUpForm(StaffForm):
+    content = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
+    handling = forms.CharField(label=_("Handling"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommunityChoiceForm(forms.Form):
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
+
+
+class HandoverStartForm(StaffForm):
+    incoming = forms.ModelChoiceField(label=_("Hand over to"), queryset=None,
+                                      help_text=_("The clerk taking over the desk."))
+    notes = forms.CharField(label=_("Notes for the incoming clerk"), max_length=2000, required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text=_("Anything not in the log: an item lent out, a radio at the repair shop…"))
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incoming"].queryset = candidates
+        self.fields["incoming"].label_from_instance = lambda u: f"{u.display_name} ({u.get_role_display()})"
+
+
+class PasswordForm(StaffForm):
+    password = forms.CharField(label=_("Your password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               help_text=_("Type your own login password to sign."))
+
+
+class HandoverAcceptForm(PasswordForm):
+    """The incoming clerk's form: a count, condition and note per shared item; a take-over box and note
+    per pending item; the last log number read; the password. Built from the handover's rows."""
+
+    read_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, items, pending, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields.pop("password")
+        self.items, self.pending = list(items), list(pending)
+        for item in self.items:
+            self.fields[f"count_{item.pk}"] = forms.IntegerField(
+                label=_("%(item)s counted") % {"item": item.name}, min_value=0, max_value=9999,
+                widget=forms.NumberInput(attrs={"class": "form-control form-control-sm count-input", "inputmode": "numeric"}))
+            self.fields[f"condition_{item.pk}"] = forms.ChoiceField(
+                label=_("Condition"), choices=HandoverItemCount.Condition.choices, initial=HandoverItemCount.Condition.OK,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("Note"), max_length=200, required=False,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+        for p in self.pending:
+            self.fields[f"take_{p.pk}"] = forms.BooleanField(label=_("Take over"), required=False,
+                                                             widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+            self.fields[f"pnote_{p.pk}"] = forms.CharField(label=_("Note"), max_length=200, required=False,
+                                                           widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+        self.fields["password"] = password
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            condition, note = cleaned.get(f"condition_{item.pk}"), cleaned.get(f"note_{item.pk}")
+            counted = cleaned.get(f"count_{item.pk}")
+            if condition in (HandoverItemCount.Condition.MISSING, HandoverItemCount.Condition.DAMAGED) and not note:
+                self.add_error(f"note_{item.pk}", _("Say what is missing or damaged and why."))
+            if counted is not None and counted < item.expected_count and condition == HandoverItemCount.Condition.OK:
+                self.add_error(f"condition_{item.pk}", _("Fewer than expected: mark it missing and say where it is."))
+        return cleaned
+
+    def rows(self):
+        """(item, count field, condition field, note field) for the template's table."""
+        return [(item, self[f"count_{item.pk}"], self[f"condition_{item.pk}"], self[f"note_{item.pk}"]) for item in self.items]
+
+    def pending_rows(self):
+        return [(p, self[f"take_{p.pk}"], self[f"pnote_{p.pk}"]) for p in self.pending]
+
+    def counts(self) -> dict:
+        d = self.cleaned_data
+        return {item.pk: (d[f"count_{item.pk}"], d[f"condition_{item.pk}"], d[f"note_{item.pk}"]) for item in self.items}
+
+    def taken(self) -> dict:
+        d = self.cleaned_data
+        return {p.pk: (d[f"take_{p.pk}"], d[f"pnote_{p.pk}"]) for p in self.pending}
+
+
+class OverrideForm(StaffForm):
+    reason = forms.CharField(label=_("Why may the handover go ahead?"), max_length=200, min_length=2,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SharedItemForm(StaffForm):
+    name = forms.CharField(label=_("Item"), max_length=50, help_text=_("e.g. radios, keys to the plant room, cash float"))
+    expected_count = forms.IntegerField(label=_("Count"), min_value=0, max_value=9999, initial=1)
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0, required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class DaySignForm(StaffForm):
+    comment = forms.CharField(label=_("Comment"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    read_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
