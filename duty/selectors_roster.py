@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -52,6 +53,7 @@ class GridRow:
     user: object
     cells: list = field(default_factory=list)
     worked: int = 0
+    former: bool = False  # no longer on the community's staff
     html: str = ""  # the cells rendered by the view (duty.views.roster._cells_html)
 
 
@@ -75,6 +77,9 @@ def roster_grid(*, community, month: datetime.date, posted: dict | None = None) 
     saved = {}
     for a in assignments:
         saved.setdefault((a.user_id, a.date.day), a)
+    former = {a.user_id for a in assignments} - {u.pk for u in staff}
+    if former:  # people who left the community keep their planned shifts on the grid until removed
+        staff += list(get_user_model().objects.filter(pk__in=former).order_by("full_name", "username"))
     problems = []
     if roster is not None:
         slots = [services.Slot(a.user_id, a.date, a.starts_at, a.ends_at, services.is_24h(by_id[a.shift_id]))
@@ -85,7 +90,7 @@ def roster_grid(*, community, month: datetime.date, posted: dict | None = None) 
     flagged = {(p.user_id, p.date.day) for p in problems if p.user_id}
     rows = []
     for user in staff:
-        row = GridRow(user=user)
+        row = GridRow(user=user, former=user.pk in former)
         for day in days:
             a = saved.get((user.pk, day.day))
             code = by_id[a.shift_id].code if a else ""

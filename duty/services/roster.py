@@ -282,13 +282,19 @@ def roster_save_grid(*, community, month: datetime.date, cells: dict[tuple[int, 
             "status": roster.get_status_display()})
     templates = {t.code: t for t in ShiftTemplate.objects.filter(community=community)}
     staff_ids = set(community_staff(community).values_list("pk", flat=True))
+    current = {(a.user_id, a.date): a for a in Assignment.objects.filter(roster=roster, is_active=True)}
+    former_ids = {user_id for user_id, _day in current} - staff_ids  # left the community: shifts can only be removed
     days = {d.day: d for d in month_days(roster.month)}
     errors = []
     wanted: dict[tuple[int, datetime.date], ShiftTemplate | None] = {}
     for (user_id, day), code in cells.items():
         code = (code or "").strip().upper()
-        if user_id not in staff_ids or day not in days:
+        if (user_id not in staff_ids and user_id not in former_ids) or day not in days:
             errors.append(_("Row or day out of range: %(user)s / %(day)s.") % {"user": user_id, "day": day})
+            continue
+        if user_id in former_ids and code and (user_id, days[day]) not in current:
+            errors.append(_("%(date)s: this person is no longer on the community's staff; their shifts can only be "
+                            "removed.") % {"date": date_format(days[day], "SHORT_DATE_FORMAT")})
             continue
         template = templates.get(code) if code else None
         if code and (template is None or not template.is_active):
@@ -298,7 +304,6 @@ def roster_save_grid(*, community, month: datetime.date, cells: dict[tuple[int, 
         wanted[(user_id, days[day])] = template
     if errors:
         raise ValidationError(errors)
-    current = {(a.user_id, a.date): a for a in Assignment.objects.filter(roster=roster, is_active=True)}
     to_remove, to_add = [], []
     for key, template in wanted.items():
         existing = current.get(key)

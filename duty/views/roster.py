@@ -69,13 +69,13 @@ def roster_list(request):
     })
 
 
-def _cells_html(rows, editable: bool) -> None:
+def _cells_html(rows, editable: bool, codes: set[str]) -> None:
     """Each row's cells as one HTML string: 30 staff × 31 days is ~930 cells, too many for template tags
     within the page's time budget (see bench/duty_roster.py). Every value is escaped."""
     for row in rows:
         parts = []
         for c in row.cells:
-            css = "flag" if c.flagged else ("we" if c.weekend else "")
+            css = "flag" if c.flagged or (c.code and c.code not in codes) else ("we" if c.weekend else "")
             code = escape(c.code)
             if editable:
                 parts.append(f'<td class="{css}"><input class="cell" name="c-{row.user.pk}-{c.day}" value="{code}" '
@@ -89,7 +89,7 @@ def _grid_page(request, community, month, *, grid_form=None, posted=None, status
     grid = selectors.roster_grid(community=community, month=month, posted=posted)
     perms = _perms(request.user)
     can_edit = perms["roster"] and grid["editable"]
-    _cells_html(grid["rows"], can_edit)
+    _cells_html(grid["rows"], can_edit, {t.code for t in grid["active_templates"]})
     return render(request, "duty/roster_month.html", {
         **grid, "perms": perms, "can_edit": can_edit,
         "grid_form": grid_form or RosterGridForm(), "copy_form": CopyPatternForm(), "submit_form": ConfirmForm(),
@@ -192,9 +192,15 @@ def roster_pdf(request, community_pk, year, month):
 # --- shift templates -----------------------------------------------------------------------------
 
 @require("duty.roster")
-def shift_list(request, community_pk):
+def shift_list(request, community_pk=None):
+    if community_pk is None:  # the menu's link: the first of the user's communities
+        first = selectors.communities_for(request.user).first()
+        if first is None:
+            messages.info(request, _("You do not work in any community yet."))
+            return redirect("duty:roster_list")
+        return redirect("duty:shift_list", community_pk=first.pk)
     community = _community(request, community_pk)
-    return render(request, "duty/shift_list.html", {"community": community,
+    return render(request, "duty/shift_list.html", {"community": community, "communities": selectors.communities_for(request.user),
                                                     "templates": selectors.shift_templates(community=community)})
 
 
@@ -292,6 +298,7 @@ urlpatterns = [
     path("roster/<int:community_pk>/<int:year>/<int:month>/submit/", roster_submit, name="roster_submit"),
     path("roster/<int:community_pk>/<int:year>/<int:month>/pdf/", roster_pdf, name="roster_pdf"),
     path("roster/<int:pk>/decide/", roster_decide, name="roster_decide"),
+    path("shifts/", shift_list, name="shift_list"),  # same name: reversed with or without the community
     path("shifts/<int:community_pk>/", shift_list, name="shift_list"),
     path("shifts/<int:community_pk>/new/", shift_edit, name="shift_create"),
     path("shifts/<int:community_pk>/<int:pk>/", shift_edit, name="shift_edit"),

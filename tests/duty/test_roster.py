@@ -476,3 +476,17 @@ def test_only_the_requester_withdraws(approved, staff, month):
     services.change_request_cancel(request=request, actor=staff[0])
     request.refresh_from_db()
     assert request.status == "cancelled"
+
+
+def test_someone_who_left_stays_on_the_grid_until_their_shifts_are_removed(community_a, staff, supervisor, month):
+    from duty import selectors_roster
+
+    build(community_a, staff, supervisor, month, cells=_cell(community_a, staff, month, {(staff[2].pk, 5): "M"}))
+    staff[2].communities.clear()
+    grid = selectors_roster.roster_grid(community=community_a, month=month)
+    assert [r.user.pk for r in grid["rows"] if r.former] == [staff[2].pk]
+    with pytest.raises(ValidationError):  # no new shifts for them
+        services.roster_save_grid(community=community_a, month=month, actor=supervisor, cells={(staff[2].pk, 6): "M"})
+    services.roster_save_grid(community=community_a, month=month, actor=supervisor, cells={(staff[2].pk, 5): ""})
+    assert not Assignment.objects.filter(user=staff[2], is_active=True).exists()
+    assert not [r for r in selectors_roster.roster_grid(community=community_a, month=month)["rows"] if r.former]

@@ -92,7 +92,8 @@ def test_bad_code_keeps_what_was_typed(client, community_a, staff, supervisor, m
     assert response.status_code == 200
     html = response.content.decode()
     assert "unknown shift code “Q”" in html
-    assert f'name="c-{staff[2].pk}-7" value="Q"' in html and f'name="c-{staff[2].pk}-8" value="M"' in html
+    assert f'<td class="flag"><input class="cell" name="c-{staff[2].pk}-7" value="Q"' in html  # marked in the grid
+    assert f'name="c-{staff[2].pk}-8" value="M"' in html and "Not saved." in html
     assert not Assignment.objects.exists()
 
 
@@ -278,3 +279,34 @@ def test_phone_width_pages_render(client, community_a, staff, supervisor, manage
     client.force_login(manager)
     html = client.get(reverse("duty:roster_decide", args=[roster.pk])).content.decode()
     assert "table-responsive" in html and 'name="decision"' in html
+
+
+def test_request_form_and_shift_list_query_counts_are_constant(client, community_a, make_user, supervisor, manager,
+                                                               month, monkeypatch):
+    monkeypatch.setattr("duty.selectors_roster.timezone.localdate", lambda: services.previous_month(month).replace(day=22))
+    few = make_staff(make_user, community_a, 3, "few")
+    build(community_a, few, supervisor, month, status=Roster.Status.APPROVED, manager=manager,
+          cells=covered_cells(few, month))
+    client.force_login(few[0])
+    url = reverse("duty:request_create")
+    one = _queries(client, url)
+    extra = make_staff(make_user, community_a, 2, "extra")
+    next_one = services.next_month(month)
+    build(community_a, few + extra, supervisor, next_one, status=Roster.Status.APPROVED, manager=manager,
+          cells=covered_cells(few + extra, next_one, codes=("E", "L", "M", "E", "L")))
+    assert _queries(client, url) == one
+    client.force_login(supervisor)
+    shifts = reverse("duty:shift_list", args=[community_a.pk])
+    before = _queries(client, shifts)
+    services.shift_template_save(community=community_a, code="N", name="夜班", start_time=datetime.time(20),
+                                 end_time=datetime.time(8), is_active=False, sort_order=60, actor=supervisor)
+    assert _queries(client, shifts) == before
+
+
+def test_menu_link_to_shifts_goes_to_the_first_community(client, community_a, supervisor, clerk):
+    client.force_login(supervisor)
+    response = client.get(reverse("duty:shift_list"))
+    assert response.status_code == 302 and response["Location"] == reverse("duty:shift_list", args=[community_a.pk])
+    assert "07:30" in client.get(response["Location"]).content.decode()
+    client.force_login(clerk)
+    assert client.get(reverse("duty:shift_list")).status_code == 403
