@@ -490,3 +490,27 @@ def test_someone_who_left_stays_on_the_grid_until_their_shifts_are_removed(commu
     services.roster_save_grid(community=community_a, month=month, actor=supervisor, cells={(staff[2].pk, 5): ""})
     assert not Assignment.objects.filter(user=staff[2], is_active=True).exists()
     assert not [r for r in selectors_roster.roster_grid(community=community_a, month=month)["rows"] if r.former]
+
+
+def test_demo_loader_builds_the_rosters_once(make_user):
+    import io
+
+    from django_celery_beat.models import PeriodicTask
+
+    from duty import demo_roster
+    from tests.factories import CommunityFactory
+
+    ch = CommunityFactory(code="CH", name="翠湖花园")
+    for username, role in (("clerk", Role.CLERK), ("supervisor", Role.SUPERVISOR), ("manager", Role.MANAGER)):
+        make_user(role=role, communities=[ch], username=username)
+    out = io.StringIO()
+    demo_roster.load(out)
+    demo_roster.load(out)
+    current = services.month_start(timezone.localdate())
+    assert dict(Roster.objects.filter(community=ch).values_list("month", "status")) == {
+        current: "approved", services.next_month(current): "draft"}
+    assert services.roster_problems(Roster.objects.get(community=ch, month=current)) == []
+    kinds = sorted(ShiftChangeRequest.objects.values_list("kind", "status"))
+    assert kinds == [("leave", "pending"), ("swap", "approved")] or timezone.localdate().day >= 28
+    assert PeriodicTask.objects.filter(task="duty.tasks.roster_reminders").count() == 1
+    assert "already loaded" in out.getvalue()
