@@ -10,6 +10,6 @@ def navigation(request):
         "unread_notifications": unread_count(user),
         "can": {action.replace(".", "_"): has_perm(user, action) for action in (
             "frontdesk.edit", "frontdesk.import", "frontdesk.export", "frontdesk.structure",
-            "privacy.access_log",
+            "privacy.access_log", "duty.view", "duty.log", "duty.roster", "duty.approve_roster", "duty.review",
         )},
     }
