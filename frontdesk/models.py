@@ -17,6 +17,16 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
+class NameGrams(models.Func):
+    """The 1- and 2-character pieces of a text (SQL function ``fd_name_grams``, migration 0005).
+
+    pg_trgm cannot help a 1- or 2-character search (a surname, 建国): a GIN index on these pieces can.
+    """
+
+    function = "fd_name_grams"
+    output_field = ArrayField(models.TextField())
+
+
 @pghistory.track()
 class Community(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -161,6 +171,7 @@ class Person(models.Model):
         indexes = [
             # icontains compiles to UPPER(name) LIKE UPPER(%s): index that expression.
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm"),
+            GinIndex(NameGrams(Upper("name")), name="person_name_grams"),
             GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="person_phone_trgm"),
             GinIndex(fields=["phone_alt"], opclasses=["gin_trgm_ops"], name="person_phone_alt_trgm"),
             models.Index(fields=["community", "name"], name="person_community_name_idx"),

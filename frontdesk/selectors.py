@@ -8,7 +8,10 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from core.permissions import scope
 from core.text import clean_text
 
-from .models import Building, Community, Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle
+from django.db.models.functions import Upper
+
+from .models import (Building, Community, NameGrams, Occupancy, ParkingSpace, Person, TenantAuthorization, Unit,
+                     Vehicle)
 from .validators import PLATE_PROVINCES, normalise_plate
 
 LOOKUP_LIMIT = 8
@@ -72,6 +75,15 @@ def classify(q: str) -> dict:
     return kinds
 
 
+def name_matches(fragment: str) -> Q:
+    """People whose name contains ``fragment``; needs ``.alias(name_grams=NameGrams(Upper("name")))``.
+    Under 3 characters pg_trgm cannot narrow the search: the 1-/2-character index does."""
+    condition = Q(name__icontains=fragment)
+    if len(fragment) < 3:
+        condition &= Q(name_grams__contains=[fragment.upper()])
+    return condition
+
+
 def lookup(*, user, q: str, limit: int = LOOKUP_LIMIT) -> dict:
     """The counter's lookup: units, people and vehicles matching one box. At most 5 queries."""
     q = normalise_query(q)[:50]
@@ -105,7 +117,7 @@ def lookup(*, user, q: str, limit: int = LOOKUP_LIMIT) -> dict:
     if "phone" in kinds:
         person_filter |= Q(phone__contains=kinds["phone"]) | Q(phone_alt__contains=kinds["phone"])
     if "name" in kinds:
-        person_filter |= Q(name__icontains=kinds["name"])
+        person_filter |= name_matches(kinds["name"])
     if person_filter:
         rank = Case(
             When(name__iexact=q, then=Value(0)),
@@ -116,6 +128,7 @@ def lookup(*, user, q: str, limit: int = LOOKUP_LIMIT) -> dict:
         )
         result["people"] = list(
             people_for(user)
+            .alias(name_grams=NameGrams(Upper("name")))
             .filter(person_filter)
             .annotate(rank=rank)
             .prefetch_related(_current_occupancies("unit__building,unit__entrance"))
@@ -191,7 +204,7 @@ def person_list(*, user, community=None, kind=None, q=None):
         qs = qs.filter(occupancies__kind=kind, occupancies__end_date__isnull=True).distinct()
     if q:
         q = normalise_query(q)
-        qs = qs.filter(Q(name__icontains=q) | Q(phone__contains=q) | Q(id_number=q))
+        qs = qs.alias(name_grams=NameGrams(Upper("name"))).filter(name_matches(q) | Q(phone__contains=q) | Q(id_number=q))
     return qs.order_by("name", "id")
 
 
