@@ -22,7 +22,6 @@ CYCLE = ["E", "M", "L", "E", ""]  # clerk i on day d works CYCLE[(d + i) % 5]: e
 
 
 def load(stdout):
-    services.duty_schedules_ensure()
     community = Community.objects.filter(code="CH").first()
     if community is None:
         return

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.db import append_only
 
@@ -402,7 +403,7 @@ class Nonconformity(models.Model):
     """不合格项, recorded in the 质量检查记录 and tracked until corrected; feeds the monthly appraisal."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("nonconformity", "Open")
         CORRECTED = "corrected", _("Corrected")
 
     TRANSITIONS = {Status.OPEN: {Status.CORRECTED}, Status.CORRECTED: set()}

@@ -1,5 +1,5 @@
-"""Thin Celery tasks of the duty app. Scheduled through django-celery-beat
-(``duty.services.roster.duty_schedules_ensure`` registers them)."""
+"""Thin Celery tasks of the duty app. Scheduled by ``CELERY_BEAT_SCHEDULE`` (config/settings/base.py),
+which django-celery-beat's database scheduler copies into its tables when beat starts."""
 
 from celery import shared_task
 from django.utils import timezone

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -143,6 +144,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Periodic jobs (times in TIME_ZONE). The database scheduler copies these into its tables at start.
+CELERY_BEAT_SCHEDULE = {
+    "duty-roster-reminders": {"task": "duty.tasks.roster_reminders", "schedule": crontab(minute=0, hour=9)},
+}
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -459,17 +459,6 @@ def roster_reminders_send(*, today: datetime.date) -> list[int]:
     return reminded
 
 
-def duty_schedules_ensure() -> None:
-    """Register the daily reminder in django-celery-beat's tables (idempotent). Called by the demo loader."""
-    from django_celery_beat.models import CrontabSchedule, PeriodicTask
-
-    schedule, _created = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="9", day_of_week="*", day_of_month="*", month_of_year="*", timezone=settings.TIME_ZONE)
-    PeriodicTask.objects.update_or_create(name="duty: roster reminders",
-                                          defaults={"task": "duty.tasks.roster_reminders", "crontab": schedule,
-                                                    "enabled": True})
-
-
 # --- leave and swaps -----------------------------------------------------------------------------
 
 def _assignment_locked(pk) -> Assignment:

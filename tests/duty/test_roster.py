@@ -326,13 +326,12 @@ def test_no_reminder_once_submitted(community_a, staff, reminder_setup, manager)
     assert _reminded(supervisor) == 0
 
 
-def test_the_schedule_is_registered_once(db):
-    from django_celery_beat.models import PeriodicTask
+def test_the_reminder_is_scheduled_daily_by_beat():
+    from config.celery import app
 
-    services.duty_schedules_ensure()
-    services.duty_schedules_ensure()
-    task = PeriodicTask.objects.get(name="duty: roster reminders")
-    assert task.task == "duty.tasks.roster_reminders" and task.crontab.hour == "9"
+    entry = app.conf.beat_schedule["duty-roster-reminders"]
+    assert entry["task"] == "duty.tasks.roster_reminders" and entry["task"] in app.tasks
+    assert entry["schedule"].hour == {9} and entry["schedule"].minute == {0}
 
 
 QUEUE = "test-duty-roster"  # its own queue: other test runs' workers share the Redis broker
