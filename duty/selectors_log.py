@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from core.models import Role
 from core.permissions import scope
-from frontdesk.models import Community, Unit
+from frontdesk.models import Unit
+from frontdesk.selectors import communities_for  # noqa: F401 (used by views)
 
 from .models import (
     Assignment,
@@ -27,10 +28,6 @@ from .models import (
 LOG_ROLES = (Role.CLERK, Role.SUPERVISOR)  # duty.log: who may hand over and take over
 UNSIGNED_DAYS_LIMIT = 366
 SINCE_HANDOVER_LIMIT = 300
-
-
-def communities_for(user):
-    return scope(Community.objects.all(), user, field="id").order_by("name")
 
 
 def units_of(community):

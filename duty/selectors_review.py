@@ -6,7 +6,18 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Role
 from core.permissions import scope
 from frontdesk.models import Community
+from frontdesk.selectors import communities_for as review_communities  # noqa: F401 (used by views)
 
 from .models import Assignment, DutyLogEntry, Handover, Nonconformity, SpotCheck
 
@@ -37,9 +49,6 @@ NONCONFORMITY_DEFINITION = _(
 
 
 # --- communities and clerks ---------------------------------------------------------------------
-
-def review_communities(user):
-    return scope(Community.objects.all(), user, field="id").order_by("name")
 
 
 def community_clerks(*, community):

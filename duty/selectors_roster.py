@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.models import Role
 from core.permissions import has_perm, scope
-from frontdesk.models import Community
+from frontdesk.selectors import communities_for  # noqa: F401 (used by views)
 
 from .models import (
     Assignment,
@@ -20,10 +20,6 @@ from .models import (
     ShiftTemplate,
 )
 from .services import roster as services
-
-
-def communities_for(user):
-    return scope(Community.objects.order_by("name"), user, field="pk")
 
 
 def shift_templates(*, community):
