@@ -6,14 +6,21 @@ The pipeline:
    ``MEDIA_ROOT/imports/<uuid>.<ext>`` with a JSON sidecar ``<uuid>.json`` (community, kind, user,
    original name, created at, status). No model: the sidecar is the batch's whole state, and the
    database (``core.IdempotencyKey``) is what says whether it was imported.
-2. ``batch_preview``: every row is run through the real services inside a transaction that is
-   always rolled back (one savepoint per row), so the preview finds exactly what the import would:
-   bad check digits, unknown rooms, duplicates in the file and against the archive.
-3. ``batch_confirm``: the same run, committed only if every row passed (all-or-nothing); the batch
-   uuid is claimed as an idempotency key in the same transaction, so a second POST waits for the
-   first and then imports nothing.
+2. ``batch_preview``: what the rows refer to is loaded once (rooms, buildings and entrances, people
+   by ID document, current occupancies and owners' shares, active plates); every row is then checked
+   in memory, in the file's order, with the services' own builders and checks (``services.*_new``,
+   ``person_reuse``, ``clean_without_queries``), each passing row becoming part of the archive the
+   next rows are checked against. So the preview finds what the import would: bad check digits,
+   unknown rooms, duplicates in the file and against the archive, shares over 100 %. Nothing is written.
+3. ``batch_confirm``: the same check (the file's rooms locked first, as ``occupancy_start`` does),
+   then, only if every row passed, set-based inserts (``bulk_create``) in one transaction:
+   all-or-nothing. The database's constraints remain the last guarantee: if they refuse the rows (a
+   concurrent write), the rows are checked again and the row at fault is shown. The batch uuid is
+   claimed as an idempotency key in the same transaction, so a second POST waits for the first and
+   then imports nothing.
 
-Every write carries ``pghistory.context(source="import", batch=<uuid>)``.
+Every write carries ``pghistory.context(source="import", batch=<uuid>)``; ``bulk_create`` fires the
+history triggers like any insert, so the audit trail has every row.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import csv
 import datetime
 import io
 import json
+import logging
 import os
 import re
 import unicodedata
@@ -35,7 +43,7 @@ from pathlib import Path
 import pghistory
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -52,6 +60,8 @@ from . import services
 from .models import Building, Community, Entrance, IdType, Occupancy, Person, Unit, Vehicle
 from .selectors import ROOM_RE, normalise_query
 from .validators import clean_id_document, clean_phone, clean_plate
+
+logger = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -147,7 +157,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("plate", "车牌", gettext_lazy("Plate"), ("车牌号", "车牌号码", "plate", "plate number"), required=True,
                max_length=20, help=gettext_lazy("Required, e.g. 粤B12345 or new-energy 粤BD12345.")),
         _ROOM_CODE,
-        Column("owner", "车主姓名", gettext_lazy("Owner"), ("车主", "姓名", "owner", "owner name"), max_length=50,
+        Column("owner", "车主姓名", pgettext_lazy("vehicle", "Owner"), ("车主", "姓名", "owner", "owner name"), max_length=50,
                help=gettext_lazy("Optional: a current owner, resident or tenant of the room.")),
         Column("description", "车辆描述", gettext_lazy("Make, model and colour"),
                ("描述", "车型", "车辆信息", "品牌型号", "description", "vehicle"), max_length=100),
@@ -436,6 +446,58 @@ def batch_get(*, batch_id, user) -> Batch:
     return batch
 
 
+@dataclass
+class PurgedBatch:
+    id: str
+    created_at: datetime.datetime
+    files: list[Path]
+    original_name: str = ""  # empty when the sidecar was missing or unreadable
+    kind: str = ""
+    status: str = ""
+
+
+def batch_purge(*, older_than: datetime.timedelta, dry_run: bool = False) -> list[PurgedBatch]:
+    """Delete the batches uploaded longer than ``older_than`` ago: the upload, its sidecar and its kept
+    check (they hold ID numbers and phones). A batch without a readable sidecar goes by its files'
+    modification time. Only ``<uuid>.*`` files are touched. Returns what was (or would be) deleted."""
+    directory = Batch.directory()
+    if not directory.is_dir():
+        return []
+    groups: dict[str, list[Path]] = {}
+    for path in directory.iterdir():
+        key = path.name.split(".", 1)[0]
+        try:
+            if str(uuid.UUID(key)) != key:
+                continue
+        except ValueError:
+            continue
+        if path.is_file():
+            groups.setdefault(key, []).append(path)
+    cutoff = timezone.now() - older_than
+    purged = []
+    for key, paths in sorted(groups.items()):
+        try:
+            batch = Batch.load(key)
+            entry = PurgedBatch(id=key, created_at=datetime.datetime.fromisoformat(batch.created_at), files=paths,
+                                original_name=batch.original_name, kind=batch.kind, status=batch.status)
+            if timezone.is_naive(entry.created_at):
+                entry.created_at = timezone.make_aware(entry.created_at)
+        except (BatchNotFound, TypeError, ValueError):
+            try:
+                newest = max(path.stat().st_mtime for path in paths)
+            except OSError:  # deleted meanwhile
+                continue
+            entry = PurgedBatch(id=key, created_at=datetime.datetime.fromtimestamp(newest, tz=datetime.timezone.utc),
+                                files=paths)
+        if entry.created_at >= cutoff:
+            continue
+        if not dry_run:
+            for path in paths:
+                path.unlink(missing_ok=True)
+        purged.append(entry)
+    return purged
+
+
 # --- results -------------------------------------------------------------------------------------
 
 @dataclass
@@ -463,7 +525,7 @@ class ImportResult:
     rows: list[RowResult] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     ignored_headers: list[str] = field(default_factory=list)
-    file_error: str = ""  # the file itself can no longer be read (should not happen after the upload checks)
+    file_error: str = ""  # the file can no longer be read (checked at upload), or the database refused the rows
 
     @property
     def total(self) -> int:
@@ -645,23 +707,30 @@ def _strip_suffix(text: str, pattern: str) -> str:
 
 
 # --- row handlers --------------------------------------------------------------------------------
+#
+# A handler loads what the rows refer to once (rooms by code, people by ID document, active plates,
+# buildings and entrances), then checks row after row against that in memory, in the file's order,
+# through the services' own builders and checks (``services.*_new``, ``clean_without_queries``).
+# A row that passes is added to the in-memory archive (later rows see it, as they would see it in
+# the database) and to the handler's list of rows to insert; a row that fails adds nothing.
+# ``write()`` then inserts everything set-based (``bulk_create``: the history triggers still fire).
 
 class _Handler:
-    """Validates one row and writes it through the services. Lookups are loaded once per run."""
-
     kind: str
     service_fields: dict[str, str] = {}
 
-    def __init__(self, *, community, actor, columns: list[Column]):
+    def __init__(self, *, community, actor, columns: list[Column], rows: list[tuple[int, dict]], lock: bool):
         self.community, self.actor = community, actor
         self.columns = {c.key: c for c in columns}
         self.seen: dict = {}  # in-file duplicate detection: key -> first row number
 
     def row(self, number: int, raw: dict) -> Counter:
+        """Check one row; raise RowInvalid or ValidationError, or remember its writes and return its counts."""
         raise NotImplementedError
 
-    def forget(self):
-        """A row failed and its savepoint was rolled back: drop caches that may hold its writes."""
+    def write(self) -> None:
+        """Insert every row that passed (inside the caller's transaction)."""
+        raise NotImplementedError
 
     def first_seen(self, key, number) -> int | None:
         first = self.seen.setdefault(key, number)
@@ -670,18 +739,38 @@ class _Handler:
 
 class _RoomsMixin:
     def load_rooms(self):
-        units = Unit.objects.filter(community=self.community).select_related("building", "entrance")
-        self.units = {u.code: u for u in units}
+        self.unit_ids = dict(Unit.objects.filter(community=self.community).values_list("code", "id"))
+        self.units: dict[str, Unit] = {}  # the rooms the rows name, as (unsaved-looking) objects with their ids
         self.building_names = set(Building.objects.filter(community=self.community).values_list("name", flat=True))
+
+    def unit(self, code: str) -> Unit | None:
+        if code not in self.units:
+            pk = self.unit_ids.get(code)
+            self.units[code] = None if pk is None else Unit(id=pk, community_id=self.community.pk, code=code)
+        return self.units[code]
+
+    @staticmethod
+    def room_code(text: str):
+        """The room code a cell names (3-2-1502, 3栋2单元1502室, ...) and the parts it was read from."""
+        query = normalise_query(text)
+        match = ROOM_RE.fullmatch(query)
+        return (Unit.make_code(match["b"], match["e"], match["n"]) if match else query), match
+
+    def lock_rooms(self, rows, key="room"):
+        """Lock the file's rooms, as ``occupancy_start`` locks its room, before their occupants are read."""
+        ids = set()
+        for _number, raw in rows:
+            if text := _Row(raw, self.columns).text(key, upper=True):
+                if (pk := self.unit_ids.get(self.room_code(text)[0])) is not None:
+                    ids.add(pk)
+        list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
     def resolve_room(self, row: _Row, key="room") -> Unit | None:
         text = row.text(key, upper=True)
         if not text:
             return None
-        query = normalise_query(text)
-        match = ROOM_RE.fullmatch(query)
-        code = Unit.make_code(match["b"], match["e"], match["n"]) if match else query
-        unit = self.units.get(code)
+        code, match = self.room_code(text)
+        unit = self.unit(code)
         if unit is None:
             if match and match["b"] not in self.building_names:
                 row.error(key, "unknown_building", _("There is no building %(building)s in this community.")
@@ -699,24 +788,12 @@ class UnitsHandler(_Handler):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.codes = set(Unit.objects.filter(community=self.community).values_list("code", flat=True))
-        self.forget()
-
-    def forget(self):
-        self._buildings = None
-        self._entrances = None
-
-    @property
-    def buildings(self) -> dict[str, Building]:
-        if self._buildings is None:
-            self._buildings = {b.name: b for b in Building.objects.filter(community=self.community)}
-        return self._buildings
-
-    @property
-    def entrances(self) -> dict[tuple[int, str], Entrance]:
-        if self._entrances is None:
-            entrances = Entrance.objects.filter(building__community=self.community)
-            self._entrances = {(e.building_id, e.name): e for e in entrances}
-        return self._entrances
+        self.buildings = {b.name: b for b in Building.objects.filter(community=self.community)}
+        entrances = Entrance.objects.filter(building__community=self.community).select_related("building")
+        self.entrances = {(e.building.name, e.name): e for e in entrances}
+        self.new_buildings: list[Building] = []
+        self.new_entrances: list[Entrance] = []
+        self.new_units: list[Unit] = []
 
     def row(self, number, raw):
         row = _Row(raw, self.columns)
@@ -737,23 +814,44 @@ class UnitsHandler(_Handler):
             row.error("number", "duplicate_archive", _("Room %(room)s is already in the archive.") % {"room": code})
         row.check()
 
-        counts = Counter(units=1)
         building = self.buildings.get(building_name)
+        new_building = None
         if building is None:
-            building = services.building_get_or_create(community=self.community, name=building_name, actor=self.actor)
-            self.buildings[building_name] = building
-            counts["buildings"] += 1
+            building = new_building = services.building_new(community=self.community, name=building_name)
+            services.clean_without_queries(new_building)
         entrance = None
+        new_entrance = None
         if entrance_name:
-            entrance = self.entrances.get((building.pk, entrance_name))
+            entrance = self.entrances.get((building.name, entrance_name))
             if entrance is None:
-                entrance = services.entrance_get_or_create(building=building, name=entrance_name, actor=self.actor)
-                self.entrances[(building.pk, entrance_name)] = entrance
-                counts["entrances"] += 1
-        services.unit_create(building=building, entrance=entrance, number=room_number, area=area, usage=usage,
-                             floor=floor, actor=self.actor)
+                entrance = new_entrance = services.entrance_new(building=building, name=entrance_name)
+                services.clean_without_queries(new_entrance)
+        unit = services.unit_new(building=building, entrance=entrance, number=room_number, area=area, usage=usage,
+                                 floor=floor)
+        services.clean_without_queries(unit)
+
+        counts = Counter(units=1)
+        if new_building is not None:
+            self.buildings[building_name] = new_building
+            self.new_buildings.append(new_building)
+            counts["buildings"] += 1
+        if new_entrance is not None:
+            self.entrances[(building.name, entrance_name)] = new_entrance
+            self.new_entrances.append(new_entrance)
+            counts["entrances"] += 1
         self.codes.add(code)
+        self.new_units.append(unit)
         return counts
+
+    def write(self):
+        Building.objects.bulk_create(self.new_buildings)
+        Entrance.objects.bulk_create(self.new_entrances)  # building ids: the rows just inserted
+        Unit.objects.bulk_create(self.new_units)
+
+
+def _person_token(person: Person):
+    """A person's identity in the handler: the id, or the object itself for a person not saved yet."""
+    return person.pk if person.pk is not None else ("new", id(person))
 
 
 class PeopleHandler(_RoomsMixin, _Handler):
@@ -761,11 +859,50 @@ class PeopleHandler(_RoomsMixin, _Handler):
     service_fields = {"name": "name", "id_number": "id_number", "id_type": "id_type", "phone": "phone", "share": "share",
                       "start_date": "start_date"}
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
+    def __init__(self, *, rows, lock, **kwargs):
+        super().__init__(rows=rows, lock=lock, **kwargs)
         self.load_rooms()
+        if lock:
+            self.lock_rooms(rows)
         self.id_owners: dict[tuple[str, str], tuple[str, int]] = {}  # (id_type, id_number) -> (name, first row)
         self.today = timezone.localdate()
+        # The archive's people as person_find_or_create looks for them: by ID document, else by name and
+        # phone (the lowest id first, as its .first() does). Materialised as Person objects when a row uses them.
+        self.by_document: dict[tuple[str, str], int | Person] = {}
+        self.by_name_phone: dict[tuple[str, str], int | Person] = {}
+        self.names: dict[int, str] = {}
+        people = Person.objects.filter(community=self.community).order_by("id")
+        for pk, name, phone, id_type, id_number in people.values_list("id", "name", "phone", "id_type", "id_number"):
+            self.names[pk] = name
+            if id_number:
+                self.by_document.setdefault((id_type, id_number), pk)
+            if phone:
+                self.by_name_phone.setdefault((name, phone), pk)
+        self.materialised: dict[int, Person] = {}
+        # Current occupancies: who holds which role in which room, and the owners' shares per room.
+        self.active: set[tuple] = set()
+        self.held: dict[int, Decimal | int] = {}
+        occupancies = Occupancy.objects.filter(unit__community=self.community, end_date__isnull=True)
+        for unit_id, person_id, kind, share in occupancies.values_list("unit_id", "person_id", "kind", "share"):
+            self.active.add((unit_id, person_id, kind))
+            if kind == Occupancy.Kind.OWNER and share is not None:
+                self.held[unit_id] = self.held.get(unit_id, 0) + share
+        self.new_people: list[Person] = []
+        self.new_occupancies: list[Occupancy] = []
+
+    def person(self, ref: int | Person | None) -> Person | None:
+        if ref is None or isinstance(ref, Person):
+            return ref
+        if ref not in self.materialised:
+            self.materialised[ref] = Person(id=ref, community_id=self.community.pk, name=self.names[ref])
+        return self.materialised[ref]
+
+    def find(self, probe: Person) -> Person | None:
+        if probe.id_number:
+            return self.person(self.by_document.get((probe.id_type, probe.id_number)))
+        if probe.phone:
+            return self.person(self.by_name_phone.get((probe.name, probe.phone)))
+        return None
 
     def row(self, number, raw):
         row = _Row(raw, self.columns)
@@ -806,22 +943,45 @@ class PeopleHandler(_RoomsMixin, _Handler):
                           _("This ID number is given for %(name)s in row %(row)s of this file.")
                           % {"name": other_name, "row": other_row})
             elif other_row == number:
-                existing = Person.objects.filter(community=self.community, id_type=id_type, id_number=id_number).first()
+                existing = self.person(self.by_document.get((id_type, id_number)))
                 if existing is not None and existing.name != name:
                     row.error("id_number", "duplicate_person", _("This ID number belongs to %(name)s in the archive.")
                               % {"name": existing.name})
         row.check()
 
-        person, created = services.person_find_or_create(community=self.community, name=name, id_type=id_type,
-                                                         id_number=id_number, phone=phone, actor=self.actor)
-        if not created and Occupancy.objects.filter(unit=unit, person=person, kind=kind, end_date__isnull=True).exists():
+        # person_find_or_create, against the archive in memory
+        probe = services.person_new(community=self.community, name=name, id_type=id_type, id_number=id_number,
+                                    phone=phone)
+        person = services.person_reuse(probe=probe, existing=self.find(probe))
+        created = person is None
+        if created:
+            person = probe
+            services.clean_without_queries(person)
+        elif (unit.pk, _person_token(person), kind) in self.active:
             row.error("name", "duplicate_person",
                       _("%(name)s is already recorded as %(role)s of %(room)s in the archive.")
                       % {"name": person.name, "role": Occupancy.Kind(kind).label, "room": unit.code})
             row.check()
-        services.occupancy_start(unit=unit, person=person, kind=kind, start_date=start_date, share=share,
-                                 actor=self.actor)
+        # occupancy_start, against the archive in memory (the rooms are locked when importing)
+        occupancy = services.occupancy_new(unit=unit, person=person, kind=kind, start_date=start_date, share=share,
+                                           held=self.held.get(unit.pk, 0), actor=self.actor)
+        services.clean_without_queries(occupancy)
+
+        if created:
+            self.new_people.append(person)
+            if person.id_number:
+                self.by_document.setdefault((person.id_type, person.id_number), person)
+            if person.phone:
+                self.by_name_phone.setdefault((person.name, person.phone), person)
+        self.active.add((unit.pk, _person_token(person), kind))
+        if occupancy.share is not None:  # as the database returns the sum: numeric(5, 2)
+            self.held[unit.pk] = self.held.get(unit.pk, 0) + occupancy.share.quantize(Decimal("0.01"))
+        self.new_occupancies.append(occupancy)
         return Counter(people_new=int(created), people_existing=int(not created), occupancies=1)
+
+    def write(self):
+        Person.objects.bulk_create(self.new_people)
+        Occupancy.objects.bulk_create(self.new_occupancies)  # person ids: the rows just inserted
 
 
 class VehiclesHandler(_RoomsMixin, _Handler):
@@ -833,6 +993,14 @@ class VehiclesHandler(_RoomsMixin, _Handler):
         self.load_rooms()
         active = Vehicle.objects.filter(community=self.community, is_active=True)
         self.plates = set(active.values_list("plate", flat=True))
+        # A room's current owners, residents and tenants by name: (unit id, name) -> (person id, community id),
+        # the lowest person id first.
+        self.occupants: dict[tuple[int, str], tuple[int, int]] = {}
+        occupancies = (Occupancy.objects.filter(unit__community=self.community, end_date__isnull=True)
+                       .order_by("person_id").values_list("unit_id", "person__name", "person_id", "person__community_id"))
+        for unit_id, name, *person in occupancies:
+            self.occupants.setdefault((unit_id, name), tuple(person))
+        self.new_vehicles: list[Vehicle] = []
 
     def row(self, number, raw):
         row = _Row(raw, self.columns)
@@ -855,16 +1023,21 @@ class VehiclesHandler(_RoomsMixin, _Handler):
                       _("The plate %(plate)s is already registered in this community.") % {"plate": plate})
         owner = None
         if owner_name:
-            owner = (Person.objects.filter(occupancies__unit=unit, occupancies__end_date__isnull=True, name=owner_name)
-                     .order_by("id").first())
-            if owner is None:
+            if person := self.occupants.get((unit.pk, owner_name)):
+                owner = Person(id=person[0], community_id=person[1], name=owner_name)
+            else:
                 row.error("owner", "unknown_owner", _("%(name)s is not a current owner, resident or tenant of %(room)s.")
                           % {"name": owner_name, "room": unit.code})
         row.check()
-        services.vehicle_register(community=self.community, plate=plate, unit=unit, owner=owner,
-                                  description=description, actor=self.actor)
-        self.plates.add(plate)
+        vehicle = services.vehicle_new(community=self.community, plate=plate, unit=unit, owner=owner,
+                                       description=description)
+        services.clean_without_queries(vehicle)
+        self.plates.add(vehicle.plate)
+        self.new_vehicles.append(vehicle)
         return Counter(vehicles=1)
+
+    def write(self):
+        Vehicle.objects.bulk_create(self.new_vehicles)
 
 
 HANDLERS = {Kind.UNITS: UnitsHandler, Kind.PEOPLE: PeopleHandler, Kind.VEHICLES: VehiclesHandler}
@@ -872,26 +1045,49 @@ HANDLERS = {Kind.UNITS: UnitsHandler, Kind.PEOPLE: PeopleHandler, Kind.VEHICLES:
 
 # --- running an import ---------------------------------------------------------------------------
 
-def run_import(*, sheet: Sheet, kind: str, community, actor, batch_id: str, commit: bool) -> ImportResult:
-    """Validate and write every row, each in its own savepoint. Commits only if ``commit`` and no row
-    failed; otherwise everything (rows, buildings, history events) is rolled back."""
+WRITE_ATTEMPTS = 3
+
+
+def _check_rows(*, sheet: Sheet, kind: str, community, actor, lock: bool) -> tuple[ImportResult, _Handler]:
     result = ImportResult(kind=kind, columns=sheet.columns, ignored_headers=sheet.ignored_headers)
+    handler = HANDLERS[kind](community=community, actor=actor, columns=sheet.columns, rows=sheet.rows, lock=lock)
+    for number, raw in sheet.rows:
+        row = RowResult(number=number, values={key: display(value) for key, value in raw.items()})
+        try:
+            result.counts.update(handler.row(number, raw))
+        except RowInvalid as exc:
+            row.errors = exc.errors
+        except ValidationError as exc:
+            row.errors = _service_errors(exc, handler.service_fields)
+        result.rows.append(row)
+    return result, handler
+
+
+def run_import(*, sheet: Sheet, kind: str, community, actor, batch_id: str, commit: bool) -> ImportResult:
+    """Check every row against the archive; if ``commit`` and no row failed, insert them all.
+
+    The checks read the archive once, so rows are checked in memory; the inserts are set-based, in
+    one savepoint. Should the database still refuse them (someone saved the same room, plate or ID
+    number in the meantime: the constraints are the last guarantee), the rows are checked again
+    against the archive as it is now, which shows the clerk the row at fault."""
     with pghistory.context(source="import", batch=str(batch_id)), transaction.atomic():
-        handler = HANDLERS[kind](community=community, actor=actor, columns=sheet.columns)
-        for number, raw in sheet.rows:
-            row = RowResult(number=number, values={key: display(value) for key, value in raw.items()})
+        for _attempt in range(WRITE_ATTEMPTS):
+            result, handler = _check_rows(sheet=sheet, kind=kind, community=community, actor=actor, lock=commit)
+            if not (commit and result.is_valid):
+                break
             try:
                 with transaction.atomic():
-                    result.counts.update(handler.row(number, raw))
-            except RowInvalid as exc:
-                row.errors = exc.errors
-            except ValidationError as exc:
-                row.errors = _service_errors(exc, handler.service_fields)
+                    handler.write()
+                break
+            except IntegrityError:  # a concurrent write: check again against the archive as it is now
+                continue
             except DatabaseError:
-                row.errors = [RowError("database", _("This row could not be saved: check its values."))]
-            if row.errors:
-                handler.forget()
-            result.rows.append(row)
+                logger.exception("Import batch %s: the database refused the rows", batch_id)
+                result.file_error = _("The database refused these rows, so nothing was imported: check the file again.")
+                break
+        else:
+            result.file_error = _("The archive kept changing while these rows were being saved, so nothing was "
+                                  "imported: check the file again.")
         if not (commit and result.is_valid):
             transaction.set_rollback(True)
     return result

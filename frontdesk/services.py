@@ -35,41 +35,66 @@ def _save(obj, duplicate_message: str, field: str, update_fields: list[str] | No
     return obj
 
 
+def clean_without_queries(obj) -> None:
+    """What ``full_clean()`` checks without the database: field values and ``clean()``. For a batch
+    that checks related rows, duplicates and constraints against what it loaded once (the import);
+    the database's constraints remain the last guarantee."""
+    relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+
+
 # --- the property tree -------------------------------------------------------------------------
 
-def building_get_or_create(*, community, name: str, actor) -> Building:
+def building_new(*, community, name: str) -> Building:
+    """An unsaved building as ``building_get_or_create`` makes it (name normalised, numbered buildings in order)."""
     name = clean_text(name).upper()
-    building = Building.objects.filter(community=community, name=name).first()
+    return Building(community=community, name=name, sort_order=int(name) if name.isdigit() and len(name) < 6 else 0)
+
+
+def building_get_or_create(*, community, name: str, actor) -> Building:
+    new = building_new(community=community, name=name)
+    building = Building.objects.filter(community=community, name=new.name).first()
     if building is None:
-        building = Building(community=community, name=name, sort_order=int(name) if name.isdigit() and len(name) < 6 else 0)
-        _save(building, _("A building with this name already exists in this community."), "name")
+        building = _save(new, _("A building with this name already exists in this community."), "name")
     return building
+
+
+def entrance_new(*, building: Building, name: str) -> Entrance | None:
+    """An unsaved entrance (name normalised); None for buildings without entrances (empty name)."""
+    name = clean_text(name or "").upper()
+    return Entrance(building=building, name=name) if name else None
 
 
 def entrance_get_or_create(*, building: Building, name: str, actor) -> Entrance | None:
     """The entrance of a building by name; None for buildings without entrances (empty name)."""
-    name = clean_text(name or "").upper()
-    if not name:
+    new = entrance_new(building=building, name=name)
+    if new is None:
         return None
-    entrance = Entrance.objects.filter(building=building, name=name).first()
+    entrance = Entrance.objects.filter(building=building, name=new.name).first()
     if entrance is None:
-        entrance = Entrance(building=building, name=name)
-        _save(entrance, _("This entrance already exists in this building."), "name")
+        entrance = _save(new, _("This entrance already exists in this building."), "name")
     return entrance
 
 
 # --- units ---------------------------------------------------------------------------------------
 
-def unit_create(*, building: Building, entrance: Entrance | None, number: str, area: Decimal,
-                usage: str = Unit.Usage.RESIDENTIAL, floor: int | None = None, notes: str = "", actor) -> Unit:
+def unit_new(*, building: Building, entrance: Entrance | None, number: str, area: Decimal,
+             usage: str = Unit.Usage.RESIDENTIAL, floor: int | None = None, notes: str = "") -> Unit:
+    """An unsaved unit with its code (number normalised; the entrance must be the building's)."""
     number = clean_text(number).upper()
     if entrance is not None and entrance.building_id != building.pk:
         raise ValidationError({"entrance": _("This entrance belongs to another building.")})
-    unit = Unit(
+    return Unit(
         community_id=building.community_id, building=building, entrance=entrance, number=number, area=area,
         usage=usage, floor=floor, notes=notes,
         code=Unit.make_code(building.name, entrance.name if entrance else None, number),
     )
+
+
+def unit_create(*, building: Building, entrance: Entrance | None, number: str, area: Decimal,
+                usage: str = Unit.Usage.RESIDENTIAL, floor: int | None = None, notes: str = "", actor) -> Unit:
+    unit = unit_new(building=building, entrance=entrance, number=number, area=area, usage=usage, floor=floor,
+                    notes=notes)
     message = _("This room already exists: %(code)s") % {"code": unit.code}
     _refuse_duplicate(Unit.objects.filter(community_id=unit.community_id, code=unit.code), unit, "number", message)
     return _save(unit, message, "number")
@@ -119,11 +144,19 @@ def _save_person(person: Person, update_fields: list[str] | None = None) -> Pers
     return _save(person, _duplicate_person_message(), "id_number", update_fields=update_fields)
 
 
-def person_create(*, community, name: str, id_type: str = "resident_id", id_number: str = "", phone: str = "",
-                  phone_alt: str = "", email: str = "", notes: str = "", actor) -> Person:
+def person_new(*, community, name: str, id_type: str = "resident_id", id_number: str = "", phone: str = "",
+               phone_alt: str = "", email: str = "", notes: str = "") -> Person:
+    """An unsaved person, normalised and checked (ID document, phones, birth date from a resident ID)."""
     person = Person(community=community, name=name, id_type=id_type, id_number=id_number, phone=phone,
                     phone_alt=phone_alt, email=email, notes=notes)
     _normalise_person(person)
+    return person
+
+
+def person_create(*, community, name: str, id_type: str = "resident_id", id_number: str = "", phone: str = "",
+                  phone_alt: str = "", email: str = "", notes: str = "", actor) -> Person:
+    person = person_new(community=community, name=name, id_type=id_type, id_number=id_number, phone=phone,
+                        phone_alt=phone_alt, email=email, notes=notes)
     return _save_person(person)
 
 
@@ -143,19 +176,24 @@ def person_update(*, person: Person, actor, **values) -> Person:
 def person_find_or_create(*, community, name: str, id_type: str = "resident_id", id_number: str = "",
                           phone: str = "", actor) -> tuple[Person, bool]:
     """The clerk types the details from the ID card: reuse the archive's person if it is there."""
-    probe = Person(community=community, name=name, id_type=id_type, id_number=id_number, phone=phone)
-    _normalise_person(probe)
+    probe = person_new(community=community, name=name, id_type=id_type, id_number=id_number, phone=phone)
     existing = None
     if probe.id_number:
         existing = Person.objects.filter(community=community, id_type=probe.id_type, id_number=probe.id_number).first()
-        if existing and existing.name != probe.name:
-            raise ValidationError({"id_number": _("This ID number belongs to %(name)s in the archive.") % {"name": existing.name}})
     elif probe.phone:
         existing = Person.objects.filter(community=community, name=probe.name, phone=probe.phone).first()
-    if existing:
+    if existing := person_reuse(probe=probe, existing=existing):
         return existing, False
     return person_create(community=community, name=probe.name, id_type=probe.id_type, id_number=probe.id_number,
                          phone=probe.phone, actor=actor), True
+
+
+def person_reuse(*, probe: Person, existing: Person | None) -> Person | None:
+    """The archive's person found for ``probe`` (by ID document, else by name and phone), if it may be
+    reused: an ID number given for someone else's name is refused."""
+    if existing is not None and probe.id_number and existing.name != probe.name:
+        raise ValidationError({"id_number": _("This ID number belongs to %(name)s in the archive.") % {"name": existing.name}})
+    return existing
 
 
 # --- occupancies (move-in / move-out) ------------------------------------------------------------
@@ -164,20 +202,30 @@ def person_find_or_create(*, community, name: str, id_type: str = "resident_id",
 def occupancy_start(*, unit: Unit, person: Person, kind: str, start_date: datetime.date, actor,
                     share: Decimal | None = None, relationship: str = "") -> Occupancy:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)  # serialises share checks per unit
+    held = 0
+    if kind == Occupancy.Kind.OWNER:
+        held = Occupancy.objects.filter(unit=unit, kind=kind, end_date__isnull=True).aggregate(s=Sum("share"))["s"] or 0
+    occupancy = occupancy_new(unit=unit, person=person, kind=kind, start_date=start_date, share=share,
+                              relationship=relationship, held=held, actor=actor)
+    if Occupancy.objects.filter(unit=unit, person=person, kind=kind, end_date__isnull=True).exists():
+        raise ValidationError(_("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
+    return _save(occupancy, _("%(name)s is already recorded in this role for this unit.") % {"name": person.name}, "kind")
+
+
+def occupancy_new(*, unit: Unit, person: Person, kind: str, start_date: datetime.date, held, actor,
+                  share: Decimal | None = None, relationship: str = "") -> Occupancy:
+    """An unsaved occupancy. ``held``: the shares the unit's current owners hold (locked by the caller).
+    Owners hold 100 % unless told otherwise, and never more than 100 % together; others hold none."""
     if person.community_id != unit.community_id:
         raise ValidationError(_("This person belongs to another community's archive."))
     if kind == Occupancy.Kind.OWNER:
         share = share if share is not None else Decimal("100")
-        held = Occupancy.objects.filter(unit=unit, kind=kind, end_date__isnull=True).aggregate(s=Sum("share"))["s"] or 0
         if held + share > 100:
             raise ValidationError({"share": _("The owners' shares would exceed 100%% (already %(held)s%%).") % {"held": held}})
     else:
         share = None
-    if Occupancy.objects.filter(unit=unit, person=person, kind=kind, end_date__isnull=True).exists():
-        raise ValidationError(_("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
-    occupancy = Occupancy(community_id=unit.community_id, unit=unit, person=person, kind=kind, share=share,
-                          relationship=relationship, start_date=start_date, created_by=actor)
-    return _save(occupancy, _("%(name)s is already recorded in this role for this unit.") % {"name": person.name}, "kind")
+    return Occupancy(community_id=unit.community_id, unit=unit, person=person, kind=kind, share=share,
+                     relationship=relationship, start_date=start_date, created_by=actor)
 
 
 @transaction.atomic
@@ -257,8 +305,9 @@ def _save_vehicle(vehicle: Vehicle, update_fields: list[str] | None = None) -> V
     return _save(vehicle, message, "plate", update_fields=update_fields)
 
 
-def vehicle_register(*, community, plate: str, actor, unit: Unit | None = None, owner: Person | None = None,
-                     description: str = "") -> Vehicle:
+def vehicle_new(*, community, plate: str, unit: Unit | None = None, owner: Person | None = None,
+                description: str = "") -> Vehicle:
+    """An unsaved vehicle: plate normalised (new-energy flag from the plate), unit and owner of this community."""
     try:
         plate, new_energy = clean_plate(plate)
     except ValidationError as exc:
@@ -266,8 +315,13 @@ def vehicle_register(*, community, plate: str, actor, unit: Unit | None = None, 
     for related, field in ((unit, "unit"), (owner, "owner")):
         if related is not None and related.community_id != community.pk:
             raise ValidationError({field: _("This belongs to another community.")})
-    vehicle = Vehicle(community=community, plate=plate, is_new_energy=new_energy, unit=unit, owner=owner,
-                      description=clean_text(description))
+    return Vehicle(community=community, plate=plate, is_new_energy=new_energy, unit=unit, owner=owner,
+                   description=clean_text(description))
+
+
+def vehicle_register(*, community, plate: str, actor, unit: Unit | None = None, owner: Person | None = None,
+                     description: str = "") -> Vehicle:
+    vehicle = vehicle_new(community=community, plate=plate, unit=unit, owner=owner, description=description)
     return _save_vehicle(vehicle)
 
 

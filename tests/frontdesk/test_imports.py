@@ -16,7 +16,8 @@ import pgtrigger
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import DataError, IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
@@ -27,6 +28,7 @@ from core.models import IdempotencyKey, Role
 from frontdesk import imports
 from frontdesk.models import Building, Entrance, Occupancy, Person, Unit, Vehicle
 from frontdesk.validators import id_check_digit
+from tests.factories import UnitFactory
 
 
 def rid(first17: str) -> str:
@@ -393,6 +395,99 @@ def test_a_row_that_breaks_between_preview_and_confirm_rolls_everything_back(cli
     assert not Vehicle.objects.filter(plate="粤B11111").exists()
     assert codes_by_row(response.context["result"]) == {2: [], 3: ["duplicate_plate"]}
     assert not response.context.get("imported")
+
+
+def test_a_conflict_the_check_could_not_see_is_caught_by_the_constraint(clerk, unit_a, monkeypatch):
+    """The rows are checked against what was loaded; a plate registered after that load is refused by the
+    database's constraint, and the rows are checked again: the clerk sees the row at fault."""
+    rows = [VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""], ["粤B22222", "3-2-1502", "", ""]]
+    batch = imports.batch_create(community=unit_a.community, kind="vehicles", name="v.csv", data=csv_bytes(rows),
+                                 actor=clerk)
+    load = imports.VehiclesHandler.__init__
+    loads = []
+
+    def load_then_someone_registers_the_plate(self, **kwargs):
+        load(self, **kwargs)
+        if not loads:
+            Vehicle.objects.create(community=unit_a.community, plate="粤B22222")
+        loads.append(self)
+
+    monkeypatch.setattr(imports.VehiclesHandler, "__init__", load_then_someone_registers_the_plate)
+    with translation.override("en"):
+        outcome = imports.batch_confirm(batch=batch, actor=clerk)
+    assert len(loads) == 2 and not outcome.imported
+    assert codes_by_row(outcome.result) == {2: [], 3: ["duplicate_plate"]}
+    assert outcome.result.rows[1].errors[0].message == "The plate 粤B22222 is already registered in this community."
+    assert not Vehicle.objects.filter(plate="粤B11111").exists()
+    assert not IdempotencyKey.objects.filter(key=batch.id).exists()  # the clerk may correct and try again
+
+
+@pytest.mark.parametrize("error, tries, message", [
+    (IntegrityError, imports.WRITE_ATTEMPTS, "The archive kept changing while these rows were being saved"),
+    (DataError, 1, "The database refused these rows"),
+])
+def test_a_database_that_refuses_the_rows_imports_nothing(error, tries, message, clerk, unit_a, monkeypatch):
+    rows = [VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]
+    batch = imports.batch_create(community=unit_a.community, kind="vehicles", name="v.csv", data=csv_bytes(rows),
+                                 actor=clerk)
+    attempts = []
+
+    def refused(self):
+        attempts.append(self)
+        Vehicle.objects.create(community=unit_a.community, plate="粤B33333")  # written, then rolled back
+        raise error("refused")
+
+    monkeypatch.setattr(imports.VehiclesHandler, "write", refused)
+    before = archive_counts()
+    with translation.override("en"):
+        outcome = imports.batch_confirm(batch=batch, actor=clerk)
+    assert len(attempts) == tries and not outcome.imported
+    assert outcome.result.file_error.startswith(message)
+    assert archive_counts() == before
+
+
+def _rows(kind, numbers, unit):
+    """Correct rows of each kind, one per number, for the community of ``unit`` (3-2-1502, owner 张建国)."""
+    if kind == "units":
+        building = str(10 + numbers[0])  # a new building (and entrance) for each file
+        return [UNITS_HEADER] + [[building, "1", f"{i:03d}", "1", "80", ""] for i in numbers]
+    if kind == "people":
+        rooms = {i: UnitFactory(entrance=unit.entrance, number=f"{i:03d}") for i in numbers}
+        return [PEOPLE_HEADER] + [[rooms[i].code, "业主", f"业主{i}", "", rid(f"11010519800101{i:03d}"), "", "", ""]
+                                  for i in numbers]
+    return [VEHICLES_HEADER] + [[f"粤B1{i:04d}", "3-2-1502", "张建国", ""] for i in numbers]
+
+
+@pytest.mark.parametrize("kind", ["units", "people", "vehicles"])
+def test_the_archive_is_read_once_whatever_the_number_of_rows(kind, manager, unit_a):
+    """Preview and confirm: the same queries for 3 rows as for 40 (no query per row)."""
+    figures = []
+    for numbers in (range(1, 4), range(4, 44)):
+        n, batch_id = len(numbers), uuid.uuid4()
+        sheet = imports.read_sheet(csv_bytes(_rows(kind, numbers, unit_a)), "csv", kind)
+        for commit in (False, True):
+            with CaptureQueriesContext(connection) as queries:
+                result = imports.run_import(sheet=sheet, kind=kind, community=unit_a.community, actor=manager,
+                                            batch_id=batch_id, commit=commit)
+            assert result.is_valid and result.total == n
+            figures.append(len(queries))
+    preview_3, confirm_3, preview_40, confirm_40 = figures
+    assert (preview_3, confirm_3) == (preview_40, confirm_40)
+    assert preview_3 <= 8 and confirm_3 <= 14
+
+
+def test_people_import_keeps_the_audit_trail(client, clerk, unit_a):
+    rows = [PEOPLE_HEADER, ["3-2-1502", "住户", "李娜", "", ID_LINA, "", "", ""],
+            ["3-2-1502", "租户", "王伟", "", ID_WANG, "", "", ""]]
+    client.force_login(clerk)
+    batch_id = uploaded_batch(client, unit_a.community, "people", csv_bytes(rows))
+    client.post(reverse("frontdesk:import_confirm", args=[batch_id]))
+    events = Events.objects.filter(pgh_context__batch=batch_id)
+    assert sorted(events.values_list("pgh_obj_model", "pgh_label")) == [
+        ("frontdesk.Occupancy", "insert"), ("frontdesk.Occupancy", "insert"),
+        ("frontdesk.Person", "insert"), ("frontdesk.Person", "insert")]
+    assert {e.pgh_context["source"] for e in events} == {"import"}
+    assert Person.objects.get(id_number=ID_LINA).occupancies.get().created_by == clerk
 
 
 @pytest.fixture
