@@ -96,33 +96,6 @@ class NonconformityCorrectForm(StaffForm):
         help_text=_("What was done, and how it is kept from happening again (cause, guidance, follow-up)."))
 
 
-class NonconformityFilterForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
-                                       empty_label=_("All communities"))
-    clerk = forms.ModelChoiceField(label=_("Clerk"), queryset=None, required=False, empty_label=_("All clerks"))
-    item = forms.ChoiceField(label=_("Item"), required=False,
-                             choices=[("", _("All items"))] + [(c, f"{c}) {label}") for c, label in SpotCheck.ITEMS])
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Open and corrected")),
-                                        (Nonconformity.Status.OPEN, _("Not yet corrected")),
-                                        (Nonconformity.Status.CORRECTED, _("Corrected"))])
-    month = MonthField(label=_("Month"), required=False)
-
-    def __init__(self, *args, communities, clerks, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities
-        self.fields["clerk"].queryset = clerks
-        self.fields["clerk"].label_from_instance = lambda u: u.display_name
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        data = self.cleaned_data
-        return {"community": data["community"].pk if data.get("community") else None,
-                "clerk": data["clerk"].pk if data.get("clerk") else None,
-                "item": data.get("item") or None, "status": data.get("status") or None, "month": data.get("month")}
-
-
 class SpotCheckFilterForm(forms.Form):
     community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
                                        empty_label=_("All communities"))
@@ -141,6 +114,22 @@ class SpotCheckFilterForm(forms.Form):
         data = self.cleaned_data
         return {"community": data["community"].pk if data.get("community") else None,
                 "clerk": data["clerk"].pk if data.get("clerk") else None, "month": data.get("month")}
+
+
+class NonconformityFilterForm(SpotCheckFilterForm):
+    item = forms.ChoiceField(label=_("Item"), required=False,
+                             choices=[("", _("All items"))] + [(c, f"{c}) {label}") for c, label in SpotCheck.ITEMS])
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("Open and corrected")),
+                                        (Nonconformity.Status.OPEN, _("Not yet corrected")),
+                                        (Nonconformity.Status.CORRECTED, _("Corrected"))])
+    field_order = ["community", "clerk", "item", "status", "month"]
+
+    def filters(self) -> dict:
+        filters = super().filters()
+        if filters or self.is_valid():
+            filters.update(item=self.cleaned_data.get("item") or None, status=self.cleaned_data.get("status") or None)
+        return filters
 
 
 class AppraisalForm(forms.Form):
