@@ -34,14 +34,12 @@ import django  # noqa: E402
 
 django.setup()
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 call_command("migrate", verbosity=0)
 
 from core.models import Role, User  # noqa: E402
-from frontdesk import imports  # noqa: E402
 from frontdesk.demo import DemoFaker  # noqa: E402
 from frontdesk.models import Community, Occupancy, Person, Unit, Vehicle  # noqa: E402
 
