@@ -10,6 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("frontdesk/", include("frontdesk.urls")),
     path("duty/", include("duty.urls")),
+    path("repairs/", include("repairs.urls")),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("core.urls")),

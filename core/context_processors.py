@@ -11,5 +11,6 @@ def navigation(request):
         "can": {action.replace(".", "_"): has_perm(user, action) for action in (
             "frontdesk.edit", "frontdesk.import", "frontdesk.export", "frontdesk.structure",
             "privacy.access_log", "duty.view", "duty.log", "duty.roster", "duty.approve_roster", "duty.review",
+            "repairs.view", "repairs.intake", "repairs.work", "repairs.callback", "repairs.manage", "repairs.stats",
         )},
     }

@@ -32,6 +32,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     "duty.roster": frozenset({Role.SUPERVISOR, Role.ADMIN}),  # build the roster, shifts, shared items; decide leave/swaps
     "duty.approve_roster": frozenset({Role.MANAGER, Role.ADMIN}),  # approve or return the month's roster
     "duty.review": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # sign days, spot checks, appraisal, override
+    # repairs and complaints (报修/投诉)
+    "repairs.view": DESK | {Role.ENGINEER},  # tickets, the board, a ticket's page, work order PDF
+    "repairs.intake": DESK,  # log a repair, complaint or enquiry; inform the owner of a delay
+    "repairs.dispatch": DESK,  # dispatch, reassign, assign a department, hold, cancel, reply, close
+    "repairs.work": frozenset({Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),  # the engineer's phone view
+    "repairs.callback": DESK,  # 回访
+    "repairs.manage": frozenset({Role.MANAGER, Role.ADMIN}),  # categories, teams, clock durations
+    "repairs.stats": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
 }
 
 

@@ -1,1 +1,383 @@
-"""Models of the repairs app: see its issue. Depends on frontdesk (units, people), never the reverse."""
+"""Repair and complaint tickets (报修 / 投诉 / 咨询): intake, dispatch, the clocks, the engineer's work
+order, callbacks (回访). Writes go through ``repairs.services``; status moves follow TRANSITIONS.
+
+The clocks are rows (``Clock``): one per deadline of a ticket, with an indexed ``due_at``. A Celery
+ETA task fires at the warning and the deadline, and a beat sweeper every minute catches anything
+missed; ``warned_at`` / ``breached_at`` are set under a row lock, so nothing is sent twice."""
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+@pghistory.track()
+class ClockSettings(models.Model):
+    """Per-community durations (defaults from seeds 002/003)."""
+
+    community = models.OneToOneField("frontdesk.Community", on_delete=models.PROTECT, related_name="repair_clock_settings")
+    dispatch_minutes = models.PositiveIntegerField(_("dispatch within (minutes)"), default=3)
+    onsite_urgent_minutes = models.PositiveIntegerField(_("urgent: on site within (minutes)"), default=15)
+    complaint_hours = models.PositiveIntegerField(_("complaints handled within (hours)"), default=24)
+    callback_end_of_day = models.TimeField(_("same-day callback by"), default="20:00")
+    warn_before_percent = models.PositiveSmallIntegerField(
+        _("warn when this share of the time is left (%)"), default=33)
+
+    class Meta:
+        verbose_name = _("clock settings")
+        verbose_name_plural = _("clock settings")
+
+
+@pghistory.track()
+class Category(models.Model):
+    """Editable per community by managers: plumbing, electrical, doors and windows, lift, …"""
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="ticket_categories")
+    name = models.CharField(_("name"), max_length=30)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["community", "sort_order", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="ticket_category_unique_name",
+                                               violation_error_message=_("This category already exists."))]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class Team(models.Model):
+    """An engineering team or a department a complaint is assigned to."""
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(_("name"), max_length=30)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True, verbose_name=_("members"))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="team_unique_name")]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self):
+        return self.name
+
+
+class TicketCounter(models.Model):
+    """Locked to number tickets per community, prefix and day: BX-20261122-0007."""
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(max_length=4)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "prefix", "day"], name="ticket_counter_unique")]
+
+
+@pghistory.track()
+class Ticket(models.Model):
+    class Kind(models.TextChoices):
+        REPAIR = "repair", _("Repair")
+        COMPLAINT = "complaint", _("Complaint")
+        ENQUIRY = "enquiry", _("Enquiry or suggestion")
+
+    PREFIX = {Kind.REPAIR: "BX", Kind.COMPLAINT: "TS", Kind.ENQUIRY: "ZX"}
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        WALK_IN = "walk_in", _("Walk-in")
+        LETTER = "letter", _("Letter")
+        PATROL = "patrol", _("Patrol")
+        STAFF = "staff", _("Staff")
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        DISPATCHED = "dispatched", _("Dispatched")
+        ACCEPTED = "accepted", _("Accepted")
+        ON_SITE = "on_site", _("On site")
+        ON_HOLD = "on_hold", _("On hold")
+        COMPLETED = "completed", _("Completed")
+        ASSIGNED = "assigned", _("Assigned to a department")
+        IN_PROGRESS = "in_progress", pgettext_lazy("ticket", "In progress")
+        REPLIED = "replied", _("Owner answered")
+        CALLBACK_DONE = "callback_done", _("Callback done")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    S = Status
+    # kind -> status -> allowed next statuses. One table; ``repairs.services.ticket_set_status`` enforces it.
+    TRANSITIONS = {
+        Kind.REPAIR: {
+            S.NEW: {S.DISPATCHED, S.CANCELLED},
+            S.DISPATCHED: {S.ACCEPTED, S.DISPATCHED, S.ON_HOLD, S.CANCELLED},  # dispatched -> dispatched: reassign
+            S.ACCEPTED: {S.ON_SITE, S.DISPATCHED, S.ON_HOLD, S.CANCELLED},
+            S.ON_SITE: {S.COMPLETED, S.ON_HOLD},
+            S.ON_HOLD: {S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.CANCELLED},
+            S.COMPLETED: {S.CALLBACK_DONE, S.REOPENED},
+            S.CALLBACK_DONE: {S.CLOSED, S.REOPENED},
+            S.REOPENED: {S.DISPATCHED, S.CANCELLED},
+            S.CLOSED: set(),
+            S.CANCELLED: set(),
+        },
+        Kind.COMPLAINT: {
+            S.NEW: {S.ASSIGNED, S.CANCELLED},
+            S.ASSIGNED: {S.IN_PROGRESS, S.ASSIGNED, S.CANCELLED},
+            S.IN_PROGRESS: {S.REPLIED, S.ON_HOLD},
+            S.ON_HOLD: {S.IN_PROGRESS},
+            S.REPLIED: {S.CALLBACK_DONE, S.REOPENED},
+            S.CALLBACK_DONE: {S.CLOSED, S.REOPENED},
+            S.REOPENED: {S.ASSIGNED},
+            S.CLOSED: set(),
+            S.CANCELLED: set(),
+        },
+        Kind.ENQUIRY: {
+            S.NEW: {S.REPLIED, S.CANCELLED},
+            S.REPLIED: {S.CLOSED},
+            S.CLOSED: set(),
+            S.CANCELLED: set(),
+        },
+    }
+    OPEN_STATUSES = {S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.ON_HOLD, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED,
+                     S.COMPLETED, S.REPLIED}
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="tickets")
+    number = models.CharField(_("ticket no."), max_length=20)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.REPAIR)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.PHONE)
+    unit = models.ForeignKey("frontdesk.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+                             verbose_name=_("room"))
+    location = models.CharField(_("location (common area)"), max_length=100, blank=True)
+    building = models.ForeignKey("frontdesk.Building", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("building"))
+    contact_name = models.CharField(_("contact person"), max_length=50)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("category"))
+    description = models.TextField(_("description"))
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    appointment_start = models.DateTimeField(_("appointment from"), null=True, blank=True)
+    appointment_end = models.DateTimeField(_("appointment until"), null=True, blank=True)
+    is_paid = models.BooleanField(_("paid repair"), default=False)
+    status = models.CharField(_("status"), max_length=15, choices=Status.choices, default=Status.NEW)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_tickets", verbose_name=_("engineer"))
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="tickets",
+                             verbose_name=_("team or department"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("received at"))
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"))
+    hold_reason = models.CharField(_("reason on hold"), max_length=200, blank=True)
+    on_hold_since = models.DateTimeField(null=True, blank=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    # the engineer's work order (维修单)
+    work_done = models.TextField(_("work done"), blank=True)
+    materials = models.TextField(_("materials"), blank=True)
+    labour_minutes = models.PositiveIntegerField(_("labour (minutes)"), null=True, blank=True)
+    charge_amount = models.DecimalField(_("charge"), max_digits=12, decimal_places=2, null=True, blank=True)
+    owner_confirmation = models.CharField(_("owner's confirmation (name)"), max_length=50, blank=True)
+    owner_signature = models.TextField(_("owner's signature"), blank=True, help_text=_("An SVG path or data URL"))
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "number"], name="ticket_unique_number"),
+            models.CheckConstraint(condition=Q(unit__isnull=False) | ~Q(location=""), name="ticket_unit_or_location",
+                                   violation_error_message=_("Give the room or the common-area location.")),
+            models.CheckConstraint(condition=Q(charge_amount__isnull=True) | Q(charge_amount__gte=0),
+                                   name="ticket_charge_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "-created_at"], name="ticket_board_idx"),
+            models.Index(fields=["community", "-last_activity_at"], name="ticket_activity_idx"),
+            models.Index(fields=["community", "building", "status"], name="ticket_building_idx"),
+            models.Index(fields=["unit", "-created_at"], name="ticket_unit_idx"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
+            models.Index(fields=["community", "is_overdue"], condition=Q(is_overdue=True), name="ticket_overdue_idx"),
+        ]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("repairs:ticket_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def allowed_moves(self) -> set:
+        return self.TRANSITIONS[self.kind].get(self.status, set())
+
+
+class TicketStatusChange(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=15, choices=Ticket.Status.choices, blank=True)
+    to_status = models.CharField(max_length=15, choices=Ticket.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["ticket", "at"], name="ticket_change_idx")]
+
+
+@pghistory.track()
+class Clock(models.Model):
+    """One deadline of a ticket. Open while ``met_at`` and ``cancelled_at`` are empty."""
+
+    class Kind(models.TextChoices):
+        DISPATCH = "dispatch", _("Dispatch")
+        ON_SITE = "on_site", _("On site (urgent)")
+        APPOINTMENT = "appointment", _("Appointment")
+        COMPLAINT = "complaint", _("Complaint handled")
+        CALLBACK = "callback", _("Callback")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="clocks")
+    kind = models.CharField(_("clock"), max_length=12, choices=Kind.choices)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField(_("due"))
+    warn_at = models.DateTimeField()
+    paused_at = models.DateTimeField(null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    owner_informed_at = models.DateTimeField(_("owner informed at"), null=True, blank=True)
+    owner_informed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    owner_informed_note = models.CharField(_("what the owner was told"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind"], condition=Q(met_at__isnull=True, cancelled_at__isnull=True),
+                                    name="clock_one_open_per_kind"),
+        ]
+        indexes = [
+            models.Index(fields=["due_at"], condition=Q(met_at__isnull=True, cancelled_at__isnull=True,
+                                                          paused_at__isnull=True, breached_at__isnull=True),
+                         name="clock_open_due_idx"),
+            models.Index(fields=["warn_at"], condition=Q(met_at__isnull=True, cancelled_at__isnull=True,
+                                                           paused_at__isnull=True, warned_at__isnull=True),
+                         name="clock_open_warn_idx"),
+        ]
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+
+
+@pghistory.track()
+class TicketPhoto(models.Model):
+    class Stage(models.TextChoices):
+        INTAKE = "intake", _("At intake")
+        BEFORE = "before", _("Before")
+        AFTER = "after", _("After")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="photos")
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.INTAKE)
+    image = models.ImageField(upload_to="tickets/%Y/%m/")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ticket", "uploaded_at"]
+
+
+@pghistory.track()
+class Callback(models.Model):
+    """回访: created when a ticket completes (or a complaint is answered), due by its deadline."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("callback", "To do")
+        DONE = "done", _("Done")
+
+    class Outcome(models.TextChoices):
+        SATISFIED = "satisfied", _("Satisfied")
+        REOPEN = "reopen", _("Dissatisfied: ticket reopened")
+        ESCALATE = "escalate", _("Dissatisfied: escalated to the supervisor")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="callback")
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField(_("due"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(satisfaction__isnull=True) | Q(satisfaction__gte=1, satisfaction__lte=5),
+                                   name="callback_satisfaction_range"),
+        ]
+        indexes = [models.Index(fields=["community", "status", "due_at"], name="callback_list_idx")]
+        verbose_name = _("callback")
+        verbose_name_plural = _("callbacks")
+
+
+class CallbackAttempt(models.Model):
+    class Result(models.TextChoices):
+        NO_ANSWER = "no_answer", _("No answer")
+        LATER = "later", _("Call back later")
+        REACHED = "reached", _("Reached")
+
+    callback = models.ForeignKey(Callback, on_delete=models.PROTECT, related_name="attempts")
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["callback", "at"]
+
+
+@pghistory.track()
+class Charge(models.Model):
+    """A paid repair's charge, waiting for billing to turn it into a bill (``repairs.charges``)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="charge")
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("frontdesk.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    description = models.CharField(_("description"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    billed_at = models.DateTimeField(null=True, blank=True)
+    bill_reference = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "billed_at"], name="charge_unbilled_idx")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="charge_positive")]
+
+
+class SavedFilter(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_filters")
+    name = models.CharField(_("name"), max_length=50)
+    query = models.CharField(max_length=1000)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")]

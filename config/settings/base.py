@@ -147,6 +147,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs (times in TIME_ZONE). The database scheduler copies these into its tables at start.
 CELERY_BEAT_SCHEDULE = {
     "duty-roster-reminders": {"task": "duty.tasks.roster_reminders", "schedule": crontab(minute=0, hour=9)},
+    "repairs-clock-sweep": {"task": "repairs.tasks.clock_sweep", "schedule": 60.0},
+    "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.

@@ -1,0 +1,27 @@
+"""Thin tasks of the repairs app: a clock's ETA moment, and the sweeper that catches missed ones."""
+
+from celery import shared_task
+
+
+@shared_task
+def clock_fire(clock_id: int, what: str) -> str:
+    """ETA task at a clock's warning or deadline. Idempotent: the service checks and stamps under a lock."""
+    from .services.escalation import clock_breach, clock_warn
+
+    return (clock_warn if what == "warn" else clock_breach)(clock_id=clock_id)
+
+
+@shared_task
+def clock_sweep() -> int:
+    """Every minute (beat): warn and breach every due clock the ETA tasks missed."""
+    from .services.escalation import sweep
+
+    return sweep()
+
+
+@shared_task
+def callback_reminders() -> int:
+    """Every 15 minutes (beat): remind the clerk on duty of callbacks coming due (once each)."""
+    from .services.callbacks import callback_reminders_send
+
+    return len(callback_reminders_send())
