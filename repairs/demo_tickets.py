@@ -31,14 +31,14 @@ REPAIR_PATHS = [
     ([S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE], 3), ([S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_HOLD], 3),
     ([S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.COMPLETED], 8),
     ([S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.COMPLETED, S.CALLBACK_DONE], 6),
-    ([S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.COMPLETED, S.CALLBACK_DONE, S.CLOSED], 40),
+    ([S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.COMPLETED, S.CALLBACK_DONE, S.CLOSED], 75),
     ([S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.COMPLETED, S.REOPENED], 3),
     ([S.NEW, S.CANCELLED], 3), ([S.NEW, S.DISPATCHED, S.CANCELLED], 2),
 ]
 COMPLAINT_PATHS = [
     ([S.NEW], 2), ([S.NEW, S.ASSIGNED], 2), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS], 3),
-    ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED], 3), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CALLBACK_DONE], 2),
-    ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CALLBACK_DONE, S.CLOSED], 12), ([S.NEW, S.CANCELLED], 1),
+    ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED], 3), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD], 1), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CALLBACK_DONE], 2),
+    ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CALLBACK_DONE, S.CLOSED], 20), ([S.NEW, S.CANCELLED], 1),
 ]
 ENQUIRY_PATHS = [([S.NEW], 1), ([S.NEW, S.REPLIED], 1), ([S.NEW, S.REPLIED, S.CLOSED], 4)]
 PATHS = {K.REPAIR: REPAIR_PATHS, K.COMPLAINT: COMPLAINT_PATHS, K.ENQUIRY: ENQUIRY_PATHS}
@@ -135,7 +135,8 @@ def _load(community, count, users, rng) -> int:
         end = path[-1]
         # open tickets are recent, finished ones spread over eight weeks
         if end in OPEN_ENDS and end not in (S.CALLBACK_DONE,):
-            created = now - datetime.timedelta(minutes=rng.randint(20, 60 * 24 * (2 if end == S.NEW else 6)))
+            days = 1 if end == S.NEW else (3 if end in (S.DISPATCHED, S.ACCEPTED, S.ASSIGNED) else 12)
+            created = now - datetime.timedelta(minutes=rng.randint(20, 60 * 24 * days))
         else:
             created = now - datetime.timedelta(minutes=rng.randint(60 * 24, 60 * 24 * 56))
         created = created.replace(second=rng.randint(0, 59), microsecond=0)
@@ -278,7 +279,7 @@ def _clocks_for(t, path, moved, now, rng, clerk):
     if t.kind == K.COMPLAINT:
         met = moved.get(S.REPLIED)
         out.append(_clock(CK.COMPLAINT, t.created_at, t.created_at + datetime.timedelta(hours=24), met=met,
-                          cancelled=None if met else finished, now=now))
+                          cancelled=None if met else finished, paused=None if met else paused, now=now))
     done = moved.get(S.COMPLETED) or (moved.get(S.REPLIED) if t.kind == K.COMPLAINT else None)
     if done:
         due = _callback_due(t, done)
