@@ -11,7 +11,7 @@ from core.text import clean_text
 
 from .models import Charge
 
-__all__ = ["pending_charges", "charge_mark_billed"]
+__all__ = ["charge_mark_billed", "pending_charges"]
 
 
 def pending_charges(*, community):

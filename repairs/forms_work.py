@@ -104,7 +104,7 @@ class AttemptForm(StaffForm):
 
 
 class ResultForm(StaffForm):
-    ACTIONS = [("reopen", _("Reopen the ticket")), ("escalate", _("Escalate to the supervisor"))]
+    ACTIONS = (("reopen", _("Reopen the ticket")), ("escalate", _("Escalate to the supervisor")))
 
     satisfaction = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int,
                                           choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect,

@@ -2,7 +2,6 @@
 and the printable work order (维修单). Thin: permission → form → one service call → redirect."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone

@@ -182,3 +182,33 @@ def test_reminder_task_calls_the_service(users, community_a):
     Callback.objects.filter(pk=callback.pk).update(due_at=at(1, day=1))
     assert callback_reminders.run() == 1
     assert callback_reminders.run() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_running_at_once_send_each_once(users, community_a):
+    """Two overlapping runs (a slow beat and the next one): each callback is reminded exactly once."""
+    import threading
+
+    from django.db import connections, transaction
+
+    for _ in range(6):
+        with transaction.atomic():
+            callback = completed(users, community_a)
+        Callback.objects.filter(pk=callback.pk).update(due_at=at(1, day=1))
+    results, barrier = [], threading.Barrier(2)
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(cb.callback_reminders_send())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sent = [pk for batch in results for pk in batch]
+    assert len(sent) == 6 and len(set(sent)) == 6
+    assert Notification.objects.filter(title__contains="BX-").count() == 6

@@ -11,7 +11,15 @@ from django.urls import reverse
 from PIL import Image
 
 from core.models import Role
-from repairs.models import Callback, Charge, Clock, Team, Ticket, TicketPhoto, TicketStatusChange
+from repairs.models import (
+    Callback,
+    Charge,
+    Clock,
+    Team,
+    Ticket,
+    TicketPhoto,
+    TicketStatusChange,
+)
 from tests.repairs.matrix_work import dispatched_to, make_ticket, move
 
 S = Ticket.Status
