@@ -1,0 +1,201 @@
+"""The desk's moves on a ticket: dispatch (to an engineer or a team), reassign with a reason, bulk
+dispatch; a complaint's department, progress and reply; hold, resume, cancel, close, reopen.
+
+Every move goes through ``tickets.ticket_set_status`` (row lock, transition table, status-change row,
+clocks). A move made on a stale page is refused: the form carries the version the clerk saw
+(``ticket_version``), compared with the locked row, so of two clerks dispatching the same ticket at
+once the second is told who got there first instead of silently reassigning it."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from core.models import Role
+
+from ..models import Ticket, TicketStatusChange
+from .tickets import ticket_set_status
+
+S = Ticket.Status
+ENGINEER_ROLES = (Role.ENGINEER, Role.SUPERVISOR)
+
+
+def ticket_version(ticket: Ticket) -> str:
+    """What the clerk saw: status, engineer and team. Carried in a hidden field of every action form."""
+    return f"{ticket.status}|{ticket.assignee_id or ''}|{ticket.team_id or ''}"
+
+
+def _lock(ticket: Ticket) -> Ticket:
+    # No joins here: after waiting for the lock PostgreSQL re-reads the ticket row but not joined rows.
+    return Ticket.objects.select_for_update().get(pk=ticket.pk)
+
+
+def _check_seen(locked: Ticket, seen: str | None) -> None:
+    if not seen or seen == ticket_version(locked):
+        return
+    last = (TicketStatusChange.objects.filter(ticket=locked).select_related("actor").order_by("-at", "-id").first())
+    who = last.actor.display_name if last else _("someone")
+    if locked.status == S.DISPATCHED or locked.status == S.ASSIGNED:
+        target = locked.assignee.display_name if locked.assignee else (locked.team.name if locked.team else "")
+        message = _("Meanwhile %(who)s dispatched this ticket to %(to)s. Nothing was changed: look again and decide.") % {
+            "who": who, "to": target}
+    else:
+        message = _("Meanwhile %(who)s changed this ticket to “%(status)s”. Nothing was changed: look again and decide.") % {
+            "who": who, "status": locked.get_status_display()}
+    raise ValidationError(message, code="stale")
+
+
+def _check_assignee(ticket: Ticket, assignee, team) -> None:
+    if assignee is None and team is None:
+        raise ValidationError({"assignee": _("Choose an engineer or a team.")})
+    if assignee is not None and (assignee.role not in ENGINEER_ROLES
+                                 or not assignee.communities.filter(pk=ticket.community_id).exists()):
+        raise ValidationError({"assignee": _("%(name)s is not an engineer of this community.") % {
+            "name": assignee.display_name}})
+    if team is not None and (team.community_id != ticket.community_id or not team.is_active):
+        raise ValidationError({"team": _("This team does not work in this community.")})
+
+
+def _reason(note: str, field: str = "note") -> str:
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise ValidationError({field: _("Give a reason.")})
+    return note
+
+
+@transaction.atomic
+def ticket_dispatch(*, ticket: Ticket, assignee=None, team=None, actor, note: str = "", seen: str | None = None) -> Ticket:
+    """new/reopened/on hold → dispatched; dispatched/accepted → dispatched is a reassignment and needs a reason."""
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    if locked.kind != Ticket.Kind.REPAIR:
+        raise ValidationError(_("Only repairs are dispatched to engineers; assign a complaint to a department."))
+    _check_assignee(locked, assignee, team)
+    if locked.status in (S.DISPATCHED, S.ACCEPTED):
+        note = _reason(note)
+        if locked.assignee_id == getattr(assignee, "pk", None) and locked.team_id == getattr(team, "pk", None):
+            raise ValidationError({"assignee": _("The ticket is already with them.")})
+    return ticket_set_status(ticket=locked, to=S.DISPATCHED, actor=actor, note=note, assignee=assignee, team=team)
+
+
+def dispatch_bulk(*, tickets, assignee=None, team=None, actor, note: str = "") -> tuple[list, list]:
+    """Each ticket in its own savepoint: returns (dispatched tickets, [(ticket, reason it failed)])."""
+    done, failed = [], []
+    for ticket in tickets:
+        try:
+            with transaction.atomic():
+                done.append(ticket_dispatch(ticket=ticket, assignee=assignee, team=team, actor=actor, note=note))
+        except ValidationError as exc:
+            failed.append((ticket, " ".join(exc.messages)))
+    return done, failed
+
+
+@transaction.atomic
+def complaint_assign(*, ticket: Ticket, team, assignee=None, actor, note: str = "", seen: str | None = None) -> Ticket:
+    """A complaint (new/reopened) to a department; assigned → assigned moves it elsewhere, with a reason."""
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    if locked.kind != Ticket.Kind.COMPLAINT:
+        raise ValidationError(_("Only complaints are assigned to a department."))
+    if team is None:
+        raise ValidationError({"team": _("Choose the department.")})
+    _check_assignee(locked, assignee, team)
+    if locked.status == S.ASSIGNED:
+        note = _reason(note)
+    return ticket_set_status(ticket=locked, to=S.ASSIGNED, actor=actor, note=note, team=team, assignee=assignee)
+
+
+@transaction.atomic
+def complaint_start(*, ticket: Ticket, actor, note: str = "", seen: str | None = None) -> Ticket:
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    return ticket_set_status(ticket=locked, to=S.IN_PROGRESS, actor=actor, note=note, hold_reason="")
+
+
+@transaction.atomic
+def ticket_reply(*, ticket: Ticket, text: str, actor, seen: str | None = None) -> Ticket:
+    """The answer given to the owner (complaint or enquiry), recorded as the status change's note."""
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    text = (text or "").strip()
+    if len(text) < 2:
+        raise ValidationError({"note": _("Write what the owner was told.")})
+    return ticket_set_status(ticket=locked, to=S.REPLIED, actor=actor, note=text)
+
+
+@transaction.atomic
+def ticket_hold(*, ticket: Ticket, reason: str, actor, seen: str | None = None) -> Ticket:
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    reason = _reason(reason)
+    return ticket_set_status(ticket=locked, to=S.ON_HOLD, actor=actor, note=reason, hold_reason=reason[:200])
+
+
+def resume_target(ticket: Ticket) -> str | None:
+    """Where a ticket on hold goes back to: the status it was held from (when that move is allowed)."""
+    if ticket.status != S.ON_HOLD:
+        return None
+    held = TicketStatusChange.objects.filter(ticket=ticket, to_status=S.ON_HOLD).order_by("-at", "-id").first()
+    target = held.from_status if held else None
+    if target not in ticket.allowed_moves():
+        target = S.IN_PROGRESS if ticket.kind == Ticket.Kind.COMPLAINT else S.DISPATCHED
+    return target
+
+
+@transaction.atomic
+def ticket_resume(*, ticket: Ticket, actor, note: str = "", seen: str | None = None) -> Ticket:
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    target = resume_target(locked)
+    if target is None:
+        raise ValidationError(_("This ticket is not on hold."))
+    return ticket_set_status(ticket=locked, to=target, actor=actor, note=note, hold_reason="")
+
+
+@transaction.atomic
+def ticket_cancel(*, ticket: Ticket, reason: str, actor, seen: str | None = None) -> Ticket:
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    reason = _reason(reason)
+    return ticket_set_status(ticket=locked, to=S.CANCELLED, actor=actor, note=reason, cancel_reason=reason[:200])
+
+
+@transaction.atomic
+def ticket_close(*, ticket: Ticket, actor, note: str = "", seen: str | None = None) -> Ticket:
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    return ticket_set_status(ticket=locked, to=S.CLOSED, actor=actor, note=note)
+
+
+@transaction.atomic
+def ticket_reopen(*, ticket: Ticket, reason: str, actor, seen: str | None = None) -> Ticket:
+    locked = _lock(ticket)
+    _check_seen(locked, seen)
+    reason = _reason(reason)
+    return ticket_set_status(ticket=locked, to=S.REOPENED, actor=actor, note=reason)
+
+
+# The desk's moves, by name: (target status or None when it depends on the ticket, needs a reason/text).
+DESK_MOVES = {
+    "dispatch": S.DISPATCHED, "assign": S.ASSIGNED, "start": S.IN_PROGRESS, "reply": S.REPLIED,
+    "hold": S.ON_HOLD, "resume": None, "cancel": S.CANCELLED, "close": S.CLOSED, "reopen": S.REOPENED,
+}
+
+
+def desk_moves(ticket: Ticket) -> list[str]:
+    """The desk's moves the transition table allows from the ticket's status (buttons on the ticket page)."""
+    allowed = ticket.allowed_moves()
+    moves = []
+    for name, to in DESK_MOVES.items():
+        if name == "dispatch" and ticket.kind != Ticket.Kind.REPAIR:
+            continue
+        if name == "assign" and ticket.kind != Ticket.Kind.COMPLAINT:
+            continue
+        if name == "resume":
+            if ticket.status == S.ON_HOLD:
+                moves.append(name)
+            continue
+        if name == "reopen":
+            continue  # reopening is the callback's decision (dissatisfied owner)
+        if to in allowed and not (name == "dispatch" and ticket.status == S.ON_HOLD):
+            moves.append(name)
+    return moves
