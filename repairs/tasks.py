@@ -1,17 +1,19 @@
 """Thin tasks of the repairs app: a clock's ETA moment, and the sweeper that catches missed ones."""
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 
-@shared_task
+@shared_task(autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, max_retries=5)
 def clock_fire(clock_id: int, what: str) -> str:
-    """ETA task at a clock's warning or deadline. Idempotent: the service checks and stamps under a lock."""
+    """ETA task at a clock's warning or deadline. Idempotent: the service checks and stamps under a lock
+    (an early or stale firing does nothing; the sweeper catches what is still due)."""
     from .services.escalation import clock_breach, clock_warn
 
     return (clock_warn if what == "warn" else clock_breach)(clock_id=clock_id)
 
 
-@shared_task
+@shared_task(expires=55)
 def clock_sweep() -> int:
     """Every minute (beat): warn and breach every due clock the ETA tasks missed."""
     from .services.escalation import sweep
