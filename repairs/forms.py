@@ -52,7 +52,8 @@ def split_assignee(value, engineers, teams):
 class IntakeForm(StaffForm):
     kind = forms.ChoiceField(label=_("Type"), choices=Ticket.Kind.choices, initial=Ticket.Kind.REPAIR)
     channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE)
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False)
+    community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
+                                       help_text=_("Taken from the room, or else from the category."))
     unit = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
     location = forms.CharField(label=_("Location (common area)"), max_length=100, required=False,
                                help_text=_("Where, when it is not in a room: e.g. Building 3 lobby, car park B1."))
@@ -105,6 +106,8 @@ class IntakeForm(StaffForm):
             communities = self.fields["community"].queryset
             if len(communities) == 1:
                 data["community"] = communities[0]
+            elif data.get("category"):  # categories are per community: the one chosen says where
+                data["community"] = data["category"].community
             else:
                 self.add_error("community", _("Choose the community."))
         if unit is None and not (data.get("location") or "").strip():

@@ -83,7 +83,7 @@ def ticket_board(*, user, status="", kind="", category=None, building=None, engi
 
 def ticket_detail(*, user, pk: int) -> Ticket:
     """The ticket page: the ticket, its status changes (with who), all its clocks and photos."""
-    qs = _board_related(tickets_for(user)).select_related("created_by").prefetch_related(
+    qs = _board_related(tickets_for(user)).select_related("created_by", "callback").prefetch_related(
         Prefetch("status_changes", queryset=TicketStatusChange.objects.select_related("actor").order_by("at", "id"),
                  to_attr="history"),
         Prefetch("clocks", queryset=Clock.objects.select_related("owner_informed_by").order_by("due_at"),

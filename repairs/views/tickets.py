@@ -282,11 +282,17 @@ def ticket_move(request, pk, move):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
-    if request.method == "POST" and form.non_field_errors() and request.POST.get("from_page"):
-        for error in form.non_field_errors():
-            messages.error(request, error)
-    return render(request, "repairs/ticket_move.html", {"form": form, "ticket": ticket, "move": move,
-                                                        "title": MOVE_TITLES[move]})
+    if request.method == "POST":
+        refusals = [e for e in form.non_field_errors().as_data() if e.code in ("stale", "bad_move")]
+        if refusals and (request.POST.get("from_page") or refusals[0].code == "stale"):
+            # someone else moved it first (or the move no longer fits): show the ticket as it is now
+            for error in refusals:
+                messages.error(request, " ".join(error.messages))
+            return redirect(ticket.get_absolute_url())
+    title = MOVE_TITLES[move]
+    if move == "dispatch" and ticket.status in (Ticket.Status.DISPATCHED, Ticket.Status.ACCEPTED):
+        title = _("Reassign")
+    return render(request, "repairs/ticket_move.html", {"form": form, "ticket": ticket, "move": move, "title": title})
 
 
 # --- settings (repairs.manage) -------------------------------------------------------------------

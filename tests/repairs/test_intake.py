@@ -209,3 +209,16 @@ def test_unit_panel_lists_open_tickets_in_constant_queries(clerk_client, unit_a,
         response = clerk_client.get(url)
     assert len(six) == len(one)
     assert response.content.decode().count('class="fw-semibold">BX-') == 6
+
+
+def test_common_area_in_the_community_of_the_category(client, make_user, community_a, community_b):
+    clerk = make_user(role=Role.CLERK, communities=[community_a, community_b], username="clerk_ab")
+    client.force_login(clerk)
+    page = client.get(reverse("repairs:ticket_create"))
+    category_b = Category.objects.filter(community=community_b).first()
+    data = {"form_token": page.context["form"].initial["form_token"], "kind": "complaint", "channel": "walk_in",
+            "contact_name": "王五", "contact_phone": "", "category": category_b.pk, "description": "小区门口垃圾堆放",
+            "urgency": "normal", "location": "北门"}
+    assert client.post(reverse("repairs:ticket_create"), data).status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.community == community_b and ticket.number.startswith("TS-")
