@@ -28,6 +28,7 @@ import datetime
 import os
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -86,7 +87,7 @@ def _check_paths():
     for table in (OPEN_PATHS, DONE_PATHS):
         for kind, paths in table.items():
             for path, _w in paths:
-                for a, b in zip(path, path[1:]):
+                for a, b in pairwise(path):
                     assert b in Ticket.TRANSITIONS[kind][a], (kind, a, b)
 
 
@@ -122,7 +123,15 @@ def generate_tickets(connection, n_tickets, now):
     from django.core.management.color import no_style
 
     from frontdesk.models import Community
-    from repairs.models import Callback, Category, Clock, ClockSettings, Team, Ticket, TicketStatusChange
+    from repairs.models import (
+        Callback,
+        Category,
+        Clock,
+        ClockSettings,
+        Team,
+        Ticket,
+        TicketStatusChange,
+    )
 
     User = get_user_model()
     clerk = User.objects.get(username="bench")
@@ -214,7 +223,7 @@ def generate_tickets(connection, n_tickets, now):
         print(f"  tickets: {cur.rowcount} in {time.perf_counter() - t:.1f} s")
 
         t = time.perf_counter()
-        cur.execute(f"""
+        cur.execute("""
             INSERT INTO repairs_ticketstatuschange (ticket_id, from_status, to_status, actor_id, note, at)
             SELECT k.id, p.path[i - 1], p.path[i],
                    CASE WHEN p.path[i] IN ('accepted', 'on_site', 'completed', 'on_hold') THEN %(eng)s ELSE %(clerk)s END,

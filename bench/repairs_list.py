@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from repairs_generate import ENGINEER, bench_url  # noqa: E402
+from repairs_generate import ENGINEER, bench_url
 
 QUERY_TARGET = 10
 P95_TARGET_MS = 150.0

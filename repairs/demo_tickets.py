@@ -9,6 +9,7 @@ Idempotent: nothing happens when CH already has tickets."""
 import datetime
 import random
 from decimal import Decimal
+from itertools import pairwise
 
 import pghistory
 from django.contrib.auth import get_user_model
@@ -17,8 +18,17 @@ from django.utils import timezone, translation
 
 from frontdesk.models import Community, Occupancy, Unit
 
-from .models import (Callback, Category, Charge, Clock, ClockSettings, Team, Ticket, TicketCounter,
-                     TicketStatusChange)
+from .models import (
+    Callback,
+    Category,
+    Charge,
+    Clock,
+    ClockSettings,
+    Team,
+    Ticket,
+    TicketCounter,
+    TicketStatusChange,
+)
 
 S = Ticket.Status
 K = Ticket.Kind
@@ -88,7 +98,7 @@ def load(stdout):
 
 
 def _check_path(kind, path):
-    for a, b in zip(path, path[1:]):
+    for a, b in pairwise(path):
         assert b in Ticket.TRANSITIONS[kind][a], (kind, a, b)
 
 

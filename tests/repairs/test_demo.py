@@ -8,8 +8,21 @@ from django.utils import timezone
 
 from core.models import Role
 from repairs import demo_tickets
-from repairs.models import Callback, Charge, Clock, Team, Ticket, TicketCounter, TicketStatusChange
-from tests.factories import BuildingFactory, EntranceFactory, OccupancyFactory, UnitFactory
+from repairs.models import (
+    Callback,
+    Charge,
+    Clock,
+    Team,
+    Ticket,
+    TicketCounter,
+    TicketStatusChange,
+)
+from tests.factories import (
+    BuildingFactory,
+    EntranceFactory,
+    OccupancyFactory,
+    UnitFactory,
+)
 
 S = Ticket.Status
 
@@ -85,7 +98,7 @@ def test_demo_has_every_state_and_only_legal_moves(community_a, community_b, dem
     numbers = list(Ticket.objects.values_list("community_id", "number"))
     assert len(numbers) == len(set(numbers))
     last = Ticket.objects.filter(community=community_a).latest("created_at")
-    prefix, day, n = last.number.split("-")
+    prefix, _day, n = last.number.split("-")
     assert TicketCounter.objects.get(community=community_a, prefix=prefix, day=timezone.localdate(last.created_at)).last >= int(n)
 
 
