@@ -51,6 +51,7 @@ def test_board_queries_do_not_grow_with_the_page(clerk_client, community_a, cler
     assert len(response.context["rows"]) == size
     assert len(ctx2) <= 14, "\n".join(q["sql"][:150] for q in ctx2)
     FIGURES[size] = (len(ctx), len(ctx2))
+    print(f"board queries, {size} rows: list {len(ctx)}, page {len(ctx2)}")
     if len(FIGURES) == 2:
         assert FIGURES[5] == FIGURES[50]
 
