@@ -74,8 +74,10 @@ def _rate(on_time: int, late: int):
     return round(100 * on_time / (on_time + late), 1) if on_time + late else None
 
 
-def ticket_stats(*, tickets, period: str = WEEK, count: int | None = None, now=None) -> Stats:
-    """``tickets``: a scoped Ticket queryset (the caller's communities, perhaps one community)."""
+def ticket_stats(*, community_ids, period: str = WEEK, count: int | None = None, now=None) -> Stats:
+    """``community_ids``: the communities to count, already limited to the user's (the view scopes them)."""
+    community_ids = list(community_ids)
+    tickets = Ticket.objects.filter(community_id__in=community_ids)
     period = period if period in (WEEK, MONTH) else WEEK
     count = max(2, min(count or DEFAULT_PERIODS[period], MAX_PERIODS))
     now = now or timezone.now()
@@ -108,7 +110,7 @@ def ticket_stats(*, tickets, period: str = WEEK, count: int | None = None, now=N
         by_bld[_building_label(row)][row["kind"]][i] += row["n"]
 
     # 3. clocks: met before the deadline vs breached (or met late), per kind and per period
-    clock_rows = (Clock.objects.filter(ticket__in=tickets.values("pk"), started_at__gte=since)
+    clock_rows = (Clock.objects.filter(ticket__community_id__in=community_ids, started_at__gte=since)
                   .annotate(p=_trunc(period, "started_at")).values("p", "kind")
                   .annotate(on_time=Count("id", filter=Q(met_at__isnull=False, breached_at__isnull=True,
                                                          met_at__lte=F("due_at"))),
@@ -127,7 +129,7 @@ def ticket_stats(*, tickets, period: str = WEEK, count: int | None = None, now=N
                "rate": _rate(*per_kind[kind])} for kind, label in Clock.Kind.choices]
 
     # 4. satisfaction of the callbacks done in the range
-    callbacks = Callback.objects.filter(ticket__in=tickets.values("pk"), status=Callback.Status.DONE,
+    callbacks = Callback.objects.filter(community_id__in=community_ids, status=Callback.Status.DONE,
                                         satisfaction__isnull=False, done_at__gte=since)
     sat = {(_day(r["p"])): r for r in callbacks.annotate(p=_trunc(period, "done_at")).values("p")
            .annotate(average=Avg("satisfaction"), n=Count("id")).order_by()}

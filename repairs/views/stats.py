@@ -9,7 +9,6 @@ from core.exports import xlsx_response
 from core.permissions import require, scope
 from frontdesk.models import Community
 
-from ..models import Ticket
 from ..services import stats as stats_service
 
 
@@ -22,13 +21,12 @@ def stats(request):
     except ValueError:
         count = None
     communities = list(scope(Community.objects.order_by("name"), request.user, field="pk"))
-    tickets = scope(Ticket.objects.all(), request.user)
     chosen = request.GET.get("community", "")
     if chosen.isdigit() and any(c.pk == int(chosen) for c in communities):
-        tickets = tickets.filter(community_id=int(chosen))
+        ids = [int(chosen)]
     else:
-        chosen = ""
-    result = stats_service.ticket_stats(tickets=tickets, period=period, count=count)
+        chosen, ids = "", [c.pk for c in communities]
+    result = stats_service.ticket_stats(community_ids=ids, period=period, count=count)
     if request.GET.get("export") == "xlsx":
         name = _("repair-statistics-%(period)s-%(date)s.xlsx") % {"period": period, "date": f"{timezone.localdate():%Y%m%d}"}
         return xlsx_response(name, [_("Repairs and complaints statistics"), result.labels[0], result.labels[-1]],

@@ -62,7 +62,7 @@ def test_counts_per_week_by_category_and_building(community_a, setup):
     make_ticket(community_a, s["u3"], s["noise"], kind=K.ENQUIRY, at=this_week, actor=s["actor"])
     make_ticket(community_a, s["u3"], s["plumbing"], at=NOW - datetime.timedelta(days=70), actor=s["actor"])  # too old
 
-    st = stats_service.ticket_stats(tickets=Ticket.objects.all(), period="week", count=8, now=NOW)
+    st = stats_service.ticket_stats(community_ids=[community_a.pk], period="week", count=8, now=NOW)
     assert st.labels[-2:] == ["11-09", "11-16"]
     assert st.totals["repairs"][-2:] == [1, 3]
     assert st.totals["complaints"][-1] == 2 and st.totals["enquiries"][-1] == 1
@@ -74,7 +74,7 @@ def test_counts_per_week_by_category_and_building(community_a, setup):
     assert bld["CH Building 5"]["repairs"][-2:] == [1, 0] and bld["CH Building 5"]["complaints"][-1] == 1
     assert bld["CH Common areas"]["complaints"][-1] == 1
 
-    month = stats_service.ticket_stats(tickets=Ticket.objects.all(), period="month", count=3, now=NOW)
+    month = stats_service.ticket_stats(community_ids=[community_a.pk], period="month", count=3, now=NOW)
     assert month.labels == ["2026-09", "2026-10", "2026-11"]
     assert month.totals["repairs"] == [1, 0, 4]
 
@@ -88,7 +88,7 @@ def test_hot_spots_show_the_rise_and_the_monthly_target_is_flagged(community_a, 
     for days in (9, 10, 11):
         make_ticket(community_a, s["u5"], s["plumbing"], kind=K.COMPLAINT, at=NOW - datetime.timedelta(days=days),
                     actor=s["actor"])
-    st = stats_service.ticket_stats(tickets=Ticket.objects.all(), period="week", now=NOW)
+    st = stats_service.ticket_stats(community_ids=[community_a.pk], period="week", now=NOW)
     hot = {(h["dimension"], h["name"]): h for h in st.hot_spots}
     assert hot[("Category", "噪音")]["rise"] == 3 and hot[("Category", "噪音")]["previous"] == 1
     assert hot[("Building", "CH Building 3")]["current"] == 4
@@ -99,7 +99,7 @@ def test_hot_spots_show_the_rise_and_the_monthly_target_is_flagged(community_a, 
     assert target["CH Building 3"]["months"][-1] == 5 and target["CH Building 3"]["over_now"]
     assert target["CH Building 5"]["months"][-1] == 3 and target["CH Building 5"]["over_now"]
     make_ticket(community_a, s["u5"], s["plumbing"], kind=K.COMPLAINT, at=NOW - datetime.timedelta(days=60), actor=s["actor"])
-    st = stats_service.ticket_stats(tickets=Ticket.objects.all(), period="week", now=NOW)
+    st = stats_service.ticket_stats(community_ids=[community_a.pk], period="week", now=NOW)
     b5 = {t["building"]: t for t in st.target_rows}["CH Building 5"]
     assert b5["months"] == [1, 0, 3] and b5["over"] == [False, False, True]
 
@@ -125,7 +125,7 @@ def test_on_time_rate_per_clock_and_average_satisfaction(community_a, setup):
     Callback.objects.create(ticket=t, community=community_a, due_at=NOW, status="done", satisfaction=5, done_at=NOW - m)
     Callback.objects.create(ticket=t2, community=community_a, due_at=NOW, status="done", satisfaction=2, done_at=NOW - m)
 
-    st = stats_service.ticket_stats(tickets=Ticket.objects.all(), period="week", now=NOW)
+    st = stats_service.ticket_stats(community_ids=[community_a.pk], period="week", now=NOW)
     clocks = {c["kind"]: c for c in st.clocks}
     assert (clocks["dispatch"]["on_time"], clocks["dispatch"]["late"], clocks["dispatch"]["rate"]) == (2, 0, 100.0)
     assert (clocks["on_site"]["on_time"], clocks["on_site"]["late"], clocks["on_site"]["rate"]) == (0, 1, 0.0)
@@ -195,10 +195,18 @@ def test_only_the_users_communities_are_counted(client, community_a, community_b
     foreign_cat = Category.objects.create(community=community_b, name="外区类别")
     bb = BuildingFactory(community=community_b, name="1")
     ub = UnitFactory(entrance=EntranceFactory(building=bb, name="1"), number="101")
-    make_ticket(community_b, ub, foreign_cat, at=timezone.now(), actor=s["actor"])
+    foreign = make_ticket(community_b, ub, foreign_cat, at=timezone.now(), actor=s["actor"])
+    m = datetime.timedelta(minutes=1)
+    Clock.objects.create(ticket=foreign, kind="dispatch", started_at=foreign.created_at - 9 * m,
+                         due_at=foreign.created_at - 6 * m, warn_at=foreign.created_at - 7 * m,
+                         breached_at=foreign.created_at - 6 * m)
+    Callback.objects.create(ticket=foreign, community=community_b, due_at=timezone.now(), status="done", satisfaction=1,
+                            done_at=timezone.now())
     client.force_login(users[Role.MANAGER])
     html = client.get(reverse("repairs:stats")).content.decode()
     assert "水电" in html and "外区类别" not in html and "JX Building 1" not in html
+    assert 'id="satisfaction-overall">—' in html  # the foreign callback is not counted
+    assert "0 met, 1 late" not in html  # nor the foreign breached clock
     # a community parameter the user may not see is ignored, not obeyed
     html = client.get(reverse("repairs:stats"), {"community": community_b.pk}).content.decode()
     assert "外区类别" not in html
