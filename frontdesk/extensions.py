@@ -43,3 +43,31 @@ def unit_panels(request, unit) -> list[dict]:
         for p in panels
         if p.action is None or has_perm(request.user, p.action)
     ]
+
+
+@dataclass(frozen=True)
+class UnitAction:
+    """A quick action offered next to each room in the lookup results, e.g. "log a repair":
+    links to ``reverse(url_name)?<param>=<unit pk>``."""
+
+    key: str
+    label: str
+    url_name: str
+    param: str = "unit"
+    action: str | None = None
+
+
+_actions: dict[str, UnitAction] = {}
+
+
+def register_unit_action(action: UnitAction) -> None:
+    _actions[action.key] = action
+
+
+def unregister_unit_action(key: str) -> None:
+    _actions.pop(key, None)
+
+
+def unit_actions(request) -> list[UnitAction]:
+    return [a for a in sorted(_actions.values(), key=lambda a: a.key)
+            if a.action is None or has_perm(request.user, a.action)]

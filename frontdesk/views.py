@@ -20,7 +20,7 @@ from core.permissions import has_perm, require, scope
 from core.text import clean_text
 
 from . import selectors, services
-from .extensions import unit_panels
+from .extensions import unit_actions, unit_panels
 from .forms import (AuthorizationForm, LinkUnitForm, MoveOutForm, OccupantForm, ParkingSpaceForm, PersonEditForm,
                     PersonForm, ReasonForm, UnitCreateForm, UnitEditForm, VehicleForm)
 from .models import Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle
@@ -56,7 +56,7 @@ def home(request):
 def lookup(request):
     q = request.GET.get("q", "")
     result = selectors.lookup(user=request.user, q=q)
-    context = {"result": result, "lookup_q": q}
+    context = {"result": result, "lookup_q": q, "unit_actions": unit_actions(request)}
     if request.htmx:
         return render(request, "frontdesk/partials/_lookup_results.html", context)
     total = len(result["units"]) + len(result["people"]) + len(result["vehicles"])

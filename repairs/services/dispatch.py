@@ -119,7 +119,12 @@ def ticket_reply(*, ticket: Ticket, text: str, actor, seen: str | None = None) -
     text = (text or "").strip()
     if len(text) < 2:
         raise ValidationError({"note": _("Write what the owner was told.")})
-    return ticket_set_status(ticket=locked, to=S.REPLIED, actor=actor, note=text)
+    ticket = ticket_set_status(ticket=locked, to=S.REPLIED, actor=actor, note=text)
+    if ticket.kind == Ticket.Kind.COMPLAINT:  # every answered complaint gets its callback (回访)
+        from .callbacks import callback_open_for
+
+        callback_open_for(ticket, now=ticket.replied_at)
+    return ticket
 
 
 @transaction.atomic

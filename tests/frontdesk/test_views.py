@@ -235,3 +235,11 @@ def test_clerk_is_told_when_a_15_digit_id_is_converted(clerk_client, community_a
                                  follow=True)
     assert Person.objects.get(name="赵六").id_number == "11010519491231002X"
     assert any("11010519491231002X" in str(m) for m in response.context["messages"])
+
+
+def test_lookup_offers_the_registered_unit_actions(clerk_client, client, users, unit_a):
+    html = clerk_client.get(reverse("frontdesk:lookup"), {"q": "1502"}, HTTP_HX_REQUEST="true").content.decode()
+    assert f"{reverse('repairs:ticket_create')}?unit={unit_a.pk}" in html  # registered by the repairs app
+    client.force_login(users[Role.CASHIER])
+    html = client.get(reverse("frontdesk:lookup"), {"q": "1502"}, HTTP_HX_REQUEST="true").content.decode()
+    assert reverse("repairs:ticket_create") not in html  # only for roles that may log tickets

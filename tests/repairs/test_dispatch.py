@@ -135,6 +135,8 @@ def test_complaint_department_reply_and_close(community_a, clerk, team):
     assert ticket.status == S.REPLIED and ticket.replied_at
     assert ticket.clocks.get(kind="complaint").met_at is not None
     assert TicketStatusChange.objects.filter(ticket=ticket).last().note == "已协调保洁，今晚处理并致歉"
+    callback = ticket.callback  # the answered complaint is queued for its callback, with its clock
+    assert callback.status == "pending" and ticket.clocks.get(kind="callback").due_at == callback.due_at
     with pytest.raises(ValidationError):
         dispatch.ticket_close(ticket=ticket, actor=clerk)  # callback first
     ticket = ticket_set_status(ticket=ticket, to=S.CALLBACK_DONE, actor=clerk)
