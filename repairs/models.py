@@ -82,6 +82,10 @@ class TicketCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["community", "prefix", "day"], name="ticket_counter_unique")]
 
 
+OPEN_STATUS_VALUES = {"new", "dispatched", "accepted", "on_site", "on_hold", "assigned", "in_progress", "reopened",
+                      "completed", "replied"}
+
+
 @pghistory.track()
 class Ticket(models.Model):
     class Kind(models.TextChoices):
@@ -212,6 +216,11 @@ class Ticket(models.Model):
             models.Index(fields=["unit", "-created_at"], name="ticket_unit_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_idx"),
             models.Index(fields=["community", "is_overdue"], condition=Q(is_overdue=True), name="ticket_overdue_idx"),
+            # The board lists open tickets newest first or by last activity: these stay small as closed ones pile up.
+            models.Index(fields=["-created_at", "-id"], condition=Q(status__in=sorted(OPEN_STATUS_VALUES)),
+                         name="ticket_open_newest_idx"),
+            models.Index(fields=["-last_activity_at", "-id"], condition=Q(status__in=sorted(OPEN_STATUS_VALUES)),
+                         name="ticket_open_activity_idx"),
         ]
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
@@ -381,3 +390,6 @@ class SavedFilter(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")]
+
+
+assert {str(s) for s in Ticket.OPEN_STATUSES} == OPEN_STATUS_VALUES, "keep OPEN_STATUS_VALUES in step"

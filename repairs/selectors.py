@@ -9,6 +9,7 @@ from django.utils import timezone
 from core.models import Role
 from core.permissions import scope
 from frontdesk.models import Building, Occupancy, Unit
+from frontdesk.selectors import ROOM_RE, normalise_query
 
 from .models import (
     Category,
@@ -69,7 +70,10 @@ def ticket_board(*, user, status="", kind="", category=None, building=None, engi
     if date_to:
         qs = qs.filter(created_at__date__lte=date_to)
     q = (q or "").strip()
-    if q:
+    room = ROOM_RE.fullmatch(normalise_query(q)) if q else None
+    if room and room["e"]:  # a full room code (3-2-1502, 3栋2单元1502): the unit's own index answers it
+        qs = qs.filter(unit__code=Unit.make_code(room["b"], room["e"], room["n"]))
+    elif q:
         qs = qs.filter(Q(description__icontains=q) | Q(unit__code__icontains=q) | Q(contact_phone__contains=q)
                        | Q(number__iexact=q) | Q(location__icontains=q))
     if sort == "due":
