@@ -145,9 +145,7 @@ def test_double_submit_creates_one_ticket(clerk_client, unit_a):
     (SimpleUploadedFile("leak.jpg", b"not really a picture", content_type="image/jpeg"), "is not a picture"),
     (SimpleUploadedFile("leak.gif", b"", content_type="image/gif"), "must be a JPEG, PNG or WebP"),
 ])
-def test_bad_photo_refused_and_nothing_typed_is_lost(clerk, clerk_client, unit_a, upload, message):
-    clerk.language = "en"  # the messages are asserted in English (Chinese comes from the catalogue)
-    clerk.save(update_fields=["language"])
+def test_bad_photo_refused_and_nothing_typed_is_lost(clerk_client, unit_a, upload, message):
     if upload.name.endswith(".gif"):
         upload = SimpleUploadedFile("leak.gif", png_bytes(fmt="GIF"), content_type="image/gif")
     data = form_data(clerk_client, unit_a, description="阳台推拉门卡住", contact_name="李四", photos=upload)
@@ -159,9 +157,7 @@ def test_bad_photo_refused_and_nothing_typed_is_lost(clerk, clerk_client, unit_a
     assert "阳台推拉门卡住" in html and 'value="李四"' in html
 
 
-def test_too_big_photo_refused(clerk, clerk_client, unit_a, monkeypatch):
-    clerk.language = "en"
-    clerk.save(update_fields=["language"])
+def test_too_big_photo_refused(clerk_client, unit_a, monkeypatch):
     monkeypatch.setattr(intake, "PHOTO_MAX_BYTES", 10)
     data = form_data(clerk_client, unit_a, photos=SimpleUploadedFile("big.png", png_bytes(), content_type="image/png"))
     response = clerk_client.post(reverse("repairs:ticket_create"), data)
