@@ -3,33 +3,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from core.forms import StaffForm
 from core.money import to_money
 
 from .models import CallbackAttempt
-
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-
-
-def validate_photo(upload) -> None:
-    """JPEG, PNG or WebP, at most 8 MB, and really an image (Pillow opens and verifies it)."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("%(name)s is larger than 8 MB.") % {"name": upload.name}, code="too_big")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("%(name)s is not a readable image.") % {"name": upload.name}, code="not_image")
-    finally:
-        upload.seek(0)
-    if kind not in PHOTO_FORMATS:
-        raise ValidationError(_("%(name)s: only JPEG, PNG or WebP photos are accepted.") % {"name": upload.name},
-                              code="type")
+from .services.intake import photo_check
 
 
 class MultiplePhotoInput(forms.ClearableFileInput):
@@ -50,7 +29,7 @@ class MultiplePhotoField(forms.FileField):
         for upload in files:
             upload = super().clean(upload, initial)
             try:
-                validate_photo(upload)
+                photo_check(upload)  # the same check as at intake
                 cleaned.append(upload)
             except ValidationError as exc:
                 errors.extend(exc.messages)
