@@ -26,10 +26,11 @@ import sys
 import time
 import warnings
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.db import bench_url, ensure_database  # noqa: E402
 
 VERIFY_TARGET_S = 2.0
 BENCH_CODE = "BL"
@@ -50,28 +51,6 @@ def parse_args(argv=None):
     p.add_argument("--batch", type=int, default=5000)
     p.add_argument("--no-fail", action="store_true")
     return p.parse_args(argv)
-
-
-def bench_url(explicit):
-    if explicit:
-        return explicit
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/frontdesk"))
-    return urlunsplit(base._replace(path="/fd_bench_log"))
-
-
-def ensure_database(url):
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    dbname = parts.path.lstrip("/")
-    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [dbname])
-        if cur.fetchone() is None:
-            cur.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(dbname)))
-    admin.close()
 
 
 def generate(args):
@@ -136,7 +115,7 @@ def generate(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    url = bench_url(args.database_url)
+    url = bench_url(args.database_url, "fd_bench_log")
     ensure_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
