@@ -11,6 +11,7 @@ urlpatterns = [
     path("frontdesk/", include("frontdesk.urls")),
     path("duty/", include("duty.urls")),
     path("repairs/", include("repairs.urls")),
+    path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("", include("core.urls")),

@@ -40,6 +40,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     "repairs.callback": DESK,  # 回访
     "repairs.manage": frozenset({Role.MANAGER, Role.ADMIN}),  # categories, teams, clock durations
     "repairs.stats": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    # fees (收费)
+    "billing.view": DESK | {Role.CASHIER},  # a unit's bills and payments, receipts, arrears, notices, deposits
+    "billing.collect": frozenset({Role.CASHIER, Role.ADMIN}),  # take payments and deposits, ask for corrections, close the day
+    "billing.approve": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # approve voids, waivers, refunds
+    "billing.meter": frozenset({Role.CLERK, Role.CASHIER, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),  # 抄表
+    "billing.run": frozenset({Role.CASHIER, Role.MANAGER, Role.ADMIN}),  # bill runs, payment and dunning notices
+    "billing.setup": frozenset({Role.MANAGER, Role.ADMIN}),  # fee items, rates, reminder policy
+    "billing.stats": frozenset({Role.CASHIER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # collection rate, closes
 }
 
 

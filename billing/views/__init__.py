@@ -1,0 +1,1 @@
+"""Billing views, one module per area; each declares its own ``urlpatterns``."""

@@ -1,0 +1,3 @@
+"""Billing views: arrears."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Billing views: meters."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Billing views: setup."""
+
+urlpatterns = []
