@@ -15,6 +15,9 @@ Bench-only shortcut (as in bench/generate.py): the ticket load runs with
 FK checks (every id is consistent by construction). No history events are written for the tickets:
 the board and intake do not read them.
 
+Tickets are numbered and written in order of creation (their status changes, clocks and callbacks
+too), as they are in production: a date range is a contiguous stretch of each table.
+
 What it builds: 10 categories and two teams per community, an engineer ``bench_engineer``; tickets
 over two years (75 % repairs, 18 % complaints, 7 % enquiries), 5 % of them open (the last two
 weeks, in every open state), the rest closed, cancelled or awaiting the callback; every status change
@@ -162,7 +165,7 @@ def generate_tickets(connection, n_tickets, now):
         t0 = time.perf_counter()
         # one row per ticket: its unit, kind, path, creation time and step between moves
         cur.execute(f"""
-            CREATE TEMP TABLE rp_tk ON COMMIT DROP AS
+            CREATE TEMP TABLE rp_tk0 ON COMMIT DROP AS
             WITH base AS (
                 SELECT g, random() AS r1, random() AS r2, random() AS r3, random() AS r4, random() AS r5
                 FROM generate_series(1, %(n)s) g
@@ -176,11 +179,17 @@ def generate_tickets(connection, n_tickets, now):
                                                ELSE interval '15 days' + b.r1 * interval '715 days' END AS created
             FROM b JOIN rp_paths p ON p.kind = b.kind AND p.is_open = b.is_open AND b.r2 >= p.lo AND b.r2 < p.hi
         """, {"n": n_tickets, "units": n_units, "now": now})
-        cur.execute("ALTER TABLE rp_tk ADD PRIMARY KEY (id)")
         # keep every move in the past
-        cur.execute("UPDATE rp_tk k SET created = %(now)s::timestamptz - (array_length(p.path, 1) + 1) * k.step "
+        cur.execute("UPDATE rp_tk0 k SET created = %(now)s::timestamptz - (array_length(p.path, 1) + 1) * k.step "
                     "FROM rp_paths p WHERE p.id = k.path_id "
                     "AND k.created + (array_length(p.path, 1) - 1) * k.step > %(now)s::timestamptz", {"now": now})
+        # ids in order of creation, and every table below written in that order: as in production, where
+        # tickets, clocks and callbacks are inserted as they happen, so a date range is a contiguous
+        # stretch of the table (the statistics page depends on it; a random order made every date range
+        # touch nearly every page)
+        cur.execute("CREATE TEMP TABLE rp_tk ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY created, id) AS id, "
+                    "kind, unit_id, path_id, step, created FROM rp_tk0")
+        cur.execute("ALTER TABLE rp_tk ADD PRIMARY KEY (id)")
         print(f"  plan: {time.perf_counter() - t0:.1f} s")
 
         t = time.perf_counter()
@@ -219,6 +228,7 @@ def generate_tickets(connection, n_tickets, now):
             FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id JOIN frontdesk_unit u ON u.id = k.unit_id
                  JOIN rp_cat c ON c.community_id = u.community_id AND c.idx = 1 + mod(k.id * 31, 10)
                  JOIN rp_team tm ON tm.community_id = u.community_id
+            ORDER BY k.id
         """, {"eng": engineer.pk, "clerk": clerk.pk, "now": now})
         print(f"  tickets: {cur.rowcount} in {time.perf_counter() - t:.1f} s")
 
@@ -230,6 +240,7 @@ def generate_tickets(connection, n_tickets, now):
                    '', k.created + (i - 1) * k.step
             FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id CROSS JOIN LATERAL generate_subscripts(p.path, 1) i
             WHERE i > 1
+            ORDER BY k.created + (i - 1) * k.step, k.id
         """, {"eng": engineer.pk, "clerk": clerk.pk})
         print(f"  status changes: {cur.rowcount} in {time.perf_counter() - t:.1f} s")
 
@@ -253,6 +264,7 @@ def generate_tickets(connection, n_tickets, now):
                             THEN k.created + (array_length(p.path, 1) - 1) * k.step END AS paused
                 FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id WHERE k.kind IN ('repair', 'complaint')
             ) x
+            ORDER BY x.created, x.id
         """, {"now": now})
         n_clocks = cur.rowcount
         # callback clock and callback: from the (last) completion / answer; done at callback_done or reopened
@@ -272,7 +284,7 @@ def generate_tickets(connection, n_tickets, now):
             SELECT id, 'callback', done, due, done + (due - done) * 0.67, finished, NULL,
                    CASE WHEN coalesce(finished, %(now)s::timestamptz) >= done + (due - done) * 0.67 THEN done + (due - done) * 0.67 END,
                    CASE WHEN coalesce(finished, %(now)s::timestamptz) > due THEN due END, ''
-            FROM rp_cb
+            FROM rp_cb ORDER BY done, id
         """, {"now": now})
         n_clocks += cur.rowcount
         cur.execute("""
@@ -283,7 +295,7 @@ def generate_tickets(connection, n_tickets, now):
                         ELSE (ARRAY[5,5,5,5,5,5,5,5,5,5,5,4,4,4,4,4,3,3,2,1])[1 + id * 13 %% 20] END,
                    CASE WHEN finished IS NULL THEN '' WHEN status = 'reopened' THEN 'reopen' ELSE 'satisfied' END,
                    '', CASE WHEN finished IS NOT NULL THEN %(clerk)s END, finished
-            FROM rp_cb
+            FROM rp_cb ORDER BY done, id
         """, {"clerk": clerk.pk})
         n_callbacks = cur.rowcount
         print(f"  clocks: {n_clocks}, callbacks: {n_callbacks} in {time.perf_counter() - t:.1f} s")

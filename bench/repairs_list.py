@@ -13,6 +13,9 @@ test Client for:
 - the open list sorted by last activity;
 
 and prints p50 / p95 / max in ms and the SQL queries per request (targets: ≤ 10 queries, p95 ≤ 150 ms).
+Then, for information only (no target; marked "info"): a free-text search of a description word,
+a search by the last 4 digits of a phone, and the open list sorted by "due soonest". The load average
+(1 minute) is printed before and after the board cases: the machine is shared.
 Then intake → dispatch server time: ``intake.ticket_create`` + ``dispatch.ticket_dispatch`` for a room,
 inside a transaction that is rolled back afterwards (the bench data stays as generated; the ETA tasks
 queued on commit are therefore not sent) — target ≤ 100 ms.
@@ -88,6 +91,10 @@ def draw_cases(rng, n, deep_page):
         "search by room": [{"q": s["unit__code"]} for s in sample[:n] if s["unit__code"]],
         f"page {page} of the open list": [{"page": page}] * n,
         "sort by last activity": [{"sort": "activity"}] * n,
+    }, {
+        "search a description word": [{"q": rng.choice(["漏水", "噪音", "不亮", "堵塞", "物业费"])} for _ in range(n)],
+        "search last 4 phone digits": [{"q": f"{rng.randrange(10_000):04d}"} for _ in range(n)],
+        "sort by due soonest": [{"sort": "due"}] * n,
     }, n_open
 
 
@@ -128,23 +135,24 @@ def bench_board(args, rng):
     user = get_user_model().objects.get(username="bench")
     client = Client()
     client.force_login(user)
-    cases, n_open = draw_cases(rng, args.requests, args.deep_page)
+    cases, extra, n_open = draw_cases(rng, args.requests, args.deep_page)
     from repairs.models import Ticket
 
     print(f"board as clerk 'bench' ({Ticket.objects.count():,} tickets, {n_open:,} open), "
-          f"{args.requests} requests per case")
+          f"{args.requests} requests per case; load average {os.getloadavg()[0]:.2f}")
     print(f"  {'case':<32}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'queries':>9}")
     failed = False
-    for name, params_list in cases.items():
+    for name, params_list in [*cases.items(), *((f"{k} (info)", v) for k, v in extra.items())]:
         times, queries, slowest = run_case(client, url, params_list, args.warmup)
         p95 = pct(times, 95)
         q = max(queries)
-        miss = p95 > P95_TARGET_MS or q > QUERY_TARGET
+        miss = (p95 > P95_TARGET_MS or q > QUERY_TARGET) and not name.endswith("(info)")
         failed |= miss
         print(f"  {name:<32}{pct(times, 50):>8.1f}{p95:>8.1f}{max(times):>8.1f}{q:>9}{'  MISSED' if miss else ''}")
         if args.explain or miss:
             print(f"    slowest query ({slowest[0] * 1000:.1f} ms): {slowest[1][:300]}…")
             print(explain(slowest[1]))
+    print(f"  load average after the board cases: {os.getloadavg()[0]:.2f}")
     return failed
 
 

@@ -1,17 +1,35 @@
 """Every non-trivial read of tickets, scoped to the user's communities, with its joins decided here."""
 
 import datetime
+from dataclasses import dataclass
+from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    Func,
+    IntegerField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.models import Role
-from core.permissions import scope
-from frontdesk.models import Building, Occupancy, Unit
+from core.permissions import scope, sees_all_communities
+from frontdesk.models import Building, Community, Occupancy, Unit
 from frontdesk.selectors import ROOM_RE, normalise_query
 
 from .models import (
+    OPEN_STATUS_VALUES,
     Category,
     Clock,
     ClockSettings,
@@ -44,17 +62,13 @@ def _board_related(qs):
     return qs.select_related("unit__building", "unit__entrance", "category", "assignee", "team", "community")
 
 
-def ticket_board(*, user, status="", kind="", category=None, building=None, engineer=None, overdue=False,
-                 date_from=None, date_to=None, q="", sort="newest", open_only=True):
-    """The open-tickets board: one query for the rows (with room, category, engineer, team), one for
-    their open clocks, whatever the page size."""
-    from django.db.models import F, Min, OuterRef, Subquery
-
-    qs = tickets_for(user)
+def _board_filter(qs, *, user, status="", kind="", category=None, building=None, engineer=None, overdue=False,
+                  date_from=None, date_to=None, q="", open_only=True):
     if status:
         qs = qs.filter(status=status)
     elif open_only:
-        qs = qs.filter(status__in=Ticket.OPEN_STATUSES)
+        # a sorted list: the same IN list as the open-ticket partial indexes' predicate
+        qs = qs.filter(status__in=sorted(OPEN_STATUS_VALUES))
     if kind:
         qs = qs.filter(kind=kind)
     if category:
@@ -72,17 +86,152 @@ def ticket_board(*, user, status="", kind="", category=None, building=None, engi
     q = (q or "").strip()
     room = ROOM_RE.fullmatch(normalise_query(q)) if q else None
     if room and room["e"]:  # a full room code (3-2-1502, 3栋2单元1502): the unit's own index answers it
-        qs = qs.filter(unit__code=Unit.make_code(room["b"], room["e"], room["n"]))
+        # per community: the unique (community, code) index, not a scan of every unit for the code
+        communities = scope(Community.objects.all(), user, field="pk").values("pk")
+        qs = qs.filter(unit__in=Unit.objects.filter(community__in=communities,
+                                                    code=Unit.make_code(room["b"], room["e"], room["n"])).values("pk"))
     elif q:
+        # description: pg_trgm GIN index on UPPER(description) (migration repairs/0003)
         qs = qs.filter(Q(description__icontains=q) | Q(unit__code__icontains=q) | Q(contact_phone__contains=q)
                        | Q(number__iexact=q) | Q(location__icontains=q))
+    return qs
+
+
+def _board_order(qs, sort):
     if sort == "due":
         next_due = Clock.objects.filter(ticket=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True) \
             .order_by().values("ticket").annotate(m=Min("due_at")).values("m")
-        qs = qs.annotate(next_due=Subquery(next_due)).order_by(F("next_due").asc(nulls_last=True), "-created_at")
-    else:
-        qs = qs.order_by(*SORTS.get(sort, SORTS["newest"]))
-    return _board_related(qs).prefetch_related(_open_clocks())
+        return qs.annotate(next_due=Subquery(next_due)).order_by(F("next_due").asc(nulls_last=True), "-created_at",
+                                                                 "-id")
+    return qs.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+
+def ticket_board(*, user, sort="newest", **filters):
+    """The open-tickets board: one query for the rows (with room, category, engineer, team), one for
+    their open clocks, whatever the page size. ``filters``: see ``_board_filter``."""
+    qs = _board_filter(tickets_for(user), user=user, **filters)
+    return _board_related(_board_order(qs, sort)).prefetch_related(_open_clocks())
+
+
+@dataclass
+class BoardPage:
+    """One page of the board without a COUNT: ``size + 1`` rows are read, the extra one only says
+    whether there is a next page. ``total`` is known only on the last page."""
+
+    number: int
+    size: int
+    object_list: list
+    has_next: bool
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_other_pages(self):
+        return self.has_next or self.has_previous
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def total(self):
+        return None if self.has_next else self.start_index + len(self.object_list)
+
+    @property
+    def start_index(self):
+        return (self.number - 1) * self.size
+
+
+def ticket_board_page(*, user, number=1, size=50, sort="newest", **filters) -> BoardPage:
+    """A page of the board in two queries, whatever the page size or how deep the page: the rows with
+    their joins, then their open clocks. The rows query picks the page's ids first, in a subquery that
+    walks an index (for the open list an index-only scan of migration 0003's covering index, so a deep
+    OFFSET reads no table rows), then joins only those rows."""
+    number = max(1, number)
+    ids = _board_order(_board_filter(tickets_for(user), user=user, **filters), sort).values("pk")
+    ids = ids[(number - 1) * size:number * size + 1]
+    # ``id = ANY(ARRAY(ids))``, not ``id IN (ids)``: the array is an InitPlan computed once, and its ids are
+    # looked up in the primary key. With ``IN`` and the seven joins of the row query, PostgreSQL (past
+    # join_collapse_limit) hashed the whole joined ticket table against the page's ids (seconds at 1M).
+    in_page = Func(F("pk"), Func(Subquery(ids), function="ARRAY"), arg_joiner=" = ANY(", template="%(expressions)s)",
+                   output_field=BooleanField())
+    qs = _board_related(_board_order(Ticket.objects.filter(in_page), sort)).prefetch_related(_open_clocks())
+    rows = list(qs)
+    return BoardPage(number=number, size=size, object_list=rows[:size], has_next=len(rows) > size)
+
+
+@dataclass(frozen=True)
+class Option:
+    """An entry of one of the board's option lists (category, building, engineer, team, saved filter)."""
+
+    pk: int
+    name: str
+    community_id: int | None = None
+    community_name: str = ""
+    query: str = ""
+
+    @property
+    def display_name(self):  # engineers, as User.display_name
+        return self.name
+
+    @property
+    def community(self):  # teams in ``forms.assignee_choices``
+        return SimpleNamespace(pk=self.community_id, name=self.community_name)
+
+
+@dataclass
+class BoardOptions:
+    categories: list
+    buildings: list
+    engineers: list
+    teams: list
+    saved: list
+
+
+def board_options(user, *, with_teams=True) -> BoardOptions:
+    """Every option list of the board page in one query (a UNION ALL): the filter's categories,
+    buildings and engineers, the dispatch select's teams, and the user's saved filters. Each part
+    keeps its own order (row_number over the same ORDER BY as the single-list selectors)."""
+    from django.contrib.auth import get_user_model
+
+    def part(qs, tag, order, *, name, community=None, community_name=None, query=None):
+        return qs.order_by().annotate(
+            o_tag=Value(tag), o_rank=Window(RowNumber(), order_by=order), o_pk=F("pk"), o_name=name,
+            o_community=F(community) if community else Value(None, output_field=IntegerField()),
+            o_community_name=F(community_name) if community_name else Value(""),
+            o_query=F(query) if query else Value(""),
+        ).values_list("o_tag", "o_rank", "o_pk", "o_name", "o_community", "o_community_name", "o_query")
+
+    User = get_user_model()
+    engineers = User.objects.filter(is_active=True, role__in=[Role.ENGINEER, Role.SUPERVISOR])
+    if not sees_all_communities(user):
+        mine = Community.staff.through.objects.filter(user_id=user.pk).values("community_id")
+        engineers = engineers.filter(pk__in=Community.staff.through.objects.filter(community_id__in=mine)
+                                     .values("user_id"))
+    name = Case(When(full_name="", then=F("username")), default=F("full_name"))
+    parts = [
+        part(scope(Category.objects.filter(is_active=True), user), "c",
+             [F("community__name"), F("sort_order"), F("name")], name=F("name"),
+             community="community_id", community_name="community__name"),
+        part(scope(Building.objects.all(), user), "b", [F("community_id"), F("sort_order"), F("name")],
+             name=F("name"), community="community_id", community_name="community__name"),
+        part(engineers, "e", [F("full_name"), F("pk")], name=name),
+        part(SavedFilter.objects.filter(user=user), "s", [F("name")], name=F("name"), query="query"),
+    ]
+    if with_teams:
+        parts.append(part(scope(Team.objects.filter(is_active=True), user), "t", [F("name"), F("pk")],
+                          name=F("name"), community="community_id", community_name="community__name"))
+    lists = {"c": [], "b": [], "e": [], "t": [], "s": []}
+    for tag, _rank, pk, name, community, community_name, query in sorted(
+            parts[0].union(*parts[1:], all=True), key=lambda r: (r[0], r[1])):
+        lists[tag].append(Option(pk=pk, name=name, community_id=community, community_name=community_name,
+                                 query=query))
+    return BoardOptions(categories=lists["c"], buildings=lists["b"], engineers=lists["e"], teams=lists["t"],
+                        saved=lists["s"])
 
 
 def ticket_detail(*, user, pk: int) -> Ticket:

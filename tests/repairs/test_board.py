@@ -45,15 +45,84 @@ def test_board_queries_do_not_grow_with_the_page(clerk_client, community_a, cler
         response = clerk_client.get(reverse("repairs:board"), {"sort": "due", "overdue": "on", "kind": "repair"},
                                     HTTP_HX_REQUEST="true")
     assert len(ctx) <= 10, "\n".join(q["sql"][:150] for q in ctx)
-    # the whole page adds the filter and dispatch option lists and the saved filters, once each
+    # the whole page: ≤ 10 too (issue 3, section 8). Its option lists (categories, buildings, engineers,
+    # teams, saved filters) come in one query, and there is no COUNT
     with CaptureQueriesContext(connection) as ctx2:
         response = board(clerk_client, sort="activity")
     assert len(response.context["rows"]) == size
-    assert len(ctx2) <= 14, "\n".join(q["sql"][:150] for q in ctx2)
+    assert len(ctx2) <= 10, "\n".join(q["sql"][:150] for q in ctx2)
+    assert not any("COUNT(" in q["sql"] and "repairs_ticket" in q["sql"] for q in ctx.captured_queries + ctx2.captured_queries)
+    # a deep page costs no more than the first (here it is past the end: no clocks to read)
+    with CaptureQueriesContext(connection) as ctx3:
+        board(clerk_client, page=200)
+    assert len(ctx3) <= len(ctx2)
     FIGURES[size] = (len(ctx), len(ctx2))
     print(f"board queries, {size} rows: list {len(ctx)}, page {len(ctx2)}")
     if len(FIGURES) == 2:
         assert FIGURES[5] == FIGURES[50]
+
+
+def test_board_pages_without_a_count(clerk_client, community_a, clerk, monkeypatch):
+    from repairs.views import tickets as views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    made = [new_ticket(community_a, clerk, description=f"单{i}") for i in range(9)]
+    newest_first = [t.number for t in reversed(made)]
+    first = board(clerk_client, kind="repair")
+    page = first.context["page"]
+    assert [r["ticket"].number for r in first.context["rows"]] == newest_first[:4]
+    assert page.has_next and not page.has_previous and page.total is None
+    html = first.content.decode()
+    assert "?kind=repair&amp;page=2" in html and "Previous" not in html
+    third = board(clerk_client, kind="repair", page=3)
+    assert [r["ticket"].number for r in third.context["rows"]] == newest_first[8:]
+    assert not third.context["page"].has_next and third.context["page"].total == 9
+    assert "?kind=repair&amp;page=2" in third.content.decode()
+    assert board(clerk_client, page=7).context["rows"] == []  # past the end: empty, no error
+    assert board(clerk_client, page="x").context["page"].number == 1
+    assert numbers(board(clerk_client, page=2, HTTP_HX_REQUEST="true")) == set(newest_first[4:8])
+    # the ids-first page keeps every sort
+    due = board(clerk_client, sort="due", page=2).context["rows"]
+    assert len(due) == 4
+
+
+def test_board_options_in_one_query(community_a, community_b, clerk, users, make_user, django_assert_num_queries):
+    from frontdesk.models import Building
+    from repairs.services import intake
+
+    intake.categories_ensure(community=community_a)
+    intake.categories_ensure(community=community_b)
+    BuildingFactory(community=community_a, name="2")
+    BuildingFactory(community=community_a, name="10")
+    BuildingFactory(community=community_b, name="外")
+    Team.objects.create(community=community_a, name="工程部")
+    Team.objects.create(community=community_b, name="外部")
+    make_user(role=Role.ENGINEER, communities=[community_b], username="eng_b")
+    SavedFilter.objects.create(user=clerk, name="b", query="kind=repair")
+    SavedFilter.objects.create(user=clerk, name="a", query="overdue=on")
+    with django_assert_num_queries(1):
+        options = selectors.board_options(clerk)
+    # the same lists, in the same order, as the one-list selectors
+    assert [c.pk for c in options.categories] == [c.pk for c in selectors.categories_for_user(clerk)]
+    assert [b.pk for b in options.buildings] == [b.pk for b in selectors.buildings_for_user(clerk)]
+    assert [u.pk for u in options.engineers] == [u.pk for u in selectors.engineers_for_user(clerk)]
+    assert [u.display_name for u in options.engineers] == [u.display_name for u in selectors.engineers_for_user(clerk)]
+    assert [t.name for t in options.teams] == ["工程部"] and options.teams[0].community.name == community_a.name
+    assert [(f.name, f.query) for f in options.saved] == [("a", "overdue=on"), ("b", "kind=repair")]
+    assert not any(b.community_id == community_b.pk for b in options.buildings)
+    assert Building.objects.filter(community=community_b).exists()
+    admin = users[Role.ADMIN]  # sees every community
+    everything = selectors.board_options(admin)
+    assert {b.community_id for b in everything.buildings} >= {community_a.pk, community_b.pk}
+    assert [u.pk for u in everything.engineers] == [u.pk for u in selectors.engineers_for_user(admin)]
+    assert len(everything.engineers) > len(options.engineers)
+
+
+def test_board_filter_selects_keep_the_choice(clerk_client, community_a, clerk, unit_a):
+    html = board(clerk_client, building=unit_a.building_id, status="dispatched", sort="activity").content.decode()
+    assert f'<option value="{unit_a.building_id}" selected>' in html
+    assert '<option value="dispatched" selected>' in html and '<option value="activity" selected>' in html
+    assert 'name="overdue"' in html and 'name="date_from"' in html and 'type="date"' in html
 
 
 def test_board_selector_constant_queries(community_a, clerk, django_assert_num_queries):

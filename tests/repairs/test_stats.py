@@ -246,3 +246,15 @@ def test_export_has_the_same_tables(client, community_a, setup, users):
     plumbing_repairs = next(r for r in rows if r[:2] == ["水电", "Repairs"])
     assert plumbing_repairs[-1] == 1  # total
     assert ["Category", "噪音", 0, 1, 1] in rows  # hot spot: 0 -> 1, rise 1
+
+
+def test_date_columns_are_indexed():
+    """The statistics filter on these dates (the last N periods): migration repairs/0003 indexes them
+    (figures at 1M tickets in docs/performance.md, "Repairs")."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, tablename, indexdef FROM pg_indexes WHERE indexname IN "
+                    "('ticket_created_idx', 'clock_started_idx', 'callback_done_idx')")
+        found = {name: (table, definition) for name, table, definition in cur.fetchall()}
+    assert found["ticket_created_idx"][0] == "repairs_ticket" and "(created_at)" in found["ticket_created_idx"][1]
+    assert found["clock_started_idx"][0] == "repairs_clock" and "(started_at)" in found["clock_started_idx"][1]
+    assert found["callback_done_idx"][0] == "repairs_callback" and "(done_at)" in found["callback_done_idx"][1]
