@@ -7,6 +7,12 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from . import panels
+        from . import checks, panels
 
         panels.register()
+        checks.register()
+        from core.demo import register_demo_loader
+
+        from . import demo
+
+        register_demo_loader(50, "billing", demo.load)

@@ -48,7 +48,7 @@ def deposit_collect(*, community, unit, kind: str, amount, payer_name: str, meth
     description = clean_text(description)[:200] or str(Deposit.Kind(kind).label)
     receipt = payments.receipt_issue(community=community, unit=unit, payer_name=payer_name, method=method,
                                      reference=reference, amount=amount, cashier=cashier, now=now)
-    ReceiptLine.objects.create(receipt=receipt, kind=ReceiptLine.Kind.DEPOSIT, amount=amount, description=description)
+    payments.receipt_line(receipt, kind=ReceiptLine.Kind.DEPOSIT, amount=amount, description=description).save()
     deposit = Deposit.objects.create(community=community, unit=unit, kind=kind, payer_name=receipt.payer_name,
                                      description=description, amount=amount, receipt=receipt,
                                      source_ref=source_ref[:60])

@@ -12,5 +12,7 @@ def navigation(request):
             "frontdesk.edit", "frontdesk.import", "frontdesk.export", "frontdesk.structure",
             "privacy.access_log", "duty.view", "duty.log", "duty.roster", "duty.approve_roster", "duty.review",
             "repairs.view", "repairs.intake", "repairs.work", "repairs.callback", "repairs.manage", "repairs.stats",
+            "billing.view", "billing.collect", "billing.approve", "billing.meter", "billing.run", "billing.setup",
+            "billing.stats",
         )},
     }

@@ -1,4 +1,9 @@
+import time
+
+from django.conf import settings
 from django.utils import translation
+
+TOUCHED = "_touched"
 
 
 class UserLanguageMiddleware:
@@ -15,3 +20,26 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+class SlidingSessionMiddleware:
+    """The idle timeout slides with activity, but the session row is rewritten at most once a minute
+    (``SESSION_TOUCH_SECONDS``), not on every request: marking the session modified makes Django save
+    it with a fresh expiry. Pages thus cost no session write in the common case."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - session.get(TOUCHED, 0) >= settings.SESSION_TOUCH_SECONDS:
+                session[TOUCHED] = now
+        return self.get_response(request)
+
+
+def stamp_session_at_login(sender, request, user, **kwargs):
+    """Logging in has just written the session: the minute starts now (``user_logged_in`` receiver)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TOUCHED] = int(time.time())

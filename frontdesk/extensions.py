@@ -71,3 +71,22 @@ def unregister_unit_action(key: str) -> None:
 def unit_actions(request) -> list[UnitAction]:
     return [a for a in sorted(_actions.values(), key=lambda a: a.key)
             if a.action is None or has_perm(request.user, a.action)]
+
+
+# Checks before an owner moves out (a transfer of ownership): each returns warnings for the unit, e.g.
+# billing's "arrears are collected before a unit is transferred" (000 篇5 一 5). The move-out form shows
+# them and asks the clerk to confirm they were dealt with before it records the move-out.
+_move_out_checks: dict[str, Callable] = {}
+
+
+def register_move_out_check(key: str, check: Callable) -> None:
+    """``check(unit) -> list[str]``: warnings to settle before the unit's owner moves out."""
+    _move_out_checks[key] = check
+
+
+def unregister_move_out_check(key: str) -> None:
+    _move_out_checks.pop(key, None)
+
+
+def move_out_warnings(unit) -> list[str]:
+    return [warning for key in sorted(_move_out_checks) for warning in _move_out_checks[key](unit)]

@@ -153,6 +153,13 @@ class LinkUnitForm(StaffForm):
 class MoveOutForm(StaffForm):
     end_date = forms.DateField(label=_("Move-out date"), initial=_today, widget=DateInput)
     reason = forms.CharField(label=_("Reason"), max_length=200)
+    warnings_settled = forms.BooleanField(label=_("I have dealt with the points above (settled, or agreed by the "
+                                                  "supervisor as noted in the reason)"), required=True)
+
+    def __init__(self, *args, warnings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not warnings:
+            del self.fields["warnings_settled"]
 
 
 class AuthorizationForm(StaffForm):

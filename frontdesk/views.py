@@ -20,7 +20,7 @@ from core.permissions import has_perm, require, scope
 from core.text import clean_text
 
 from . import selectors, services
-from .extensions import unit_actions, unit_panels
+from .extensions import move_out_warnings, unit_actions, unit_panels
 from .forms import (AuthorizationForm, LinkUnitForm, MoveOutForm, OccupantForm, ParkingSpaceForm, PersonEditForm,
                     PersonForm, ReasonForm, UnitCreateForm, UnitEditForm, VehicleForm)
 from .models import Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle
@@ -177,7 +177,8 @@ def occupant_add(request, pk):
 def occupancy_end(request, pk):
     occupancy = get_object_or_404(scope(Occupancy.objects.select_related("unit__building", "unit__entrance", "person"),
                                         request.user), pk=pk)
-    form = MoveOutForm(request.POST or None)
+    warnings = move_out_warnings(occupancy.unit) if occupancy.kind == Occupancy.Kind.OWNER else []
+    form = MoveOutForm(request.POST or None, warnings=warnings)
 
     def perform(data):
         services.occupancy_end(occupancy=occupancy, end_date=data["end_date"], reason=data["reason"], actor=request.user)
@@ -187,7 +188,8 @@ def occupancy_end(request, pk):
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
     title = _("Move-out: %(name)s, %(room)s") % {"name": occupancy.person.name, "room": occupancy.unit.label}
-    return render(request, "frontdesk/form.html", {"form": form, "title": title, "back": occupancy.unit.get_absolute_url()})
+    return render(request, "frontdesk/form.html", {"form": form, "title": title, "warnings": warnings,
+                                                   "back": occupancy.unit.get_absolute_url()})
 
 
 @require("frontdesk.edit")

@@ -19,7 +19,7 @@ from core.text import clean_text
 
 from ..models import BalanceEntry, Bill, Correction, Deposit, DepositRefund, Method, Receipt, ReceiptVoid, Voucher
 from . import payments
-from .numbers import business_date, next_number
+from .numbers import locked_business_date, next_number
 
 K = Correction.Kind
 ZERO = Decimal("0.00")
@@ -113,7 +113,7 @@ def correction_decide(*, correction: Correction, approver, approve: bool, note: 
 
 def _voucher(correction: Correction, kind: str, approver, now, **fields) -> Voucher:
     cashier = correction.requested_by
-    day = business_date(community=correction.community, cashier=cashier, now=now)
+    day = locked_business_date(community=correction.community, cashier=cashier, kind=kind, now=now)
     seq, number = next_number(community=correction.community, kind=kind, year=day.year)
     return Voucher.objects.create(
         community=correction.community, kind=kind, year=day.year, seq=seq, number=number, correction=correction,
@@ -139,7 +139,7 @@ def _waiver(correction, approver, now):
     voucher = _voucher(correction, Voucher.Kind.WAIVER, approver, now, bill=bill)
     if from_paid:
         payments._balance_change(account, kind=BalanceEntry.Kind.WAIVER, amount=from_paid, actor=approver,
-                                 bill=bill, voucher=voucher)
+                                 bill=bill, voucher=voucher, bill_period=bill.period, building_id=bill.building_id)
 
 
 def _refund(correction, approver, now):

@@ -24,7 +24,7 @@ from core.money import to_money
 from core.text import clean_text
 
 from ..models import COUNTER_METHODS, BalanceEntry, Bill, Method, Receipt, ReceiptLine, ReceiptVoid, UnitAccount
-from .numbers import business_date, next_number
+from .numbers import locked_business_date, next_number
 
 ZERO = Decimal("0.00")
 
@@ -49,7 +49,7 @@ def receipt_issue(*, community, unit, payer_name: str, method: str, reference: s
     if not payer_name:
         raise ValidationError({"payer_name": _("Give the name of the person paying.")})
     _check_method(method, reference)
-    day = business_date(community=community, cashier=cashier, now=now)
+    day = locked_business_date(community=community, cashier=cashier, now=now)
     seq, number = next_number(community=community, kind="receipt", year=day.year)
     return Receipt.objects.create(
         community=community, unit=unit, year=day.year, seq=seq, number=number, payer_name=payer_name[:50],
@@ -111,16 +111,23 @@ def pay_at_counter(*, community, unit, bill_ids, amount, method: str, payer_name
             break
         _bill_pay(bill, take)
         remaining -= take
-        lines.append(ReceiptLine(receipt=receipt, kind=ReceiptLine.Kind.BILL, bill=bill, amount=take,
-                                 description=bill_line_text(bill, take)))
+        lines.append(receipt_line(receipt, kind=ReceiptLine.Kind.BILL, bill=bill, amount=take,
+                                  description=bill_line_text(bill, take)))
     if remaining > 0:
-        lines.append(ReceiptLine(receipt=receipt, kind=ReceiptLine.Kind.PREPAYMENT, amount=remaining,
-                                 description=_("Prepayment")))
+        lines.append(receipt_line(receipt, kind=ReceiptLine.Kind.PREPAYMENT, amount=remaining,
+                                  description=_("Prepayment")))
     ReceiptLine.objects.bulk_create(lines)
     if account is not None:
         _balance_change(account, kind=BalanceEntry.Kind.PREPAY, amount=remaining, actor=cashier, receipt=receipt)
         balance_apply(unit=unit, actor=cashier, account=account)
     return receipt
+
+
+def receipt_line(receipt: Receipt, *, kind: str, amount: Decimal, description: str, bill: Bill | None = None):
+    """An unsaved line of ``receipt``, with the receipt's day and the bill's month and building copied on."""
+    return ReceiptLine(receipt=receipt, kind=kind, bill=bill, amount=amount, description=description[:200],
+                       community_id=receipt.community_id, business_date=receipt.business_date,
+                       bill_period=bill.period if bill else None, building_id=bill.building_id if bill else None)
 
 
 def bill_line_text(bill: Bill, amount: Decimal) -> str:
@@ -144,7 +151,8 @@ def balance_apply(*, unit, actor=None, account: UnitAccount | None = None) -> De
         if take <= 0:
             break
         _bill_pay(bill, take)
-        _balance_change(account, kind=BalanceEntry.Kind.APPLY, amount=-take, actor=actor, bill=bill)
+        _balance_change(account, kind=BalanceEntry.Kind.APPLY, amount=-take, actor=actor, bill=bill,
+                        bill_period=bill.period, building_id=bill.building_id)
         applied += take
     return applied
 
@@ -176,6 +184,6 @@ def receipt_void_apply(*, receipt: Receipt, correction, approver, now=None) -> R
     if prepaid:
         account = account_for_update(receipt.unit)
         _balance_change(account, kind=BalanceEntry.Kind.VOID, amount=-prepaid, actor=approver, receipt=receipt)
-    day = business_date(community=receipt.community, cashier=receipt.cashier, now=now)
+    day = locked_business_date(community=receipt.community, cashier=receipt.cashier, now=now)
     return ReceiptVoid.objects.create(receipt=receipt, correction=correction, reason=correction.reason,
                                       approved_by=approver, business_date=day)

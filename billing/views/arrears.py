@@ -1,3 +1,168 @@
-"""Billing views: arrears."""
+"""Billing views: arrears (欠费) with aging, a unit's arrears and reminder log, dunning notices (催缴通知单)."""
 
-urlpatterns = []
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exports import xlsx_response
+from core.money import rmb_upper
+from core.pdf import pdf_response, render_pdf
+from core.permissions import require, scope
+from frontdesk.models import Building, Occupancy, Unit
+
+from ..models import ReminderStep
+from ..selectors import arrears as selectors
+from .reminders import channel_labels
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+PAY_WITHIN_DAYS = 7  # the notice asks for payment within a week
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _filters(request, communities, buildings):
+    """The list's filters from the query string; bad values are dropped with a message."""
+    errors = []
+    get = request.GET
+    chosen = get.get("community", "")
+    ids = [c.pk for c in communities]
+    if chosen.isdigit() and int(chosen) in ids:
+        ids = [int(chosen)]
+    else:
+        chosen = ""
+    building = get.get("building", "")
+    building_id = int(building) if building.isdigit() and any(b.pk == int(building) for b in buildings) else None
+    min_amount = None
+    if get.get("min_amount", "").strip():
+        try:
+            min_amount = Decimal(get["min_amount"].strip().replace(",", ""))
+            if min_amount < 0 or not min_amount.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(_("The minimum amount must be a number, e.g. 500."))
+            min_amount = None
+    bucket = get.get("bucket", "")
+    if bucket not in selectors.BUCKET_KEYS:
+        bucket = ""
+    sort = get.get("sort", "amount")
+    if sort not in selectors.SORTS:
+        sort = "amount"
+    filters = selectors.ArrearsFilter(community_ids=ids, building_id=building_id, bucket=bucket,
+                                      min_amount=min_amount, room=get.get("room", "").strip()[:30], sort=sort)
+    return filters, chosen, errors
+
+
+@require("billing.view")
+def arrears_list(request):
+    # One query for both filters: a community without buildings has no units, hence no arrears.
+    buildings = list(scope(Building.objects.select_related("community"), request.user)
+                     .order_by("community__name", "sort_order", "name"))
+    communities = list({b.community_id: b.community for b in buildings}.values())
+    filters, chosen, errors = _filters(request, communities, buildings)
+    today = timezone.localdate()
+    if request.GET.get("export") == "xlsx":
+        rows_qs = selectors.arrears_units(request.user, filters, today)
+        rows = selectors.attach_units(list(rows_qs[:EXPORT_LIMIT]))
+        headers = [_("Community"), _("Room"), _("Owner"), *[label for _k, label, _l, _h in selectors.BUCKETS],
+                   _("Total outstanding"), _("Oldest due date"), _("Bills")]
+        return xlsx_response(
+            _("arrears-%(date)s.xlsx") % {"date": f"{today:%Y%m%d}"}, headers,
+            ([r["community_name"], r["code"], r["owners"],
+              *[r[k] for k in selectors.BUCKET_KEYS], r["total"], f"{r['oldest_due']:%Y-%m-%d}", r["bills"]]
+             for r in rows))
+    page, totals = selectors.arrears_page(request.user, filters, _page_number(request.GET.get("page")),
+                                          PAGE_SIZE, today)
+    for row in page.object_list:
+        row["days_overdue"] = (today - row["oldest_due"]).days
+    return render(request, "billing/arrears/list.html", {
+        "page": page, "totals": totals, "buckets": selectors.BUCKETS, "filters": filters, "errors": errors,
+        "communities": communities, "chosen": chosen,
+        "buildings": [b for b in buildings if b.community_id in filters.community_ids],
+        "sorts": [("amount", _("Largest amount")), ("oldest", _("Oldest first")), ("room", _("Room"))],
+        "today": today,
+    })
+
+
+def _unit_for(request, pk):
+    return get_object_or_404(scope(Unit.objects.select_related("building", "entrance", "community"), request.user),
+                             pk=pk)
+
+
+@require("billing.view")
+def arrears_unit(request, pk):
+    """A unit's outstanding bills with their aging, and every reminder step sent for it."""
+    unit = _unit_for(request, pk)
+    today = timezone.localdate()
+    bills = selectors.unit_open_bills(unit, today)
+    steps = list(ReminderStep.objects.filter(unit=unit).order_by("-sent_at", "-id")[:200])
+    for step in steps:
+        step.channel_labels = channel_labels(step.channels)
+    labels = {key: label for key, label, _low, _high in selectors.BUCKETS}
+    for bill in bills:
+        bill.bucket_label = labels[bill.bucket]
+    return render(request, "billing/arrears/unit.html", {
+        "unit": unit, "bills": bills, "steps": steps, "today": today,
+        "total": sum((b.outstanding for b in bills), selectors.ZERO),
+        "overdue_total": sum((b.outstanding for b in bills if b.days_overdue > 0), selectors.ZERO),
+        "owners": _owner_names(unit),
+    })
+
+
+def _owner_names(unit) -> str:
+    return "、".join(Occupancy.objects.filter(unit=unit, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+                    .order_by("start_date", "id").values_list("person__name", flat=True))
+
+
+def _notice(unit, today):
+    bills = [b for b in selectors.unit_open_bills(unit, today) if b.days_overdue > 0]
+    total = sum((b.outstanding for b in bills), selectors.ZERO)
+    return {"unit": unit, "bills": bills, "total": total, "total_upper": rmb_upper(total), "owners": _owner_names(unit)}
+
+
+def _dunning_context(request, notices, community, today):
+    return {"notices": notices, "community": community, "today": today, "printed_by": request.user,
+            "pay_by": today + datetime.timedelta(days=PAY_WITHIN_DAYS)}
+
+
+@require("billing.run")
+def dunning_pdf(request, pk):
+    """催缴通知单 for one unit: its bills past their due date."""
+    unit = _unit_for(request, pk)
+    today = timezone.localdate()
+    notice = _notice(unit, today)
+    pdf = render_pdf("billing/pdf/dunning.html", _dunning_context(request, [notice], unit.community, today),
+                     request=request)
+    return pdf_response(pdf, _("dunning-notice-%(unit)s-%(date)s.pdf") % {"unit": unit.code,
+                                                                         "date": f"{today:%Y%m%d}"})
+
+
+@require("billing.run")
+def dunning_batch(request, pk):
+    """催缴通知单 for every unit of a building with bills past their due date, one page each."""
+    building = get_object_or_404(scope(Building.objects.select_related("community"), request.user), pk=pk)
+    today = timezone.localdate()
+    unit_ids = selectors.overdue_units_of_building(request.user, building, today)
+    units = Unit.objects.select_related("building", "entrance", "community").in_bulk(unit_ids)
+    notices = [_notice(units[i], today) for i in unit_ids]
+    pdf = render_pdf("billing/pdf/dunning.html", _dunning_context(request, notices, building.community, today),
+                     request=request)
+    return pdf_response(pdf, _("dunning-notices-building-%(building)s-%(date)s.pdf") % {
+        "building": building.name, "date": f"{today:%Y%m%d}"})
+
+
+urlpatterns = [
+    path("arrears/", arrears_list, name="arrears"),
+    path("arrears/units/<int:pk>/", arrears_unit, name="arrears_unit"),
+    path("arrears/units/<int:pk>/dunning.pdf", dunning_pdf, name="dunning_pdf"),
+    path("arrears/buildings/<int:pk>/dunning.pdf", dunning_batch, name="dunning_batch"),
+]

@@ -1,3 +1,90 @@
-"""Billing views: collection."""
+"""Billing views: the collection rate (收费率) per building and community, with a chart and an export."""
 
-urlpatterns = []
+import datetime
+
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.exports import xlsx_response
+from core.permissions import require, scope
+from frontdesk.models import Community
+
+from ..selectors import collection as selectors
+
+
+def _month(value: str):
+    try:
+        return datetime.datetime.strptime(value, "%Y-%m").date()
+    except (TypeError, ValueError):
+        return None
+
+
+def _pct(value):
+    return "" if value is None else float(value)
+
+
+def _export_rows(report):
+    def line(label, community, f):
+        return [community, label, f.billed, f.paid, _pct(f.current_rate), f.past_base, f.past_collected,
+                _pct(f.past_rate), _pct(f.total_rate)]
+
+    for period, attr in ((f"{report.month:%Y-%m}", "month"),
+                         (f"{report.half_start:%Y-%m} – {selectors.add_months(report.half_end, -1):%Y-%m}", "half")):
+        yield [period]
+        for row in report.rows:
+            yield line(row.name, row.community, getattr(row, attr))
+        for row in report.communities:
+            yield line(_("Community total"), row.community, getattr(row, attr))
+        yield line(_("All"), "", getattr(report.total, attr))
+
+
+@require("billing.stats")
+def collection(request):
+    communities = list(scope(Community.objects.order_by("name"), request.user, field="pk"))
+    chosen = request.GET.get("community", "")
+    if chosen.isdigit() and any(c.pk == int(chosen) for c in communities):
+        ids = [int(chosen)]
+    else:
+        chosen, ids = "", [c.pk for c in communities]
+    error = ""
+    month = timezone.localdate().replace(day=1)
+    if request.GET.get("month"):
+        month = _month(request.GET["month"]) or month
+        if _month(request.GET["month"]) is None:
+            error = _("Choose the month as YYYY-MM, e.g. 2026-11.")
+    report = selectors.collection_report(community_ids=ids, month=month)
+    if request.GET.get("export") == "xlsx":
+        headers = [_("Community"), _("Building"), _("Current: billed"), _("Current: collected"),
+                   _("Current: rate (%)"), _("Past-due: owed at start"), _("Past-due: collected"),
+                   _("Past-due: rate (%)"), _("Overall rate (%)")]
+        return xlsx_response(_("collection-rate-%(month)s.xlsx") % {"month": f"{report.month:%Y%m}"}, headers,
+                             _export_rows(report))
+    chart = {
+        "labels": [f"{r.community} {r.name}" if len(report.communities) > 1 else r.name for r in report.rows],
+        "month": [_pct(r.month.current_rate) for r in report.rows],
+        "half": [_pct(r.half.current_rate) for r in report.rows],
+        "past": [_pct(r.half.past_rate) for r in report.rows],
+        "target": float(report.target),
+        "text": {"month": _("Current month (%)"), "half": _("Half-year (%)"), "past": _("Past-due, half-year (%)")},
+    }
+    tables = [{"id": f"collection-{attr}", "title": title,
+               "rows": [*((r.name, r.community if len(report.communities) > 1 else "", getattr(r, attr), False)
+                          for r in report.rows),
+                        *((_("Community total"), c.community, getattr(c, attr), True) for c in report.communities)]}
+              for attr, title in (
+                  ("month", _("Month %(month)s") % {"month": f"{report.month:%Y-%m}"}),
+                  ("half", _("Half-year %(start)s – %(end)s") % {
+                      "start": f"{report.half_start:%Y-%m}",
+                      "end": f"{selectors.add_months(report.half_end, -1):%Y-%m}"}))]
+    return render(request, "billing/collection/report.html", {
+        "tables": tables,
+        "report": report, "chart": chart, "communities": communities, "chosen": chosen, "error": error,
+        "month_value": f"{report.month:%Y-%m}", "half_last": selectors.add_months(report.half_end, -1),
+    })
+
+
+urlpatterns = [
+    path("collection/", collection, name="collection"),
+]

@@ -1,3 +1,138 @@
-"""Billing views: runs."""
+"""Bill runs (账单生成): list, new run (month and building → preview → confirm), the progress page polled
+by htmx, "bill the paid repairs", and payment notices (缴费通知单) per unit and per building."""
 
-urlpatterns = []
+import time
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core import idempotency
+from core.forms import submit_once
+from core.pdf import pdf_response, render_pdf
+from core.permissions import require, scope
+from frontdesk.models import Building, Unit
+from repairs import charges as repair_charges
+
+from ..forms_setup import MonthField, RunForm
+from ..interface import charges_to_bills
+from ..selectors import runs as selectors
+from ..selectors.setup import buildings_of
+from ..services import runs as services
+from .setup import chosen_community
+
+
+def _month(value, default=None):
+    try:
+        return MonthField().clean(value) if value else default
+    except ValidationError:
+        return default
+
+
+@require("billing.run")
+def run_list(request):
+    community, communities = chosen_community(request)
+    return render(request, "billing/runs/list.html", {
+        "community": community, "communities": communities,
+        "runs": selectors.run_list(user=request.user, community=community),
+        "pending_repairs": repair_charges.pending_charges(community=community).filter(unit__isnull=False).count(),
+        "this_month": timezone.localdate().replace(day=1),
+        "buildings": buildings_of(community)})
+
+
+@require("billing.run")
+def run_new(request):
+    community, communities = chosen_community(request)
+    buildings = buildings_of(community)
+    data = request.POST if request.method == "POST" else (request.GET if "period" in request.GET else None)
+    form = RunForm(data, buildings=buildings, initial={"period": timezone.localdate().replace(day=1)})
+    preview = None
+    if request.method == "GET" and data is not None and form.is_valid():
+        try:
+            preview = services.bill_run_preview(community=community, period=form.cleaned_data["period"],
+                                                building=form.cleaned_data["building"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+
+    def perform(data):
+        run = services.bill_run_start(community=community, period=data["period"], building=data["building"],
+                                      actor=request.user)
+        return reverse("billing:run_detail", args=[run.pk])
+
+    if request.method == "POST" and (response := submit_once(request, form, perform)):
+        return response
+    return render(request, "billing/runs/new.html", {
+        "form": form, "community": community, "communities": communities, "preview": preview,
+        # the preview's form is bound to the GET query: the confirm button gets a fresh double-submit token
+        "token": form.data.get(idempotency.FIELD) if request.method == "POST" else idempotency.new_token(),
+        "preview_total": sum((r["amount"] for r in preview or []), 0),
+        "preview_count": sum((r["to_create"] for r in preview or []), 0)})
+
+
+@require("billing.run")
+def run_detail(request, pk):
+    run = selectors.run_for(user=request.user, pk=pk)
+    template = "billing/runs/_progress.html" if request.htmx else "billing/runs/detail.html"
+    return render(request, template, {"run": run, "totals": selectors.run_totals(run) if run.status == "done" else []})
+
+
+@require("billing.run")
+@require_POST
+def run_repairs(request):
+    """Bill the paid repairs now ("bill the paid repairs"), without waiting for the month's run."""
+    community, _communities = chosen_community(request)
+    with transaction.atomic():
+        made = charges_to_bills(community=community, actor=request.user)
+    if made:
+        messages.success(request, _("%(n)s paid repairs billed, %(amount)s in all.")
+                         % {"n": len(made), "amount": sum(b.amount for b in made)})
+    else:
+        messages.info(request, _("No paid repairs are waiting to be billed."))
+    return redirect(f"{reverse('billing:run_list')}?community={community.pk}")
+
+
+# --- payment notices (缴费通知单) -------------------------------------------------------------------
+
+def _notice_context(request, community, notices, period):
+    today = timezone.localdate()
+    return {"community": community, "notices": notices, "period": period, "today": today,
+            "printed_by": request.user}
+
+
+@require("billing.run")
+def notice_pdf(request, pk):
+    unit = get_object_or_404(scope(Unit.objects.select_related("community"), request.user), pk=pk)
+    period = _month(request.GET.get("period"), timezone.localdate().replace(day=1))
+    notices = selectors.notices(units_qs=Unit.objects.filter(pk=unit.pk), period=period)
+    pdf = render_pdf("billing/pdf/notice.html", _notice_context(request, unit.community, notices, period),
+                     request=request)
+    return pdf_response(pdf, f"payment-notice-{unit.code}-{period:%Y-%m}.pdf")
+
+
+@require("billing.run")
+def notice_batch(request, pk):
+    """One page per unit of the building with something outstanding up to the month."""
+    building = get_object_or_404(scope(Building.objects.select_related("community"), request.user), pk=pk)
+    period = _month(request.GET.get("period"), timezone.localdate().replace(day=1))
+    started = time.monotonic()
+    notices = selectors.notices(units_qs=Unit.objects.filter(building=building), period=period)
+    pdf = render_pdf("billing/pdf/notice.html", _notice_context(request, building.community, notices, period),
+                     request=request)
+    response = pdf_response(pdf, f"payment-notices-{building.name}-{period:%Y-%m}.pdf")
+    response["X-Render-Seconds"] = f"{time.monotonic() - started:.2f}"
+    return response
+
+
+urlpatterns = [
+    path("runs/", run_list, name="run_list"),
+    path("runs/new/", run_new, name="run_new"),
+    path("runs/<int:pk>/", run_detail, name="run_detail"),
+    path("runs/repairs/", run_repairs, name="run_repairs"),
+    path("notices/units/<int:pk>.pdf", notice_pdf, name="notice_pdf"),
+    path("notices/buildings/<int:pk>.pdf", notice_batch, name="notice_batch"),
+]

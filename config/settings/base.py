@@ -41,6 +41,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,7 +101,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Sessions: idle timeout (sliding), rotated at login by django.contrib.auth.login.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Sliding idle timeout: core.middleware.SlidingSessionMiddleware re-saves the session (pushing its
+# expiry) at most once per SESSION_TOUCH_SECONDS, instead of SESSION_SAVE_EVERY_REQUEST's write per request.
+SESSION_TOUCH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
@@ -149,6 +152,7 @@ CELERY_BEAT_SCHEDULE = {
     "duty-roster-reminders": {"task": "duty.tasks.roster_reminders", "schedule": crontab(minute=0, hour=9)},
     "repairs-clock-sweep": {"task": "repairs.tasks.clock_sweep", "schedule": 60.0},
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
+    "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.

@@ -36,8 +36,25 @@ def test_axes_locks_out_after_repeated_failures_then_cools_off(client, clerk, se
 
 
 def test_session_is_an_idle_timeout():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True  # sliding: each request pushes the expiry
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
+    assert 0 < settings.SESSION_TOUCH_SECONDS <= 120
+
+
+def test_activity_pushes_the_expiry_at_most_once_a_minute(client, clerk, monkeypatch):
+    import time
+
+    from django.contrib.sessions.models import Session
+
+    client.force_login(clerk)
+    client.get(reverse("home"))
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date == first  # within the minute: no write
+    later = time.time() + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    client.get(reverse("home"))
+    assert Session.objects.get(session_key=key).expire_date > first  # activity after a minute: slid
 
 
 def test_idle_session_expires(client, clerk):

@@ -1,0 +1,1 @@
+"""Billing reads: each area's selectors, scoped to the user's communities, with their joins decided here."""

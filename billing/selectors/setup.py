@@ -1,0 +1,67 @@
+"""Read side of fee setup: fee items with their rates, a rate's history with "used by bills" flags."""
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+from frontdesk.models import Building, ParkingSpace, Unit
+
+from ..models import Bill, FeeItem, FeeRate
+
+
+def usage_label(item: FeeItem, usage: str) -> str:
+    """The label of a rate's usage: a unit usage, or for parking fees a space kind."""
+    choices = ParkingSpace.Kind if item.basis == FeeItem.Basis.SPACE else Unit.Usage
+    return str(choices(usage).label) if usage in choices.values else usage
+
+
+def _label(item, rates):
+    for rate in rates:
+        rate.usage_label = usage_label(item, rate.usage) if rate.usage else ""
+    item.usage_labels = [usage_label(item, u) for u in item.usages]
+
+
+def feeitems_with_rates(*, community):
+    """The community's fee items, each with ``rate_list`` (newest first) — two queries in all."""
+    rates = FeeRate.objects.select_related("building").order_by("-valid_from", "building__sort_order", "usage", "id")
+    items = list(FeeItem.objects.filter(community=community)
+                 .prefetch_related(Prefetch("rates", queryset=rates, to_attr="rate_list")))
+    today = timezone.localdate()
+    for item in items:
+        _label(item, item.rate_list)
+        item.current_rates = _current(item.rate_list, today)
+        item.future_rates = [r for r in item.rate_list if r.valid_from > today]
+    return items
+
+
+def _current(rates, today):
+    """Per scope (building, usage) the rate in force today."""
+    seen, current = set(), []
+    for rate in rates:  # newest first
+        key = (rate.building_id, rate.usage)
+        if rate.valid_from <= today and key not in seen:
+            seen.add(key)
+            current.append(rate)
+    return current
+
+
+def rates_with_use(*, item: FeeItem):
+    """The item's rates, newest first, each with ``used`` (a bill of the item from its start month on,
+    in its building if it has one): one query."""
+    plain = Bill.objects.filter(fee_item_id=OuterRef("fee_item_id"), period__gte=OuterRef("valid_from"))
+    in_building = plain.filter(building_id=OuterRef("building_id"))
+    rates = list(FeeRate.objects.filter(fee_item=item).select_related("building", "created_by")
+                 .annotate(used_any=Exists(plain), used_building=Exists(in_building))
+                 .order_by("-valid_from", "building__sort_order", "usage", "id"))
+    for rate in rates:
+        rate.used = rate.used_building if rate.building_id else rate.used_any
+    _label(item, rates)
+    return rates
+
+
+def buildings_of(community):
+    return Building.objects.filter(community=community).order_by("sort_order", "name")
+
+
+def charge_items(*, community):
+    return FeeItem.objects.filter(community=community, is_active=True, basis=FeeItem.Basis.FIXED).exclude(
+        kind__in=[FeeItem.Kind.DEPOSIT, FeeItem.Kind.REPAIR])
