@@ -26,3 +26,39 @@ def ensure_database(url: str) -> None:
         if cur.fetchone() is None:
             cur.execute(sql.SQL("CREATE DATABASE {} ENCODING 'UTF8' TEMPLATE template0").format(sql.Identifier(dbname)))
     admin.close()
+
+
+def setup_django_for_timing(url: str) -> None:
+    """Point Django at ``url`` and set it up as the timing benches need it: production-like (no DEBUG
+    query log, quiet logs and warnings) but with the test environment, so the test ``Client`` works."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment(debug=False)
+
+
+def base_dataset(args, url: str) -> None:
+    """The frontdesk data set under a generator's own (``bench/generate.py`` with the generator's
+    ``--units`` and ``--communities``), or with ``--reuse`` the one already in ``url``; Django is set
+    up on ``url`` either way."""
+    if not args.reuse:
+        import generate
+
+        generate.main(["--units", str(args.units), "--people", str(int(args.units * 1.5)),
+                       "--vehicles", str(int(args.units * 0.6)), "--communities", str(args.communities),
+                       "--database-url", url])
+    else:
+        os.environ["DATABASE_URL"] = url
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+        import django
+
+        django.setup()

@@ -28,16 +28,18 @@ or late), a 24-hour clock per complaint, a callback clock and a ``Callback`` (do
 
 import argparse
 import datetime
-import os
 import sys
 import time
 from itertools import pairwise
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+import db  # noqa: E402
+from db import base_dataset  # noqa: E402
 
 DEFAULT_DB = "fd_bench_tickets"
 ENGINEER = "bench_engineer"
@@ -77,11 +79,8 @@ def parse_args(argv=None):
 
 
 def bench_url(explicit):
-    if explicit:
-        return explicit
-    base = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/x"
-    parts = urlsplit(base)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + DEFAULT_DB, "", ""))
+    """This data set's database (``fd_bench_tickets``) on DATABASE_URL's server, or ``explicit``."""
+    return db.bench_url(explicit, DEFAULT_DB)
 
 
 def _check_paths():
@@ -308,18 +307,7 @@ def main(argv=None):
     args = parse_args(argv)
     t0 = time.perf_counter()
     url = bench_url(args.database_url)
-    if not args.reuse:
-        import generate
-
-        generate.main(["--units", str(args.units), "--people", str(int(args.units * 1.5)),
-                       "--vehicles", str(int(args.units * 0.6)), "--communities", str(args.communities),
-                       "--database-url", url])
-    else:
-        os.environ["DATABASE_URL"] = url
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-        import django
-
-        django.setup()
+    base_dataset(args, url)
     from django.db import connection, transaction
 
     _check_paths()

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from db import setup_django_for_timing
 from repairs_generate import ENGINEER, bench_url
 
 QUERY_TARGET = 10
@@ -203,19 +204,7 @@ def bench_intake(args, rng):
 
 def main(argv=None):
     args = parse_args(argv)
-    os.environ["DATABASE_URL"] = bench_url(args.database_url)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import warnings
-
-    warnings.filterwarnings("ignore")
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment(debug=False)
+    setup_django_for_timing(bench_url(args.database_url))
     rng = random.Random(args.seed)
     failed = False
     if args.only in (None, "board"):

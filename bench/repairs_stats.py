@@ -11,7 +11,6 @@ case. Informational: no target in issue 3 (the page was 1.4–2.0 s at 1M before
 """
 
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -20,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from db import setup_django_for_timing
 from repairs_generate import bench_url
 from repairs_list import pct
 
@@ -37,26 +37,16 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    os.environ["DATABASE_URL"] = bench_url(args.database_url)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import warnings
-
-    warnings.filterwarnings("ignore")
-    import django
-
-    django.setup()
+    setup_django_for_timing(bench_url(args.database_url))
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from core.models import Role
     from frontdesk.models import Community
 
-    setup_test_environment(debug=False)
     communities = list(Community.objects.order_by("id"))
     user, _created = get_user_model().objects.get_or_create(
         username=SUPERVISOR, defaults={"role": Role.SUPERVISOR, "full_name": "基准主管"})

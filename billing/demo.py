@@ -208,7 +208,7 @@ def _extras(communities, people, today, now):
         open_bills = list(Bill.objects.filter(unit=unit, outstanding__gt=0).values_list("pk", "outstanding"))
         due = sum((o for _pk, o in open_bills), D("0"))
         return payments.pay_at_counter(community=ch, unit=unit, bill_ids=[pk for pk, _o in open_bills],
-                                       amount=due + extra, method=method, payer_name="业主", cashier=cashier,
+                                       amount=due + extra, method=method, payer_name=_payer(unit), cashier=cashier,
                                        reference="" if method == "cash" else f"WX{when:%Y%m%d%H%M}{unit.pk}",
                                        prepay_rest=bool(extra), now=when)
 
@@ -250,12 +250,12 @@ def _extras(communities, people, today, now):
     bill = setup.charge_add(
         unit=card_unit, item=items["card"], actor=cashier, description="补办门禁卡 1 张", now=now)
     payments.pay_at_counter(community=ch, unit=card_unit, bill_ids=[bill.pk], amount=bill.amount, method="cash",
-                            payer_name="业主", cashier=cashier, now=now)
+                            payer_name=_payer(card_unit), cashier=cashier, now=now)
     # deposits: renovation deposits held, worker passes, one refunded with a deduction
     held = []
     for unit in any_units[2:5]:
         held.append(interface.deposit_collect(community=ch, unit=unit, kind="renovation", amount="2000",
-                                              payer_name="业主", method="transfer", reference=f"ZZ{unit.pk:08d}",
+                                              payer_name=_payer(unit), method="transfer", reference=f"ZZ{unit.pk:08d}",
                                               cashier=cashier, description="装修保证金", now=now,
                                               source_ref=f"demo-renovation:{unit.pk}"))
     for _ in range(3):
@@ -273,3 +273,12 @@ def _extras(communities, people, today, now):
     for community in communities:
         ReminderPolicy.objects.get_or_create(community=community, defaults={
             "first_after_days": 15, "every_days": 30, "max_steps": 6, "channels": ["in_app", "sms"]})
+
+
+def _payer(unit) -> str:
+    """The unit's current owner, who pays at the counter in the demo."""
+    from frontdesk.models import Occupancy
+
+    name = (Occupancy.objects.filter(unit=unit, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+            .order_by("id").values_list("person__name", flat=True).first())
+    return name or "业主"

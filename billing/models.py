@@ -47,8 +47,8 @@ class FeeItem(models.Model):
         PROPERTY = "property", _("Property service fee")
         PARKING = "parking", _("Parking fee")
         LIFT = "lift", _("Lift fee")
-        WATER = "water", _("Water")
-        ELECTRICITY = "electricity", _("Electricity")
+        WATER = "water", pgettext_lazy("fee", "Water")
+        ELECTRICITY = "electricity", pgettext_lazy("fee", "Electricity")
         ONE_OFF = "one_off", _("One-off fee")
         DEPOSIT = "deposit", _("Deposit")
         REPAIR = "repair", _("Paid repair")
@@ -232,6 +232,9 @@ class Bill(models.Model):
                          name="bill_by_period"),
             models.Index(fields=["community", "period"], condition=Q(outstanding__gt=0),
                          include=["building", "outstanding"], name="bill_open_by_period"),
+            # covering: the arrears list groups the open bills by unit from the index alone
+            models.Index(fields=["community", "unit"], condition=Q(outstanding__gt=0),
+                         include=["due_date", "outstanding"], name="bill_open_by_unit_cov"),
         ]
         verbose_name = _("bill")
         verbose_name_plural = _("bills")
@@ -444,7 +447,7 @@ class BalanceEntry(models.Model):
         PREPAY = "prepay", _("Prepayment received")
         APPLY = "apply", _("Applied to a bill")
         WAIVER = "waiver", _("Credit from a waiver")
-        REFUND = "refund", _("Refunded")
+        REFUND = "refund", pgettext_lazy("balance entry", "Refunded")
         VOID = "void", _("Receipt voided")
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")

@@ -19,6 +19,7 @@ balance applications by ``balance_apply_by_day``, waivers).
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -57,11 +58,12 @@ class Figures:
     past_base: Decimal = ZERO
     past_collected: Decimal = ZERO
 
-    @property
+    # Computed once per row (a page shows each rate several times); ``add`` forgets them.
+    @cached_property
     def current_rate(self):
         return rate(self.paid, self.billed)
 
-    @property
+    @cached_property
     def past_rate(self):
         return rate(self.past_collected, self.past_base)
 
@@ -73,7 +75,7 @@ class Figures:
     def total_collected(self):
         return self.paid + self.past_collected
 
-    @property
+    @cached_property
     def total_rate(self):
         return rate(self.total_collected, self.total_base)
 
@@ -82,6 +84,8 @@ class Figures:
         return value is not None and value < TARGET
 
     def add(self, other: "Figures") -> None:
+        for name in ("current_rate", "past_rate", "total_rate"):
+            self.__dict__.pop(name, None)
         self.billed += other.billed
         self.paid += other.paid
         self.past_base += other.past_base
@@ -93,6 +97,7 @@ class Row:
     building_id: int | None
     name: str
     community: str
+    community_id: int | None = None
     month: Figures = field(default_factory=Figures)
     half: Figures = field(default_factory=Figures)
 
@@ -184,7 +189,8 @@ def collection_report(*, community_ids: list[int], month: datetime.date | None =
     def row(building_id) -> Row:
         if building_id not in rows:
             b = buildings.get(building_id)
-            rows[building_id] = Row(building_id, b.name if b else "?", b.community.name if b else "")
+            rows[building_id] = Row(building_id, b.name if b else "?", b.community.name if b else "",
+                                    b.community_id if b else None)
         return rows[building_id]
 
     if community_ids:
@@ -210,7 +216,7 @@ def collection_report(*, community_ids: list[int], month: datetime.date | None =
     by_community: dict[str, Row] = {}
     total = Row(None, "", "")
     for r in ordered:
-        c = by_community.setdefault(r.community, Row(None, r.community, r.community))
+        c = by_community.setdefault(r.community, Row(None, r.community, r.community, r.community_id))
         for target in (c, total):
             target.month.add(r.month)
             target.half.add(r.half)

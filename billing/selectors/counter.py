@@ -135,7 +135,8 @@ def receipt_list_page(*, user, number: int = 1, size: int = LIST_PAGE_SIZE, date
         qs = qs.filter(method=method)
     if q:
         qs = qs.filter(number__icontains=q.strip())
-    return Paginator(qs.order_by("-created_at", "-id"), size).get_page(number)
+    # by business day, then number: the order of the paper receipt book (and of the daily close)
+    return Paginator(qs.order_by("-business_date", "-year", "-seq", "-id"), size).get_page(number)
 
 
 def cashiers_for(user):

@@ -73,9 +73,15 @@ def _balance_change(account: UnitAccount, *, kind, amount: Decimal, actor=None, 
 
 
 def _bill_pay(bill: Bill, amount: Decimal) -> None:
-    Bill.objects.filter(pk=bill.pk).update(paid=F("paid") + amount, outstanding=F("outstanding") - amount)
+    """Move ``amount`` of a locked bill from outstanding to paid, in memory (``_bills_save`` writes)."""
     bill.paid += amount
     bill.outstanding -= amount
+
+
+def _bills_save(bills: list[Bill]) -> None:
+    """One UPDATE for all the bills a payment touched (they are locked, so the totals are exact)."""
+    if bills:
+        Bill.objects.bulk_update(bills, ["paid", "outstanding"])
 
 
 @transaction.atomic
@@ -104,18 +110,20 @@ def pay_at_counter(*, community, unit, bill_ids, amount, method: str, payer_name
     receipt = receipt_issue(community=community, unit=unit, payer_name=payer_name, method=method,
                             reference=reference, amount=amount, cashier=cashier, note=note, now=now)
     remaining = amount
-    lines = []
+    lines, touched = [], []
     for bill in bills:
         take = min(remaining, bill.outstanding)
         if take <= 0:
             break
         _bill_pay(bill, take)
+        touched.append(bill)
         remaining -= take
         lines.append(receipt_line(receipt, kind=ReceiptLine.Kind.BILL, bill=bill, amount=take,
                                   description=bill_line_text(bill, take)))
     if remaining > 0:
         lines.append(receipt_line(receipt, kind=ReceiptLine.Kind.PREPAYMENT, amount=remaining,
                                   description=_("Prepayment")))
+    _bills_save(touched)
     ReceiptLine.objects.bulk_create(lines)
     if account is not None:
         _balance_change(account, kind=BalanceEntry.Kind.PREPAY, amount=remaining, actor=cashier, receipt=receipt)
@@ -145,15 +153,17 @@ def balance_apply(*, unit, actor=None, account: UnitAccount | None = None) -> De
     bills = list(Bill.objects.select_for_update(of=("self",)).select_related("fee_item")
                  .filter(unit=unit, outstanding__gt=0).order_by("id"))
     account = account or account_for_update(unit)
-    applied = ZERO
+    applied, touched = ZERO, []
     for bill in sorted(bills, key=bill_order_key):
         take = min(account.balance, bill.outstanding)
         if take <= 0:
             break
         _bill_pay(bill, take)
+        touched.append(bill)
         _balance_change(account, kind=BalanceEntry.Kind.APPLY, amount=-take, actor=actor, bill=bill,
                         bill_period=bill.period, building_id=bill.building_id)
         applied += take
+    _bills_save(touched)
     return applied
 
 

@@ -61,18 +61,28 @@ def collection(request):
                    _("Past-due: rate (%)"), _("Overall rate (%)")]
         return xlsx_response(_("collection-rate-%(month)s.xlsx") % {"month": f"{report.month:%Y%m}"}, headers,
                              _export_rows(report))
+    # Several communities: one row per community (each links to its buildings), which stays readable
+    # on a phone; one community: a row per building and the community's total.
+    by_community = len(ids) > 1
+    shown = report.communities if by_community else report.rows
     chart = {
-        "labels": [f"{r.community} {r.name}" if len(report.communities) > 1 else r.name for r in report.rows],
-        "month": [_pct(r.month.current_rate) for r in report.rows],
-        "half": [_pct(r.half.current_rate) for r in report.rows],
-        "past": [_pct(r.half.past_rate) for r in report.rows],
+        "labels": [r.name for r in shown],
+        "month": [_pct(r.month.current_rate) for r in shown],
+        "half": [_pct(r.half.current_rate) for r in shown],
+        "past": [_pct(r.half.past_rate) for r in shown],
         "target": float(report.target),
         "text": {"month": _("Current month (%)"), "half": _("Half-year (%)"), "past": _("Past-due, half-year (%)")},
     }
-    tables = [{"id": f"collection-{attr}", "title": title,
-               "rows": [*((r.name, r.community if len(report.communities) > 1 else "", getattr(r, attr), False)
-                          for r in report.rows),
-                        *((_("Community total"), c.community, getattr(c, attr), True) for c in report.communities)]}
+    month_value = f"{report.month:%Y-%m}"
+
+    def rows_for(attr):  # (label, note, figures, is_total, link)
+        if by_community:
+            return [*((c.community, "", getattr(c, attr), False, f"?community={c.community_id}&month={month_value}")
+                      for c in report.communities), (_("All"), "", getattr(report.total, attr), True, "")]
+        return [*((r.name, "", getattr(r, attr), False, "") for r in report.rows),
+                *((_("Community total"), "", getattr(c, attr), True, "") for c in report.communities)]
+
+    tables = [{"id": f"collection-{attr}", "title": title, "by_community": by_community, "rows": rows_for(attr)}
               for attr, title in (
                   ("month", _("Month %(month)s") % {"month": f"{report.month:%Y-%m}"}),
                   ("half", _("Half-year %(start)s – %(end)s") % {

@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 
 from core.forms import submit_once
 from core.money import rmb_upper
-from core.pdf import pdf_response
+from core.pdf import pdf_response, render_pdf
 from core.permissions import has_perm, require
 
 from ..forms_counter import CorrectionFilterForm, DecisionForm, RefundRequestForm, VoidRequestForm, WaiverRequestForm
 from ..models import Correction, ReceiptVoid
 from ..selectors import counter as selectors
 from ..services import corrections as service
-from . import counter
 
 K = Correction.Kind
 
@@ -157,7 +156,7 @@ def voucher_detail(request, pk):
 
 
 def voucher_pdf_bytes(voucher, user, *, request=None) -> bytes:
-    return counter._render_pdf("billing/pdf/voucher.html", {
+    return render_pdf("billing/pdf/voucher.html", {
         "voucher": voucher, "amount_upper": rmb_upper(voucher.amount), "printed_by": user,
         "printed_at": timezone.now(), "qr_url": reverse("billing:voucher", args=[voucher.pk]),
     }, request=request)

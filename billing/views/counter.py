@@ -1,23 +1,18 @@
 """Billing views: the counter (收费台). A unit's bills and the pay form, receipts (page, PDF, list).
 Views are thin: permission → scoped object → form → one service call → redirect."""
 
-import threading
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
 
 from core.forms import submit_once
 from core.money import rmb_upper
-from core.pdf import pdf_response
+from core.pdf import pdf_response, render_pdf
 from core.permissions import has_perm, require
 
 from ..forms_counter import PayForm, ReceiptFilterForm
@@ -114,24 +109,11 @@ def receipt_detail(request, pk):
     return render(request, "billing/counter/receipt.html", context)
 
 
-_fonts = threading.local()
-
-
-def _render_pdf(template_name: str, context: dict, *, request=None) -> bytes:
-    """``core.pdf.render_pdf`` with the font configuration kept per thread: WeasyPrint then loads the
-    vendored CJK font once instead of on every receipt (about a quarter of the render time)."""
-    if getattr(_fonts, "config", None) is None:  # it keeps each @font-face file once (by digest)
-        _fonts.config = FontConfiguration()
-    context = {**context, "pdf_font_uri": settings.PDF_FONT_PATH.resolve().as_uri()}
-    html = render_to_string(template_name, context, request=request)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_fonts.config)
-
-
 def receipt_pdf_render(receipt: Receipt, *, user, reprint: bool, printed_at=None, request=None) -> bytes:
     """The receipt as an A5 PDF (no database writes): figures and 人民币大写, 补打 on a reprint and
     作废 across a voided receipt. ``receipt`` needs community, unit, cashier, void and lines loaded."""
     void = getattr(receipt, "void", None)
-    return _render_pdf("billing/pdf/receipt.html", {
+    return render_pdf("billing/pdf/receipt.html", {
         "receipt": receipt, "lines": list(receipt.lines.all()), "amount_upper": rmb_upper(receipt.amount),
         "is_reprint": reprint, "is_void": void is not None, "printed_by": user,
         "printed_at": printed_at or timezone.now(), "qr_url": reverse("billing:receipt", args=[receipt.pk]),

@@ -99,6 +99,9 @@ def test_two_cashiers_paying_the_same_bill_one_wins(unit_a, fee_items, make_bill
     outcomes = []
 
     def pay(i):
+        from django.utils import translation
+
+        translation.activate("en")  # a thread starts with the default language (Chinese)
         try:
             receipt = payments.pay_at_counter(community=community, unit=unit_a, bill_ids=[bill.pk], amount="250.00",
                                               method="cash", payer_name="张建国", cashier=cashiers[i])
