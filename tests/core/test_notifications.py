@@ -78,14 +78,21 @@ def test_a_gateway_failure_is_recorded(db, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_delivers_after_commit():
+    from unittest import mock
+
     from celery.contrib.testing.worker import start_worker
 
     from config.celery import app
+    from core.tasks import deliver_outbound
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    # Its own queue: on a shared Redis the default queue may hold other runs' tasks (or their workers).
+    queue = "test_core_outbound"
+    with (mock.patch("core.tasks.deliver_outbound.delay",
+                     side_effect=lambda pk: deliver_outbound.apply_async(args=[pk], queue=queue)),
+          start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue])):
         with transaction.atomic():
             message = send_outbound(channel="email", recipient="owner@example.com", subject="通知", body="您好")
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             message.refresh_from_db()
             if message.status == OutboundMessage.Status.SENT:
