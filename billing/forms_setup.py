@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import StaffForm
 from frontdesk.models import ParkingSpace, Unit
@@ -45,7 +46,7 @@ def usage_choices():
 
 
 class FeeItemForm(StaffForm):
-    name = forms.CharField(label=_("Name"), max_length=40, help_text=_("e.g. 物业服务费, 停车费, 工本费"))
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=40, help_text=_("e.g. 物业服务费, 停车费, 工本费"))
     code = forms.SlugField(label=_("Code"), max_length=20, help_text=_("Short, letters and digits, e.g. property."))
     kind = forms.ChoiceField(label=_("Kind"), choices=FeeItem.Kind.choices)
     basis = forms.ChoiceField(label=_("Charged by"), choices=FeeItem.Basis.choices)

@@ -5,6 +5,7 @@ import re
 from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import StaffForm
 
@@ -15,7 +16,7 @@ CELL = re.compile(r"^c-(\d+)-(\d+)$")
 
 class ShiftTemplateForm(StaffForm):
     code = forms.CharField(label=_("Code"), max_length=4, help_text=_("One or two letters typed into the roster grid, e.g. E."))
-    name = forms.CharField(label=_("Name"), max_length=20)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=20)
     start_time = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                help_text=_("At or before the start time: ends the next day (same time = 24 hours)."))

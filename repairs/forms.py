@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import StaffForm, StaffModelForm
 
@@ -266,13 +267,13 @@ class SavedFilterForm(StaffForm):
 
 
 class CategoryForm(StaffForm):
-    name = forms.CharField(label=_("Name"), max_length=30)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=30)
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767, initial=0)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 
 
 class TeamForm(StaffForm):
-    name = forms.CharField(label=_("Name"), max_length=30)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=30)
     members = forms.ModelMultipleChoiceField(label=_("Members"), queryset=None, required=False,
                                              widget=forms.CheckboxSelectMultiple)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)

@@ -112,7 +112,7 @@ class Ticket(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         ON_SITE = "on_site", _("On site")
         ON_HOLD = "on_hold", _("On hold")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("ticket", "Completed")
         ASSIGNED = "assigned", _("Assigned to a department")
         IN_PROGRESS = "in_progress", pgettext_lazy("ticket", "In progress")
         REPLIED = "replied", _("Owner answered")
@@ -297,8 +297,8 @@ class Clock(models.Model):
 class TicketPhoto(models.Model):
     class Stage(models.TextChoices):
         INTAKE = "intake", _("At intake")
-        BEFORE = "before", _("Before")
-        AFTER = "after", _("After")
+        BEFORE = "before", pgettext_lazy("photo", "Before")
+        AFTER = "after", pgettext_lazy("photo", "After")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="photos")
     stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.INTAKE)

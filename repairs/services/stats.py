@@ -12,6 +12,7 @@ from django.db.models import Avg, Count, F, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..models import Callback, Clock, Ticket
 
@@ -213,7 +214,7 @@ def stats_export_rows(stats: Stats):
         yield [label, s["count"], s["average"]]
     yield []
     yield [_("Complaint hot spots")]
-    yield [_("Dimension"), _("Name"), _("Previous period"), _("This period"), _("Rise")]
+    yield [_("Dimension"), pgettext("thing", "Name"), _("Previous period"), _("This period"), _("Rise")]
     for h in stats.hot_spots:
         yield [h["dimension"], h["name"], h["previous"], h["current"], h["rise"]]
     yield []
