@@ -164,11 +164,3 @@ def unit_open_bills(unit, today=None) -> list[Bill]:
         bill.days_overdue = (today - bill.due_date).days
         bill.bucket = bucket_of(bill.days_overdue)
     return bills
-
-
-def overdue_units_of_building(user, building, today=None) -> list[int]:
-    """Units of ``building`` with at least one bill past its due date, in room order (for batch notices)."""
-    today = today or timezone.localdate()
-    rows = (scope(Bill.objects.filter(building=building, outstanding__gt=0, due_date__lt=today), user)
-            .values_list("unit__code", "unit_id").distinct().order_by("unit__code"))
-    return [unit_id for _code, unit_id in rows]

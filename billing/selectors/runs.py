@@ -56,12 +56,17 @@ class Notice:
         return sum((b.outstanding for b in self.bills if b.is_current), ZERO)
 
 
-def notices(*, units_qs, period) -> list[Notice]:
-    """Payment notices of the units in ``units_qs`` for ``period``: every outstanding bill up to that month
-    (this month's marked ``is_current``), and the current owners' names. Units with nothing outstanding
-    are left out. Three queries whatever the number of units."""
-    bills = list(Bill.objects.filter(unit__in=units_qs, outstanding__gt=0, period__lte=period)
-                 .select_related("fee_item").order_by("unit_id", "period", "fee_item__sort_order", "id"))
+def notices(*, units_qs, period=None, overdue_on=None) -> list[Notice]:
+    """Notices of the units in ``units_qs``: for a payment notice (``period``), every outstanding bill up
+    to that month (this month's marked ``is_current``); for a dunning notice (``overdue_on``, a day),
+    the bills past their due date on that day (each with ``days_overdue``). With the current owners'
+    names; units with nothing to show are left out. Three queries whatever the number of units."""
+    bills = Bill.objects.filter(unit__in=units_qs, outstanding__gt=0)
+    if period is not None:
+        bills = bills.filter(period__lte=period)
+    if overdue_on is not None:
+        bills = bills.filter(due_date__lt=overdue_on)
+    bills = list(bills.select_related("fee_item").order_by("unit_id", "period", "fee_item__sort_order", "id"))
     unit_ids = sorted({b.unit_id for b in bills})
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids).select_related("building", "entrance")}
     owners: dict[int, list[str]] = {}
@@ -72,6 +77,8 @@ def notices(*, units_qs, period) -> list[Notice]:
     result: dict[int, Notice] = {}
     for bill in bills:
         bill.is_current = bill.period == period
+        if overdue_on is not None:
+            bill.days_overdue = (overdue_on - bill.due_date).days
         notice = result.get(bill.unit_id)
         if notice is None:
             notice = result[bill.unit_id] = Notice(unit=units[bill.unit_id],

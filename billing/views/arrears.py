@@ -15,7 +15,9 @@ from core.permissions import require, scope
 from frontdesk.models import Building, Occupancy, Unit
 
 from ..models import ReminderStep
+from ..batches import batch_response
 from ..selectors import arrears as selectors
+from ..selectors import runs as notice_selectors
 from .reminders import channel_labels
 
 PAGE_SIZE = 50
@@ -151,13 +153,16 @@ def dunning_batch(request, pk):
     """催缴通知单 for every unit of a building with bills past their due date, one page each."""
     building = get_object_or_404(scope(Building.objects.select_related("community"), request.user), pk=pk)
     today = timezone.localdate()
-    unit_ids = selectors.overdue_units_of_building(request.user, building, today)
-    units = Unit.objects.select_related("building", "entrance", "community").in_bulk(unit_ids)
-    notices = [_notice(units[i], today) for i in unit_ids]
-    pdf = render_pdf("billing/pdf/dunning.html", _dunning_context(request, notices, building.community, today),
-                     request=request)
-    return pdf_response(pdf, _("dunning-notices-building-%(building)s-%(date)s.pdf") % {
-        "building": building.name, "date": f"{today:%Y%m%d}"})
+    notices = notice_selectors.notices(units_qs=Unit.objects.filter(building=building), overdue_on=today)
+
+    def render_part(part, suffix):
+        pdf = render_pdf("billing/pdf/dunning.html", _dunning_context(request, part, building.community, today),
+                         request=request)
+        return pdf_response(pdf, _("dunning-notices-building-%(building)s-%(date)s.pdf") % {
+            "building": building.name, "date": f"{today:%Y%m%d}{suffix}"})
+
+    return batch_response(request, notices, render_part=render_part,
+                          title=_("Dunning notices, building %(building)s") % {"building": building.name})
 
 
 urlpatterns = [

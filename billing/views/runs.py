@@ -19,6 +19,7 @@ from core.permissions import require, scope
 from frontdesk.models import Building, Unit
 from repairs import charges as repair_charges
 
+from ..batches import batch_response
 from ..forms_setup import MonthField, RunForm
 from ..interface import charges_to_bills
 from ..selectors import runs as selectors
@@ -119,13 +120,19 @@ def notice_batch(request, pk):
     """One page per unit of the building with something outstanding up to the month."""
     building = get_object_or_404(scope(Building.objects.select_related("community"), request.user), pk=pk)
     period = _month(request.GET.get("period"), timezone.localdate().replace(day=1))
-    started = time.monotonic()
     notices = selectors.notices(units_qs=Unit.objects.filter(building=building), period=period)
-    pdf = render_pdf("billing/pdf/notice.html", _notice_context(request, building.community, notices, period),
-                     request=request)
-    response = pdf_response(pdf, f"payment-notices-{building.name}-{period:%Y-%m}.pdf")
-    response["X-Render-Seconds"] = f"{time.monotonic() - started:.2f}"
-    return response
+
+    def render_part(part, suffix):
+        started = time.monotonic()
+        pdf = render_pdf("billing/pdf/notice.html", _notice_context(request, building.community, part, period),
+                         request=request)
+        response = pdf_response(pdf, f"payment-notices-{building.name}-{period:%Y-%m}{suffix}.pdf")
+        response["X-Render-Seconds"] = f"{time.monotonic() - started:.2f}"
+        return response
+
+    return batch_response(request, notices, render_part=render_part,
+                          title=_("Payment notices, building %(building)s, %(month)s")
+                          % {"building": building.name, "month": f"{period:%Y-%m}"})
 
 
 urlpatterns = [

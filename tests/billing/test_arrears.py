@@ -170,7 +170,12 @@ def test_dunning_notice_pdf_for_a_unit_and_a_building(client, users, unit_a, oth
     client.force_login(users[Role.CASHIER])
     one = client.get(reverse("billing:dunning_pdf", args=[unit_a.pk]))
     assert one.status_code == 200 and one["Content-Type"] == "application/pdf" and one.content.startswith(b"%PDF")
-    assert arrears.overdue_units_of_building(users[Role.CASHIER], unit_a.building, TODAY) == [unit_a.pk]
+    from billing.selectors.runs import notices
+    from frontdesk.models import Unit
+
+    overdue = notices(units_qs=Unit.objects.filter(building=unit_a.building), overdue_on=TODAY)
+    assert [n.unit.pk for n in overdue] == [unit_a.pk]
+    assert all(b.days_overdue > 0 for b in overdue[0].bills)
     batch = client.get(reverse("billing:dunning_batch", args=[unit_a.building_id]))
     assert batch.status_code == 200 and batch.content.startswith(b"%PDF")
     assert client.get(reverse("billing:dunning_pdf", args=[other_unit.pk])).status_code == 200  # "nothing past due"
@@ -190,3 +195,21 @@ def test_dunning_template_lists_only_overdue_bills(rf, users, unit_a, aged):
         "notices": [notice], "community": unit_a.community, "today": TODAY, "printed_by": request.user,
         "pay_by": TODAY, "pdf_font_uri": ""}, request=request)
     assert "Dunning notice" in html and "贰佰柒拾元整" in html and "张建国" in html and html.count("<tr>") >= 6
+
+
+def test_a_large_building_prints_in_parts(client, users, unit_a, other_unit, fee_items, aged, monkeypatch):
+    """Beyond BATCH_PAGES units a batch is offered in parts (each PDF ready within the server's timeout)."""
+    from billing import batches
+
+    bill(other_unit, fee_items["parking"], 40, "300.00")
+    monkeypatch.setattr(batches, "BATCH_PAGES", 1)
+    client.force_login(users[Role.CASHIER])
+    url = reverse("billing:dunning_batch", args=[unit_a.building_id])
+    parts = client.get(url)
+    html = parts.content.decode()
+    assert parts.status_code == 200 and "Part 1" in html and "Part 2" in html and "3-1-0801" in html
+    for number in (1, 2):
+        pdf = client.get(url, {"part": number})
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and f"{number}of2" in pdf["Content-Disposition"]
+    notices = client.get(reverse("billing:notice_batch", args=[unit_a.building_id]), {"period": "2026-11"})
+    assert notices.status_code == 200 and "Part 2" in notices.content.decode()
