@@ -10,7 +10,10 @@ import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import threading  # noqa: E402
+
 import pytest  # noqa: E402
+from django.test.testcases import QuietWSGIRequestHandler  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -62,3 +65,41 @@ def login(live_server):
         page.wait_for_selector("#lookup-box")
 
     return do_login
+
+
+# The live server answers in its own threads. A request still running when a test ends (a page's last
+# fetch, a PDF tab) holds table locks while pytest-django empties the tables for the next test: the
+# TRUNCATE then deadlocks with it. So each request is counted, and a test's teardown waits until the
+# live server has finished every request before the tables are emptied.
+_requests = threading.Condition()
+_in_flight = 0
+
+
+def _counted(handle_one_request):
+    def wrapped(self):
+        global _in_flight
+        with _requests:
+            _in_flight += 1
+        try:
+            return handle_one_request(self)
+        finally:
+            with _requests:
+                _in_flight -= 1
+                _requests.notify_all()
+
+    return wrapped
+
+
+QuietWSGIRequestHandler.handle_one_request = _counted(QuietWSGIRequestHandler.handle_one_request)
+
+
+@pytest.fixture(autouse=True)
+def live_server_idle_before_flush(request):
+    """Set up after the database fixture, so torn down before it (and after the test's ``page``)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    with _requests:
+        _requests.wait_for(lambda: _in_flight == 0, timeout=30)
