@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from billing_generate import CASHIER, DEFAULT_DB
-from db import bench_url
+from db import bench_url, setup_django_for_timing
 
 TARGET_S = 60.0
 
@@ -47,19 +47,6 @@ def parse_args(argv=None):
 
 def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
-
-
-def setup(url):
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import warnings
-
-    warnings.filterwarnings("ignore")
-    import django
-
-    django.setup()
 
 
 def run_all(communities, period, actor):
@@ -80,7 +67,7 @@ def run_all(communities, period, actor):
 
 
 def child(args):
-    setup(bench_url(args.database_url, DEFAULT_DB))
+    setup_django_for_timing(bench_url(args.database_url, DEFAULT_DB), test_client=False)
     from django.contrib.auth import get_user_model
     from django.db import connection
 

@@ -28,9 +28,9 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
-def setup_django_for_timing(url: str) -> None:
+def setup_django_for_timing(url: str, *, test_client: bool = True) -> None:
     """Point Django at ``url`` and set it up as the timing benches need it: production-like (no DEBUG
-    query log, quiet logs and warnings) but with the test environment, so the test ``Client`` works."""
+    query log, quiet logs and warnings), with the test environment when the test ``Client`` is used."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -41,9 +41,10 @@ def setup_django_for_timing(url: str) -> None:
     import django
 
     django.setup()
-    from django.test.utils import setup_test_environment
+    if test_client:
+        from django.test.utils import setup_test_environment
 
-    setup_test_environment(debug=False)
+        setup_test_environment(debug=False)
 
 
 def base_dataset(args, url: str) -> None:

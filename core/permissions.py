@@ -109,3 +109,31 @@ def scope(queryset, user, field: str = "community"):
     # A subquery, not a list: scoping costs no extra round trip.
     memberships = apps.get_model("frontdesk", "Community").staff.through.objects.filter(user_id=user.pk)
     return queryset.filter(**{f"{field}__in": memberships.values("community_id")})
+
+
+def communities_in_view(request) -> tuple[list, str, list[int]]:
+    """For reports over "all my communities or one": (the user's communities by name, the chosen pk as
+    given in ``?community=`` or "" for all, the ids to report on). An id not among the user's means all."""
+    from django.apps import apps
+
+    Community = apps.get_model("frontdesk", "Community")
+    communities = list(scope(Community.objects.order_by("name"), request.user, field="pk"))
+    chosen = request.GET.get("community", "")
+    if chosen.isdigit() and any(c.pk == int(chosen) for c in communities):
+        return communities, chosen, [int(chosen)]
+    return communities, "", [c.pk for c in communities]
+
+
+def community_in_view(request) -> tuple:
+    """For pages about one community (settings, fee items): (the chosen one — ``?community=`` or the
+    form's ``community_pk``, else the first by name —, the user's communities). None of them: 404."""
+    from django.apps import apps
+    from django.http import Http404
+
+    Community = apps.get_model("frontdesk", "Community")
+    communities = list(Community.objects.filter(pk__in=community_ids(request.user)).order_by("name"))
+    if not communities:
+        raise Http404
+    wanted = request.GET.get("community") or request.POST.get("community_pk")
+    chosen = next((c for c in communities if str(c.pk) == str(wanted)), communities[0])
+    return chosen, communities

@@ -2,6 +2,7 @@
 and a clerk of community B (for the scoping tests)."""
 
 import pytest
+from django.utils import translation
 
 from core.models import Role
 from tests.factories import (BuildingFactory, CommunityFactory, EntranceFactory, OccupancyFactory, PersonFactory,
@@ -67,3 +68,14 @@ def clerk_b(make_user, community_b):
 def clerk_client(client, clerk):
     client.force_login(clerk)
     return client
+
+
+@pytest.fixture
+def english_messages(monkeypatch):
+    """Messages in English for the whole test, whatever the staff member's language: apps whose tests read
+    messages in English use it autouse (the Chinese catalogue is checked by tests/core/test_i18n.py)."""
+    activate = translation.activate
+    monkeypatch.setattr(translation, "activate", lambda _language: activate("en"))
+    activate("en")
+    yield
+    translation.deactivate()

@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_response
-from core.permissions import require, scope
-from frontdesk.models import Community
+from core.permissions import communities_in_view, require
 
 from ..selectors import collection as selectors
 
@@ -42,12 +41,7 @@ def _export_rows(report):
 
 @require("billing.stats")
 def collection(request):
-    communities = list(scope(Community.objects.order_by("name"), request.user, field="pk"))
-    chosen = request.GET.get("community", "")
-    if chosen.isdigit() and any(c.pk == int(chosen) for c in communities):
-        ids = [int(chosen)]
-    else:
-        chosen, ids = "", [c.pk for c in communities]
+    communities, chosen, ids = communities_in_view(request)
     error = ""
     month = timezone.localdate().replace(day=1)
     if request.GET.get("month"):

@@ -12,14 +12,13 @@ from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_response
 from core.forms import add_errors
-from core.permissions import require, scope
+from core.permissions import community_in_view, require, scope
 from frontdesk.models import Unit
 
 from ..forms_setup import MeterFilterForm, MeterImportForm
 from ..models import MeterReading
 from ..selectors import meters as selectors
 from ..services import meters as services
-from .setup import chosen_community
 
 
 def _grid_params(request, data=None):
@@ -106,7 +105,7 @@ def meter_row(request, pk):
 
 @require("billing.meter")
 def meter_import(request):
-    chosen, communities = chosen_community(request)
+    chosen, communities = community_in_view(request)
     form = MeterImportForm(request.POST or None, request.FILES or None,
                            initial={"period": selectors.default_period()})
     problems = []

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from core import idempotency
 from core.forms import submit_once
 from core.pdf import pdf_response, render_pdf
-from core.permissions import require, scope
+from core.permissions import community_in_view, require, scope
 from frontdesk.models import Building, Unit
 from repairs import charges as repair_charges
 
@@ -25,7 +25,6 @@ from ..interface import charges_to_bills
 from ..selectors import runs as selectors
 from ..selectors.setup import buildings_of
 from ..services import runs as services
-from .setup import chosen_community
 
 
 def _month(value, default=None):
@@ -37,7 +36,7 @@ def _month(value, default=None):
 
 @require("billing.run")
 def run_list(request):
-    community, communities = chosen_community(request)
+    community, communities = community_in_view(request)
     return render(request, "billing/runs/list.html", {
         "community": community, "communities": communities,
         "runs": selectors.run_list(user=request.user, community=community),
@@ -48,7 +47,7 @@ def run_list(request):
 
 @require("billing.run")
 def run_new(request):
-    community, communities = chosen_community(request)
+    community, communities = community_in_view(request)
     buildings = buildings_of(community)
     data = request.POST if request.method == "POST" else (request.GET if "period" in request.GET else None)
     form = RunForm(data, buildings=buildings, initial={"period": timezone.localdate().replace(day=1)})
@@ -86,7 +85,7 @@ def run_detail(request, pk):
 @require_POST
 def run_repairs(request):
     """Bill the paid repairs now ("bill the paid repairs"), without waiting for the month's run."""
-    community, _communities = chosen_community(request)
+    community, _communities = community_in_view(request)
     with transaction.atomic():
         made = charges_to_bills(community=community, actor=request.user)
     if made:

@@ -2,29 +2,19 @@
 Views are thin: permission → scoped object → form → one service call → redirect."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from core.forms import submit_once
-from core.permissions import community_ids, require, scope
-from frontdesk.models import Community, Unit
+from core.permissions import community_in_view, require, scope
+from frontdesk.models import Unit
 
 from ..forms_setup import ChargeForm, FeeItemForm, RateForm, tiers_text
 from ..models import FeeItem, FeeRate
 from ..selectors import setup as selectors
 from ..services import setup as services
 
-
-def chosen_community(request):
-    """The community picked with ``?community=`` (or the form's ``community_pk``) among the user's."""
-    communities = list(Community.objects.filter(pk__in=community_ids(request.user)).order_by("name"))
-    if not communities:
-        raise Http404
-    wanted = request.GET.get("community") or request.POST.get("community_pk")
-    chosen = next((c for c in communities if str(c.pk) == str(wanted)), communities[0])
-    return chosen, communities
 
 
 def _list_url(community):
@@ -33,7 +23,7 @@ def _list_url(community):
 
 @require("billing.setup")
 def feeitem_list(request):
-    community, communities = chosen_community(request)
+    community, communities = community_in_view(request)
     return render(request, "billing/setup/feeitem_list.html", {
         "community": community, "communities": communities,
         "items": selectors.feeitems_with_rates(community=community)})
@@ -42,7 +32,7 @@ def feeitem_list(request):
 @require("billing.setup")
 def feeitem_edit(request, pk=None):
     item = get_object_or_404(scope(FeeItem.objects.select_related("community"), request.user), pk=pk) if pk else None
-    community = item.community if item else chosen_community(request)[0]
+    community = item.community if item else community_in_view(request)[0]
     fields = ("name", "code", "kind", "basis", "usages", "due_days", "sort_order", "is_active")
     initial = {f: getattr(item, f) for f in fields} if item else {}
     if not item and request.GET.get("basis") == FeeItem.Basis.FIXED:

@@ -6,8 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_response
-from core.permissions import require, scope
-from frontdesk.models import Community
+from core.permissions import communities_in_view, require
 
 from ..services import stats as stats_service
 
@@ -20,12 +19,7 @@ def stats(request):
         count = int(request.GET.get("count") or 0) or None
     except ValueError:
         count = None
-    communities = list(scope(Community.objects.order_by("name"), request.user, field="pk"))
-    chosen = request.GET.get("community", "")
-    if chosen.isdigit() and any(c.pk == int(chosen) for c in communities):
-        ids = [int(chosen)]
-    else:
-        chosen, ids = "", [c.pk for c in communities]
+    communities, chosen, ids = communities_in_view(request)
     result = stats_service.ticket_stats(community_ids=ids, period=period, count=count)
     if request.GET.get("export") == "xlsx":
         name = _("repair-statistics-%(period)s-%(date)s.xlsx") % {"period": period, "date": f"{timezone.localdate():%Y%m%d}"}

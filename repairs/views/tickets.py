@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_for
 from core.forms import submit_once
-from core.permissions import community_ids, has_perm, require, scope
+from core.permissions import community_ids, community_in_view, has_perm, require, scope
 from frontdesk.models import Community
 
 from .. import selectors
@@ -339,18 +339,11 @@ def ticket_move(request, pk, move):
 
 # --- settings (repairs.manage) -------------------------------------------------------------------
 
-def _managed_community(request):
-    communities = list(Community.objects.filter(pk__in=community_ids(request.user)).order_by("name"))
-    if not communities:
-        raise Http404
-    wanted = request.GET.get("community") or request.POST.get("community_pk")
-    chosen = next((c for c in communities if str(c.pk) == str(wanted)), communities[0])
-    return chosen, communities
 
 
 @require("repairs.manage")
 def manage(request):
-    community, communities = _managed_community(request)
+    community, communities = community_in_view(request)
     intake.categories_ensure(community=community)
     return render(request, "repairs/manage.html", {
         "community": community, "communities": communities,
@@ -363,7 +356,7 @@ def manage(request):
 @require("repairs.manage")
 def manage_category(request, pk=None):
     category = get_object_or_404(scope(Category.objects.select_related("community"), request.user), pk=pk) if pk else None
-    community = category.community if category else _managed_community(request)[0]
+    community = category.community if category else community_in_view(request)[0]
     initial = {"name": category.name, "sort_order": category.sort_order, "is_active": category.is_active} if category else {}
     form = CategoryForm(request.POST or None, initial=initial)
 
@@ -384,7 +377,7 @@ def manage_category(request, pk=None):
 @require("repairs.manage")
 def manage_team(request, pk=None):
     team = get_object_or_404(scope(Team.objects.select_related("community"), request.user), pk=pk) if pk else None
-    community = team.community if team else _managed_community(request)[0]
+    community = team.community if team else community_in_view(request)[0]
     initial = {"name": team.name, "is_active": team.is_active, "members": list(team.members.all())} if team else {}
     form = TeamForm(request.POST or None, initial=initial, engineers=selectors.engineers_for(community=community))
 
@@ -403,7 +396,7 @@ def manage_team(request, pk=None):
 
 @require("repairs.manage")
 def manage_clocks(request):
-    community, _communities = _managed_community(request)
+    community, _communities = community_in_view(request)
     row = selectors.community_clock_settings(community)
     form = ClockSettingsForm(request.POST or None, instance=row)
 

@@ -6,19 +6,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from billing.models import Bill, FeeItem, FeeRate
 from core.models import Role
 
 
 @pytest.fixture(autouse=True)
-def english(monkeypatch):
-    activate = translation.activate
-    monkeypatch.setattr(translation, "activate", lambda _language: activate("en"))
-    activate("en")
-    yield
-    translation.deactivate()
+def english_everywhere(english_messages):
+    """Every billing test reads messages in English (``english_messages`` in tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -2,13 +2,8 @@
 every request and every service call here runs with English active, whatever the staff member's language."""
 
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
-def english(monkeypatch):
-    activate = translation.activate
-    monkeypatch.setattr(translation, "activate", lambda _language: activate("en"))
-    activate("en")
-    yield
-    translation.deactivate()
+def english_everywhere(english_messages):
+    """``english_messages`` is in tests/conftest.py."""
