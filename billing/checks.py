@@ -18,6 +18,6 @@ def arrears_before_transfer(unit) -> list[str]:
 
 
 def register() -> None:
-    from frontdesk.extensions import register_move_out_check
+    from frontdesk.registry import register_move_out_check
 
     register_move_out_check("billing", arrears_before_transfer)

@@ -1,5 +1,5 @@
 """What billing adds to other apps' pages: the unit page's billing panel and the lookup's "pay" action
-(``frontdesk.extensions``), and the demo-data loader (``core.demo``)."""
+(``frontdesk.registry``), and the demo-data loader (``core.demo``)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +14,7 @@ def _unit_panel_context(request, unit):
 
 def register():
     """Called from ``BillingConfig.ready()``."""
-    from frontdesk.extensions import UnitAction, UnitPanel, register_unit_action, register_unit_panel
+    from frontdesk.registry import UnitAction, UnitPanel, register_unit_action, register_unit_panel
 
     register_unit_panel(UnitPanel(key="billing", title=_("Fees"), order=10, template="billing/counter/_unit_panel.html",
                                   context=_unit_panel_context, action="billing.view"))

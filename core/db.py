@@ -23,3 +23,28 @@ def append_only(prefix: str) -> list:
             ),
         ),
     ]
+
+
+def save_unique(obj, *, field: str | None, message, update_fields: list[str] | None = None, clean: bool = True,
+                force_insert: bool | None = None):
+    """``full_clean()`` then save, in a savepoint; a unique constraint that a concurrent write broke after
+    the checks becomes ``message`` at ``field`` (None: on the form's top) instead of a server error.
+
+    ``update_fields`` saves those fields of an existing row; otherwise a row without a pk is inserted
+    (``force_insert``) and one with a pk is saved whole."""
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError, transaction
+
+    if clean:
+        obj.full_clean()
+    if force_insert is None:
+        force_insert = update_fields is None and obj.pk is None
+    try:
+        with transaction.atomic():
+            if update_fields is not None:
+                obj.save(update_fields=update_fields)
+            else:
+                obj.save(force_insert=force_insert)
+    except IntegrityError as exc:
+        raise ValidationError({field: message} if field else message) from exc
+    return obj

@@ -1,7 +1,10 @@
+import datetime
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import idempotency
+from .dates import parse_month
 from .text import clean_text
 
 
@@ -28,6 +31,29 @@ class StaffForm(forms.Form):
 
 class StaffModelForm(StaffForm, forms.ModelForm):
     pass
+
+
+class MonthField(forms.Field):
+    """A month as ``YYYY-MM`` (``<input type="month">``), ``2026年11月`` or the date of its first day →
+    the month's first day (``core.dates.parse_month``)."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
+    default_error_messages = {
+        "invalid": _("Give a month like 2026-11."),
+        "not_first": _("Give a month: the date must be the first day of a month."),
+    }
+
+    def prepare_value(self, value):
+        return f"{value:%Y-%m}" if isinstance(value, datetime.date) else value
+
+    def to_python(self, value):
+        if value in self.empty_values or not str(value).strip():
+            return None
+        month = parse_month(value, first_day_only=True)
+        if month is None:
+            code = "not_first" if parse_month(value) is not None else "invalid"
+            raise forms.ValidationError(self.error_messages[code], code=code)
+        return month
 
 
 class LanguageForm(forms.Form):

@@ -1,7 +1,7 @@
 """The one permission helper. Every view names an action; this table says which roles may do it.
 
-Community scoping is separate and just as strict: every object a view touches comes from a
-queryset filtered by ``scope()``, so an object of a foreign community is a 404, never a 403.
+Community scoping is separate and just as strict: ``frontdesk.scoping`` (every object a view touches
+comes from a queryset filtered by ``scope()``, so an object of a foreign community is a 404).
 """
 
 from functools import wraps
@@ -83,57 +83,3 @@ def require(action: str):
 
 def sees_all_communities(user) -> bool:
     return bool(user.is_superuser or user.role == Role.ADMIN)
-
-
-def community_ids(user) -> list[int]:
-    """Ids of the communities the user works in (cached on the user object for the request)."""
-    cached = getattr(user, "_community_ids", None)
-    if cached is None:
-        from django.apps import apps
-
-        Community = apps.get_model("frontdesk", "Community")
-        qs = Community.objects.all() if sees_all_communities(user) else Community.objects.filter(staff=user)
-        cached = list(qs.order_by("id").values_list("id", flat=True))
-        user._community_ids = cached
-    return cached
-
-
-def scope(queryset, user, field: str = "community"):
-    """Limit ``queryset`` to the user's communities through ``field`` (a path to the community id)."""
-    if not (user and user.is_authenticated):
-        return queryset.none()
-    if sees_all_communities(user):
-        return queryset
-    from django.apps import apps
-
-    # A subquery, not a list: scoping costs no extra round trip.
-    memberships = apps.get_model("frontdesk", "Community").staff.through.objects.filter(user_id=user.pk)
-    return queryset.filter(**{f"{field}__in": memberships.values("community_id")})
-
-
-def communities_in_view(request) -> tuple[list, str, list[int]]:
-    """For reports over "all my communities or one": (the user's communities by name, the chosen pk as
-    given in ``?community=`` or "" for all, the ids to report on). An id not among the user's means all."""
-    from django.apps import apps
-
-    Community = apps.get_model("frontdesk", "Community")
-    communities = list(scope(Community.objects.order_by("name"), request.user, field="pk"))
-    chosen = request.GET.get("community", "")
-    if chosen.isdigit() and any(c.pk == int(chosen) for c in communities):
-        return communities, chosen, [int(chosen)]
-    return communities, "", [c.pk for c in communities]
-
-
-def community_in_view(request) -> tuple:
-    """For pages about one community (settings, fee items): (the chosen one — ``?community=`` or the
-    form's ``community_pk``, else the first by name —, the user's communities). None of them: 404."""
-    from django.apps import apps
-    from django.http import Http404
-
-    Community = apps.get_model("frontdesk", "Community")
-    communities = list(Community.objects.filter(pk__in=community_ids(request.user)).order_by("name"))
-    if not communities:
-        raise Http404
-    wanted = request.GET.get("community") or request.POST.get("community_pk")
-    chosen = next((c for c in communities if str(c.pk) == str(wanted)), communities[0])
-    return chosen, communities

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from .forms import LanguageForm
 from .models import Notification, SensitiveDataAccess
 from .notifications import notification_mark_read
-from .permissions import community_ids, require, sees_all_communities
+from .permissions import require, sees_all_communities
+from frontdesk.scoping import community_ids
 
 
 @require("account")

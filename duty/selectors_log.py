@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.models import Role
-from core.permissions import scope
+from frontdesk.scoping import scope
 from frontdesk.models import Unit
 from frontdesk.selectors import communities_for  # noqa: F401 (used by views)
 

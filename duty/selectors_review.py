@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Role
-from core.permissions import scope
+from frontdesk.scoping import scope
 from frontdesk.models import Community
 from frontdesk.selectors import communities_for as review_communities  # noqa: F401 (used by views)
 

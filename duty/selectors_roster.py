@@ -9,7 +9,8 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from core.models import Role
-from core.permissions import has_perm, scope
+from core.permissions import has_perm
+from frontdesk.scoping import scope
 from frontdesk.selectors import communities_for  # noqa: F401 (used by views)
 
 from .models import (

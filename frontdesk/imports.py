@@ -53,7 +53,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from core import idempotency
-from core.permissions import community_ids, has_perm
+from core.permissions import has_perm
+from .scoping import community_ids
 from core.text import clean_text
 
 from . import services

@@ -5,7 +5,7 @@ import unicodedata
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 
-from core.permissions import scope
+from .scoping import scope
 from core.text import clean_text
 
 from django.db.models.functions import Upper

@@ -16,11 +16,12 @@ from core.audit import history_for
 from core.exports import xlsx_response
 from core.forms import submit_once
 from core.pdf import pdf_response, render_pdf
-from core.permissions import has_perm, require, scope
+from core.permissions import has_perm, require
+from frontdesk.scoping import scope
 from core.text import clean_text
 
 from . import selectors, services
-from .extensions import move_out_warnings, unit_actions, unit_panels
+from .registry import move_out_warnings, unit_actions, unit_panels
 from .forms import (AuthorizationForm, LinkUnitForm, MoveOutForm, OccupantForm, ParkingSpaceForm, PersonEditForm,
                     PersonForm, ReasonForm, UnitCreateForm, UnitEditForm, VehicleForm)
 from .models import Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle

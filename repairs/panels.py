@@ -4,7 +4,7 @@
 def register():
     from django.utils.translation import gettext_lazy as _
 
-    from frontdesk.extensions import UnitAction, register_unit_action
+    from frontdesk.registry import UnitAction, register_unit_action
 
     register_unit_action(UnitAction(key="repairs", label=_("Repair or complaint"), url_name="repairs:ticket_create",
                                     action="repairs.intake"))

@@ -24,7 +24,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from core.models import Role
-from core.permissions import scope, sees_all_communities
+from core.permissions import sees_all_communities
+from frontdesk.scoping import scope
 from frontdesk.models import Building, Community, Occupancy, Unit
 from frontdesk.selectors import ROOM_RE, normalise_query
 

@@ -16,7 +16,7 @@ def _context(request, unit):
 
 
 def register():
-    from frontdesk.extensions import UnitPanel, register_unit_panel
+    from frontdesk.registry import UnitPanel, register_unit_panel
 
     register_unit_panel(UnitPanel(key="repairs", title=_("Repairs and complaints"), order=20,
                                   template="repairs/partials/_unit_panel.html", context=_context,

@@ -486,6 +486,31 @@ def cmd_run(opts) -> int:
     return code
 
 
+def _migrations_digest() -> str:
+    """A digest of every migration file: the test database is only as good as the migrations it ran."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _test_database_args(pytest_args: list[str]) -> list[str]:
+    """Locally, keep the test database between runs while no migration changed (creating it takes minutes);
+    on CI (``CI`` set), or when the caller chose, build it fresh."""
+    if any(arg in ("--reuse-db", "--create-db") for arg in pytest_args):
+        return pytest_args
+    stamp = VAR / "pg-test" / "migrations.sha256"
+    digest = _migrations_digest()
+    if os.environ.get("CI") or not stamp.exists() or stamp.read_text().strip() != digest:
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest)  # written first: an interrupted build is rebuilt by pytest-django itself
+        return ["--create-db", *pytest_args]
+    return ["--reuse-db", *pytest_args]
+
+
 def cmd_test(pytest_args: list[str]) -> int:
     lock = _lock(RUN_DIR / "stack-test.lock", wait=True)  # two runs would share the test database
     assert lock is not None
@@ -497,6 +522,7 @@ def cmd_test(pytest_args: list[str]) -> int:
         stack.start_services()
         env = {**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
         env.pop("DJANGO_SETTINGS_MODULE", None)  # pyproject.toml names config.settings.test
+        pytest_args = _test_database_args(pytest_args)
         say("python -m pytest " + shlex.join(pytest_args))
         pytest = subprocess.Popen([PY, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
         while True:

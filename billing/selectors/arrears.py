@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.permissions import scope
+from frontdesk.scoping import scope
 from frontdesk.models import Occupancy, Unit
 
 from ..models import Bill

@@ -12,7 +12,7 @@ from django.db.models import CharField, Count, DecimalField, Exists, Min, OuterR
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
-from core.permissions import scope
+from frontdesk.scoping import scope
 from frontdesk.models import Occupancy, Unit
 from frontdesk.selectors import units_for
 

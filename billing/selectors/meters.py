@@ -36,7 +36,7 @@ class GridRow:
 
 
 def meter_buildings(user):
-    from core.permissions import scope
+    from frontdesk.scoping import scope
 
     return scope(Building.objects.select_related("community"), user).order_by("community__name", "sort_order", "name")
 

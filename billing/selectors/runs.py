@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from core.money import rmb_upper
-from core.permissions import scope
+from frontdesk.scoping import scope
 from frontdesk.models import Occupancy, Unit
 
 from ..models import Bill, BillRun

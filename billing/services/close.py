@@ -176,7 +176,7 @@ def days_left_open(*, community, cashier, before, limit: int = 10, window_days: 
 def closes_for(user):
     """The closes ``user`` may see: a cashier their own, supervisors and managers those of their communities."""
     from core.models import Role
-    from core.permissions import scope
+    from frontdesk.scoping import scope
 
     qs = scope(DailyClose.objects.select_related("community", "cashier"), user)
     if user.role == Role.CASHIER and not user.is_superuser:

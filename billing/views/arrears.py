@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from core.exports import xlsx_response
 from core.money import rmb_upper
 from core.pdf import pdf_response, render_pdf
-from core.permissions import require, scope
+from core.permissions import require
+from frontdesk.scoping import scope
 from frontdesk.models import Building, Occupancy, Unit
 
 from ..models import ReminderStep

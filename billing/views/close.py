@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from core.forms import StaffForm, submit_once
 from core.money import rmb_upper
 from core.pdf import pdf_response, render_pdf
-from core.permissions import community_ids, require
+from core.permissions import require
+from frontdesk.scoping import community_ids
 from frontdesk.models import Community
 
 from ..services import close as services

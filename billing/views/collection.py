@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_response
-from core.permissions import communities_in_view, require
+from core.permissions import require
+from frontdesk.scoping import choose_community
 
 from ..selectors import collection as selectors
 
@@ -41,7 +42,8 @@ def _export_rows(report):
 
 @require("billing.stats")
 def collection(request):
-    communities, chosen, ids = communities_in_view(request)
+    choice = choose_community(request, all_allowed=True)
+    communities, chosen, ids = choice.communities, choice.value, choice.ids
     error = ""
     month = timezone.localdate().replace(day=1)
     if request.GET.get("month"):

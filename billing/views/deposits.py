@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import StaffForm, submit_once
-from core.permissions import community_ids, require, scope
+from core.permissions import require
+from frontdesk.scoping import community_ids, scope
 from frontdesk.models import Community, Unit
 
 from .. import interface

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from core.exports import xlsx_response
 from core.forms import add_errors
-from core.permissions import community_in_view, require, scope
+from core.permissions import require
+from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Unit
 
 from ..forms_setup import MeterFilterForm, MeterImportForm
@@ -105,7 +106,8 @@ def meter_row(request, pk):
 
 @require("billing.meter")
 def meter_import(request):
-    chosen, communities = community_in_view(request)
+    choice = choose_community(request, post_param="community_pk")
+    chosen, communities = choice.community, choice.communities
     form = MeterImportForm(request.POST or None, request.FILES or None,
                            initial={"period": selectors.default_period()})
     problems = []

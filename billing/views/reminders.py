@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.forms import StaffForm, submit_once
-from core.permissions import require, scope
+from core.permissions import require
+from frontdesk.scoping import scope
 from frontdesk.models import Building, Community
 
 from ..models import ReminderPolicy, ReminderStep

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from core import idempotency
 from core.forms import submit_once
 from core.pdf import pdf_response, render_pdf
-from core.permissions import community_in_view, require, scope
+from core.permissions import require
+from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Building, Unit
 from repairs import charges as repair_charges
 
@@ -36,7 +37,8 @@ def _month(value, default=None):
 
 @require("billing.run")
 def run_list(request):
-    community, communities = community_in_view(request)
+    choice = choose_community(request, post_param="community_pk")
+    community, communities = choice.community, choice.communities
     return render(request, "billing/runs/list.html", {
         "community": community, "communities": communities,
         "runs": selectors.run_list(user=request.user, community=community),
@@ -47,7 +49,8 @@ def run_list(request):
 
 @require("billing.run")
 def run_new(request):
-    community, communities = community_in_view(request)
+    choice = choose_community(request, post_param="community_pk")
+    community, communities = choice.community, choice.communities
     buildings = buildings_of(community)
     data = request.POST if request.method == "POST" else (request.GET if "period" in request.GET else None)
     form = RunForm(data, buildings=buildings, initial={"period": timezone.localdate().replace(day=1)})
@@ -85,7 +88,8 @@ def run_detail(request, pk):
 @require_POST
 def run_repairs(request):
     """Bill the paid repairs now ("bill the paid repairs"), without waiting for the month's run."""
-    community, _communities = community_in_view(request)
+    choice = choose_community(request, post_param="community_pk")
+    community, _communities = choice.community, choice.communities
     with transaction.atomic():
         made = charges_to_bills(community=community, actor=request.user)
     if made:

@@ -7,7 +7,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from core.forms import submit_once
-from core.permissions import community_in_view, require, scope
+from core.permissions import require
+from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Unit
 
 from ..forms_setup import ChargeForm, FeeItemForm, RateForm, tiers_text
@@ -23,7 +24,8 @@ def _list_url(community):
 
 @require("billing.setup")
 def feeitem_list(request):
-    community, communities = community_in_view(request)
+    choice = choose_community(request, post_param="community_pk")
+    community, communities = choice.community, choice.communities
     return render(request, "billing/setup/feeitem_list.html", {
         "community": community, "communities": communities,
         "items": selectors.feeitems_with_rates(community=community)})
@@ -32,7 +34,7 @@ def feeitem_list(request):
 @require("billing.setup")
 def feeitem_edit(request, pk=None):
     item = get_object_or_404(scope(FeeItem.objects.select_related("community"), request.user), pk=pk) if pk else None
-    community = item.community if item else community_in_view(request)[0]
+    community = item.community if item else choose_community(request, post_param="community_pk").community
     fields = ("name", "code", "kind", "basis", "usages", "due_days", "sort_order", "is_active")
     initial = {f: getattr(item, f) for f in fields} if item else {}
     if not item and request.GET.get("basis") == FeeItem.Basis.FIXED:

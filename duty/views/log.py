@@ -15,7 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.forms import submit_once
-from core.permissions import has_perm, require, scope
+from core.permissions import has_perm, require
+from frontdesk.scoping import scope
 
 from .. import selectors_log as selectors
 from ..forms_log import CloseFollowUpForm, DaySignForm, EntryForm

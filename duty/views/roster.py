@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from core.forms import submit_once
 from core.pdf import pdf_response, render_pdf
-from core.permissions import has_perm, require, scope
+from core.permissions import has_perm, require
+from frontdesk.scoping import scope
 
 from .. import selectors_roster as selectors
 from ..forms_roster import (

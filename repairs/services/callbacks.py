@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Role, User
 from core.notifications import notify
-from core.permissions import scope
+from frontdesk.scoping import scope
 from core.text import clean_text
 
 from ..models import Callback, CallbackAttempt, Clock, Ticket

@@ -90,7 +90,7 @@ def clock_state(clock: Clock, now: datetime.datetime) -> dict:
 def overdue_clocks(*, user, kind: str | None = None, owner_pending: bool = False):
     """Breached clocks still running (not met, not cancelled) in the user's communities, oldest deadline
     first, with everything the overdue list shows (a constant number of queries)."""
-    from core.permissions import scope
+    from frontdesk.scoping import scope
 
     from .escalation import INFORM_OWNER_KINDS
 

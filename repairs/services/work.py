@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Role
 from core.money import to_money
-from core.permissions import scope
+from frontdesk.scoping import scope
 from core.text import clean_text
 
 from ..models import Charge, Team, Ticket, TicketPhoto

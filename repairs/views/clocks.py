@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from core import privacy
 from core.forms import StaffForm, submit_once
-from core.permissions import require, scope
+from core.permissions import require
+from frontdesk.scoping import scope
 
 from ..models import Clock
 from ..services import clocks as clock_services

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_response
-from core.permissions import communities_in_view, require
+from core.permissions import require
+from frontdesk.scoping import choose_community
 
 from ..services import stats as stats_service
 
@@ -19,7 +20,8 @@ def stats(request):
         count = int(request.GET.get("count") or 0) or None
     except ValueError:
         count = None
-    communities, chosen, ids = communities_in_view(request)
+    choice = choose_community(request, all_allowed=True)
+    communities, chosen, ids = choice.communities, choice.value, choice.ids
     result = stats_service.ticket_stats(community_ids=ids, period=period, count=count)
     if request.GET.get("export") == "xlsx":
         name = _("repair-statistics-%(period)s-%(date)s.xlsx") % {"period": period, "date": f"{timezone.localdate():%Y%m%d}"}

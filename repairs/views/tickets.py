@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 
 from core.audit import history_for
 from core.forms import submit_once
-from core.permissions import community_ids, community_in_view, has_perm, require, scope
+from core.permissions import has_perm, require
+from frontdesk.scoping import choose_community, community_ids, scope
 from frontdesk.models import Community
 
 from .. import selectors
@@ -343,7 +344,8 @@ def ticket_move(request, pk, move):
 
 @require("repairs.manage")
 def manage(request):
-    community, communities = community_in_view(request)
+    choice = choose_community(request, post_param="community_pk")
+    community, communities = choice.community, choice.communities
     intake.categories_ensure(community=community)
     return render(request, "repairs/manage.html", {
         "community": community, "communities": communities,
@@ -356,7 +358,7 @@ def manage(request):
 @require("repairs.manage")
 def manage_category(request, pk=None):
     category = get_object_or_404(scope(Category.objects.select_related("community"), request.user), pk=pk) if pk else None
-    community = category.community if category else community_in_view(request)[0]
+    community = category.community if category else choose_community(request, post_param="community_pk").community
     initial = {"name": category.name, "sort_order": category.sort_order, "is_active": category.is_active} if category else {}
     form = CategoryForm(request.POST or None, initial=initial)
 
@@ -377,7 +379,7 @@ def manage_category(request, pk=None):
 @require("repairs.manage")
 def manage_team(request, pk=None):
     team = get_object_or_404(scope(Team.objects.select_related("community"), request.user), pk=pk) if pk else None
-    community = team.community if team else community_in_view(request)[0]
+    community = team.community if team else choose_community(request, post_param="community_pk").community
     initial = {"name": team.name, "is_active": team.is_active, "members": list(team.members.all())} if team else {}
     form = TeamForm(request.POST or None, initial=initial, engineers=selectors.engineers_for(community=community))
 
@@ -396,7 +398,8 @@ def manage_team(request, pk=None):
 
 @require("repairs.manage")
 def manage_clocks(request):
-    community, _communities = community_in_view(request)
+    choice = choose_community(request, post_param="community_pk")
+    community, _communities = choice.community, choice.communities
     row = selectors.community_clock_settings(community)
     form = ClockSettingsForm(request.POST or None, instance=row)
 

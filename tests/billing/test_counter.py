@@ -18,7 +18,7 @@ from billing.selectors import counter as selectors
 from billing.services import corrections
 from billing.views.counter import receipt_pdf_bytes
 from core.models import Role
-from frontdesk.extensions import unit_actions
+from frontdesk.registry import unit_actions
 from tests.billing.matrix_counter import pay
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,8 @@
-"""The unit page's extension point. Other apps contribute panels (open tickets, arrears, renovation,
-keys) by registering here in their ``AppConfig.ready()``; frontdesk never imports them.
+"""The front desk's extension points: unit page panels, lookup actions and move-out checks. Other apps
+register theirs from their own ``extensions.register()`` (called in ``AppConfig.ready()``); frontdesk
+never imports them.
 
-    from frontdesk.extensions import UnitPanel, register_unit_panel
+    from frontdesk.registry import UnitPanel, register_unit_panel
     register_unit_panel(UnitPanel(key="repairs", title=_("Open tickets"),
                                   template="repairs/partials/_unit_panel.html",
                                   context=lambda request, unit: {"tickets": ...}, action="repairs.view"))
