@@ -1,5 +1,6 @@
+from .menu import menu_for
 from .notifications import unread_count
-from .permissions import has_perm
+from .permissions import ACTIONS, has_perm
 
 
 def navigation(request):
@@ -8,11 +9,7 @@ def navigation(request):
         return {}
     return {
         "unread_notifications": unread_count(user),
-        "can": {action.replace(".", "_"): has_perm(user, action) for action in (
-            "frontdesk.edit", "frontdesk.import", "frontdesk.export", "frontdesk.structure",
-            "privacy.access_log", "duty.view", "duty.log", "duty.roster", "duty.approve_roster", "duty.review",
-            "repairs.view", "repairs.intake", "repairs.work", "repairs.callback", "repairs.manage", "repairs.stats",
-            "billing.view", "billing.collect", "billing.approve", "billing.meter", "billing.run", "billing.setup",
-            "billing.stats",
-        )},
+        "menu": menu_for(user),
+        # ``can.repairs_intake`` …: every action of the permission table, for templates that show a button
+        "can": {action.replace(".", "_"): has_perm(user, action) for action in ACTIONS},
     }

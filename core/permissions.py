@@ -26,7 +26,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "privacy.reveal_phone": DESK | {Role.ENGINEER},  # reveal a masked phone, logged
     "privacy.reveal_id": DESK,  # reveal an ID number, logged
     "privacy.access_log": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
-    # duty (值班): the log is confidential to front-desk staff (003 4.2.4)
+    # duty (值班): the log is confidential to front-desk staff: the desk roles read it, nobody else
     "duty.view": DESK,  # roster, duty log, handovers, reviews (read)
     "duty.log": frozenset({Role.CLERK, Role.SUPERVISOR}),  # write log entries, hand over, ask for leave/swaps
     "duty.roster": frozenset({Role.SUPERVISOR, Role.ADMIN}),  # build the roster, shifts, shared items; decide leave/swaps

@@ -75,7 +75,7 @@ def unit_actions(request) -> list[UnitAction]:
 
 
 # Checks before an owner moves out (a transfer of ownership): each returns warnings for the unit, e.g.
-# billing's "arrears are collected before a unit is transferred" (000 篇5 一 5). The move-out form shows
+# billing's "arrears are collected before a unit is transferred". The move-out form shows
 # them and asks the clerk to confirm they were dealt with before it records the move-out.
 _move_out_checks: dict[str, Callable] = {}
 
