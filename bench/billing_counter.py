@@ -431,9 +431,8 @@ def main(argv=None):
             marks.cleanup(cashier)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     if args.check:
-        from django.db import connection
-
         from billing_generate import check
+        from django.db import connection
 
         failures = check(connection)
         print(f"checks: {'all passed' if not failures else '; '.join(failures)}")

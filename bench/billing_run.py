@@ -74,7 +74,7 @@ def child(args):
     from billing.models import Bill
     from frontdesk.models import Community, Unit
 
-    period = datetime.datetime.strptime(args.period, "%Y-%m").date()
+    period = datetime.date.fromisoformat(f"{args.period}-01")
     actor = get_user_model().objects.get(username=CASHIER)
     communities = list(Community.objects.order_by("id"))
     if args.child == "one":

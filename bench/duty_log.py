@@ -64,7 +64,8 @@ def generate(args):
     from frontdesk.models import Community
 
     community, _ = Community.objects.get_or_create(code=BENCH_CODE, defaults={"name": "基准测试小区"})
-    user, created = get_user_model().objects.get_or_create(username=BENCH_USER, defaults={"role": Role.CLERK, "full_name": "基准值班员"})
+    user, created = get_user_model().objects.get_or_create(
+        username=BENCH_USER, defaults={"role": Role.CLERK, "full_name": "基准值班员"})
     if created:
         user.set_password("bench")
         user.save()
@@ -94,7 +95,8 @@ def generate(args):
                 entry = DutyLogEntry(
                     community=community, seq=seq, author=user, occurred_at=occurred,
                     recorded_at=occurred + datetime.timedelta(seconds=rng.randrange(30, 900)),
-                    kind=rng.choice(KINDS), content=rng.choice(TEXTS).format(n=f"{rng.randint(1, 20)}-{rng.randint(1, 2)}-{rng.randint(1, 33)}0{rng.randint(1, 4)}"),
+                    kind=rng.choice(KINDS), content=rng.choice(TEXTS).format(
+                        n=f"{rng.randint(1, 20)}-{rng.randint(1, 2)}-{rng.randint(1, 33)}0{rng.randint(1, 4)}"),
                     handling="已处理" if rng.random() < 0.6 else "", follow_up_needed=follow,
                     important=follow and rng.random() < 0.1, reference=f"WX{seq:07d}" if rng.random() < 0.2 else "",
                     prev_hash=prev)

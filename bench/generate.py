@@ -48,7 +48,8 @@ COMMUNITIES = [
 ]
 # (entrances, floors, units per floor per entrance): high-rises of ~30 floors, a few mid-rises.
 BUILDING_TYPES = [(2, 30, 2), (2, 30, 2), (3, 30, 2), (2, 32, 3), (1, 18, 4)]
-OTHER_PLATES = [("粤", "B"), ("粤", "A"), ("湘", "A"), ("鄂", "A"), ("赣", "C"), ("桂", "A"), ("闽", "D"), ("川", "A"), ("苏", "E")]
+OTHER_PLATES = [("粤", "B"), ("粤", "A"), ("湘", "A"), ("鄂", "A"), ("赣", "C"), ("桂", "A"), ("闽", "D"), ("川", "A"),
+                ("苏", "E")]
 CAR_DESCRIPTIONS = ["白色大众朗逸", "黑色丰田凯美瑞", "银色比亚迪汉", "红色特斯拉 Model 3", "灰色本田雅阁", "蓝色理想 L7",
                     "白色日产轩逸", "黑色奥迪 A6L", "白色蔚来 ES6", "银色别克 GL8"]
 HEAVY_UNITS_PER_COMMUNITY = 10  # shared rentals with many current and past occupants: the unit page's worst case
@@ -316,7 +317,8 @@ class Generator:
                 pid = self.person(cid, kind="tenant", birth=(1975, 2004))
                 budget -= 1
                 start = TODAY - datetime.timedelta(days=rng.randint(10, 1500))
-                end = None if t < 6 else min(TODAY - datetime.timedelta(days=1), start + datetime.timedelta(days=rng.randint(90, 365)))
+                end = None if t < 6 else min(TODAY - datetime.timedelta(days=1),
+                                             start + datetime.timedelta(days=rng.randint(90, 365)))
                 oid = self.occupancy(cid, uid, pid, "tenant", start=start, end=end)
                 self.authorization(cid, oid, owner_id, start)
                 if end is None:

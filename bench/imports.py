@@ -54,11 +54,10 @@ def csv_bytes(rows):
     return "\r\n".join(",".join(str(c) for c in row) for row in rows).encode("utf-8-sig")
 
 
-from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
-
+from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 setup_test_environment()  # testserver host; response.context
 client = Client()
@@ -104,6 +103,7 @@ ARCHIVE = int(os.environ.get("ARCHIVE", "0"))
 if ARCHIVE:
     import datetime
     from decimal import Decimal
+
     from frontdesk.models import Building, Entrance
     t0 = time.perf_counter()
     buildings = Building.objects.bulk_create([Building(community=community, name=str(31 + b), sort_order=31 + b)
@@ -112,7 +112,8 @@ if ARCHIVE:
     units = Unit.objects.bulk_create([
         Unit(community=community, building=entrances[i // 200].building, entrance=entrances[i // 200],
              number=f"{(i % 200) // 4 + 1}{i % 4 + 1:02d}", area=Decimal("90"),
-             code=Unit.make_code(entrances[i // 200].building.name, entrances[i // 200].name, f"{(i % 200) // 4 + 1}{i % 4 + 1:02d}"))
+             code=Unit.make_code(entrances[i // 200].building.name, entrances[i // 200].name,
+                                 f"{(i % 200) // 4 + 1}{i % 4 + 1:02d}"))
         for i in range(ARCHIVE)])
     people = Person.objects.bulk_create([Person(community=community, name=fake.name(), phone=fake.phone(),
                                                 id_number=fake.resident_id()) for _ in range(ARCHIVE * 3 // 2)])
@@ -144,13 +145,15 @@ for b in (1, 2):
 run(f"rooms ({N:,}; new buildings)", "units", rooms)
 
 # 2. people: an owner per room (a quarter with two 50 % owners), residents, tenants
-codes = list(Unit.objects.filter(community=community, building__name__in=["1", "2"]).order_by("code").values_list("code", flat=True))
+codes = list(Unit.objects.filter(community=community, building__name__in=["1", "2"])
+             .order_by("code").values_list("code", flat=True))
 people = [["房号", "身份", "姓名", "证件类型", "证件号码", "手机", "产权比例", "入住日期"]]
 i = 0
 while len(people) <= N:
     code = codes[i % len(codes)]
     if i < len(codes):
-        people.append([code, "业主", fake.name(), "身份证", fake.resident_id(), fake.phone(), "50" if i % 4 == 0 else "", "2024-03-01"])
+        people.append([code, "业主", fake.name(), "身份证", fake.resident_id(), fake.phone(),
+                       "50" if i % 4 == 0 else "", "2024-03-01"])
         if i % 4 == 0:
             people.append([code, "业主", fake.name(), "身份证", fake.resident_id(), fake.phone(), "50", "2024-03-01"])
     else:
@@ -170,7 +173,8 @@ run(f"people ({N:,}; {N // 2:,} reused)", "people", people2)
 
 # 4. vehicles
 vehicles = [["车牌", "房号", "车主姓名", "车辆描述"]]
-occupants = list(Occupancy.objects.filter(community=community, kind="owner", unit__code__in=codes).select_related("unit", "person")[:N])
+occupants = list(Occupancy.objects.filter(community=community, kind="owner", unit__code__in=codes)
+                 .select_related("unit", "person")[:N])
 plates = set()
 for occ in occupants:
     plate = fake.plate()[0]

@@ -71,7 +71,8 @@ def draw_queries(rng, n):
     people = list(Person.objects.filter(id__in=sample(Person.objects.all(), n * 4)).values("name", "phone"))
     rng.shuffle(people)
     phones = [p["phone"] for p in people if p["phone"]]
-    plates = list(Vehicle.objects.filter(id__in=sample(Vehicle.objects.filter(is_active=True), n)).values_list("plate", flat=True))
+    plates = list(Vehicle.objects.filter(id__in=sample(Vehicle.objects.filter(is_active=True), n))
+                  .values_list("plate", flat=True))
     rng.shuffle(plates)
 
     def plate_fragment(plate):
@@ -133,13 +134,15 @@ def bench_lookup(user, kinds, warmup, explain):
 
 def print_lookup(rows, all_ms):
     print()
-    print(f"{'kind':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}{'found':>7}  {'target p95<=50':<15}examples")
+    print(f"{'kind':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}{'found':>7}  "
+          f"{'target p95<=50':<15}examples")
     ok = True
     for kind, n, p50, p95, mx, qmin, qmax, hit, ex in rows:
         met = p95 <= P95_TARGET_MS
         ok &= met
         qc = f"{qmin}" if qmin == qmax else f"{qmin}-{qmax}"
-        print(f"{kind:<22}{n:>5}{p50:>9.1f}{p95:>9.1f}{mx:>9.1f}{qc:>9}{hit:>7.0%}  {'met' if met else 'MISSED':<15}{', '.join(ex)}")
+        print(f"{kind:<22}{n:>5}{p50:>9.1f}{p95:>9.1f}{mx:>9.1f}{qc:>9}{hit:>7.0%}  "
+              f"{'met' if met else 'MISSED':<15}{', '.join(ex)}")
     print(f"{'overall':<22}{len(all_ms):>5}{statistics.median(all_ms):>9.1f}{pct(all_ms, 95):>9.1f}{max(all_ms):>9.1f}")
     return ok
 
@@ -241,7 +244,8 @@ def print_unit_page(results):
     if results is None:
         return None
     print()
-    print(f"{'unit page':<14}{'n':>4}{'occupancies':>13}{'vehicles':>10}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'queries':>9}  status")
+    print(f"{'unit page':<14}{'n':>4}{'occupancies':>13}{'vehicles':>10}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}"
+          f"{'queries':>9}  status")
     counts, all_counts = set(), set()
     for label, r in results.items():
         qc = f"{r['q'][0]}" if r["q"][0] == r["q"][1] else f"{r['q'][0]}-{r['q'][1]}"

@@ -154,11 +154,13 @@ def generate_tickets(connection, n_tickets, now):
         cur.execute("SET LOCAL synchronous_commit = off")
         cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute("SET LOCAL maintenance_work_mem = '512MB'")
-        cur.execute("CREATE TEMP TABLE rp_paths (id int, kind text, is_open bool, lo float, hi float, path text[]) ON COMMIT DROP")
+        cur.execute("CREATE TEMP TABLE rp_paths (id int, kind text, is_open bool, lo float, hi float, path text[]) "
+                    "ON COMMIT DROP")
         cur.executemany("INSERT INTO rp_paths VALUES (%s, %s, %s, %s, %s, %s)", _path_rows())
         cur.execute("CREATE TEMP TABLE rp_cat ON COMMIT DROP AS SELECT community_id, row_number() OVER "
                     "(PARTITION BY community_id ORDER BY sort_order, id) AS idx, id FROM repairs_category")
-        cur.execute("CREATE TEMP TABLE rp_team ON COMMIT DROP AS SELECT community_id, min(id) FILTER (WHERE name = '工程部') AS eng, "
+        cur.execute("CREATE TEMP TABLE rp_team ON COMMIT DROP AS SELECT community_id, "
+                    "min(id) FILTER (WHERE name = '工程部') AS eng, "
                     "min(id) FILTER (WHERE name = '客服部') AS svc FROM repairs_team GROUP BY community_id")
         cur.execute("SELECT setseed(0.2026)")
         t0 = time.perf_counter()
@@ -208,7 +210,8 @@ def generate_tickets(connection, n_tickets, now):
                    CASE k.kind WHEN 'repair' THEN 'BX' WHEN 'complaint' THEN 'TS' ELSE 'ZX' END || '-'
                        || to_char(k.created AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(k.id::text, 7, '0'),
                    k.kind, (ARRAY['phone','phone','phone','walk_in','patrol','letter'])[1 + mod(k.id, 6)],
-                   u.id, '', u.building_id, '业主' || mod(k.id, 997), '138' || lpad(mod(k.id::bigint * 7919, 100000000)::text, 8, '0'),
+                   u.id, '', u.building_id, '业主' || mod(k.id, 997),
+                   '138' || lpad(mod(k.id::bigint * 7919, 100000000)::text, 8, '0'),
                    c.id, {desc}, CASE WHEN k.kind = 'repair' AND mod(k.id, 10) = 0 THEN 'urgent' ELSE 'normal' END,
                    false, {status},
                    CASE WHEN 'dispatched' = ANY(p.path) THEN %(eng)s WHEN 'assigned' = ANY(p.path) THEN %(clerk)s END,
@@ -217,7 +220,8 @@ def generate_tickets(connection, n_tickets, now):
                    {_last_at('completed')}, {_at('replied')}, {_at('closed')}, {last},
                    CASE WHEN {status} = 'on_hold' THEN '等配件到货' ELSE '' END,
                    CASE WHEN {status} = 'on_hold' THEN {last} END,
-                   p.is_open AND ((k.kind = 'repair' AND {status} = 'new' AND k.created < %(now)s::timestamptz - interval '3 minutes')
+                   p.is_open AND ((k.kind = 'repair' AND {status} = 'new'
+                                   AND k.created < %(now)s::timestamptz - interval '3 minutes')
                                   OR (k.kind = 'complaint' AND {status} IN ('new', 'assigned', 'in_progress')
                                       AND k.created < %(now)s::timestamptz - interval '24 hours')),
                    CASE WHEN 'completed' = ANY(p.path) THEN '已修复' ELSE '' END, '',
@@ -281,7 +285,8 @@ def generate_tickets(connection, n_tickets, now):
             INSERT INTO repairs_clock (ticket_id, kind, started_at, due_at, warn_at, met_at, cancelled_at, warned_at,
                                        breached_at, owner_informed_note)
             SELECT id, 'callback', done, due, done + (due - done) * 0.67, finished, NULL,
-                   CASE WHEN coalesce(finished, %(now)s::timestamptz) >= done + (due - done) * 0.67 THEN done + (due - done) * 0.67 END,
+                   CASE WHEN coalesce(finished, %(now)s::timestamptz) >= done + (due - done) * 0.67
+                        THEN done + (due - done) * 0.67 END,
                    CASE WHEN coalesce(finished, %(now)s::timestamptz) > due THEN due END, ''
             FROM rp_cb ORDER BY done, id
         """, {"now": now})

@@ -14,6 +14,7 @@ With the URLs set, nothing embedded is started. Ctrl-C stops every process this 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import fcntl
 import json
@@ -46,7 +47,7 @@ def _write(text: str, stream=None) -> None:
         stream.write(text)
         stream.flush()
     except (OSError, ValueError):
-        devnull = open(os.devnull, "w")
+        devnull = open(os.devnull, "w")  # noqa: SIM115 (replaces the stream for the rest of the process)
         if stream is sys.stdout:
             sys.stdout = devnull
         else:
@@ -68,16 +69,14 @@ class StackError(RuntimeError):
 def _die_with_parent() -> None:
     """In a child, before exec: own process group, and SIGTERM if this orchestrator dies (even by SIGKILL)."""
     os.setsid()
-    try:
+    with contextlib.suppress(OSError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def _lock(path: Path, *, wait: bool):
     """An exclusive flock held for the life of this process; None if taken and wait=False."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fh = open(path, "a+")
+    fh = open(path, "a+")  # noqa: SIM115 (the lock lives as long as the handle)
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -255,7 +254,7 @@ class Child:
         self.name = name
         self.ready = threading.Event()
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.log = open(LOG_DIR / f"{name}.log", "a", buffering=1, encoding="utf-8", errors="replace")
+        self.log = open(LOG_DIR / f"{name}.log", "a", buffering=1, encoding="utf-8", errors="replace")  # noqa: SIM115
         self.log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} {shlex.join(args)}\n")
         self.proc = subprocess.Popen(
             args,
@@ -281,18 +280,14 @@ class Child:
 
     def stop(self, timeout: float = 15) -> None:
         if self.proc.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 warn(f"{self.name} did not stop in {timeout:.0f} s: killing it")
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 self.proc.wait()
         self._thread.join(5)
         self.log.close()
