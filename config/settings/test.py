@@ -19,3 +19,5 @@ CELERY_TASK_ALWAYS_EAGER = False
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/frontdesk-test-media")
 # runserver and pytest's live_server serve static files themselves; WhiteNoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# manage.py restore_check points this alias at its scratch database; the backup tests ask for it.
+DATABASES["restore_check"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -201,7 +201,7 @@ def test_the_rules_catch_what_they_name(tmp_path):
     assert [what for _line, what in _status_writes(sample)] == [".status =", "update(status=…)"]
     assert [what for _line, what in _writes(sample)] == ["queryset update", "save", "select_for_update"]
     path = ROOT / "billing" / "services" / "sample.py"
-    imports = dict((m, line) for line, m in _imported(ast.parse(
+    imports = {m: line for line, m in _imported(ast.parse(
         "from repairs import charges\nfrom repairs import interface\nfrom ..models import Bill\n"
-        "x = apps.get_model('duty', 'Roster')\n"), path))
+        "x = apps.get_model('duty', 'Roster')\n"), path)}
     assert set(imports) == {"repairs.charges", "repairs.interface", "billing.models.Bill", "duty.models"}
