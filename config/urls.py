@@ -1,9 +1,19 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from frontdesk.views import home
+
+
+class FaviconView(RedirectView):
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("favicon.svg")  # resolved per request: the manifest exists only after collectstatic
+
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
@@ -13,6 +23,8 @@ urlpatterns = [
     path("repairs/", include("repairs.urls")),
     path("billing/", include("billing.urls")),
     path("admin/", admin.site.urls),
+    # browsers ask for /favicon.ico whatever the page says (PDFs, downloads)
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("", home, name="home"),
     path("", include("core.urls")),
 ]

@@ -10,3 +10,5 @@ STORAGES = {
 }
 # runserver and pytest's live_server serve static files themselves; WhiteNoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]  # noqa: F405
+# A wrong address shows the project's Chinese 404 page, not Django's list of URL patterns.
+MIDDLEWARE.insert(0, "core.errorpages.FriendlyNotFoundMiddleware")

@@ -22,6 +22,7 @@ PUBLIC = None
 MATRIX = {
     "login": (None, PUBLIC, "get", False),
     "logout": (None, PUBLIC, "post", False),
+    "favicon": (None, PUBLIC, "get", False),
     "home": (None, ALL, "get", False),
     "core:notifications": (None, ALL, "get", False),
     "core:notifications_read_all": (None, ALL, "post", False),
