@@ -1,0 +1,46 @@
+"""Structure work: new rooms (with their building's entrance) and room details."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from core.forms import submit_once
+from core.permissions import require
+from frontdesk.forms.units import UnitCreateForm, UnitEditForm
+from frontdesk.selectors.units import buildings_for, units_for
+from frontdesk.services import units as services
+
+
+@require("frontdesk.structure")
+def unit_create(request):
+    form = UnitCreateForm(request.POST or None, buildings=buildings_for(request.user))
+
+    def perform(data):
+        building = data["building"]
+        entrance = services.entrance_get_or_create(building=building, name=data["entrance"], actor=request.user)
+        unit = services.unit_create(building=building, entrance=entrance, number=data["number"], area=data["area"],
+                                    usage=data["usage"], floor=data["floor"], notes=data["notes"], actor=request.user)
+        messages.success(request, _("Room %(room)s created.") % {"room": unit.label})
+        return unit.get_absolute_url()
+
+    if request.method == "POST" and (response := submit_once(request, form, perform)):
+        return response
+    return render(request, "frontdesk/form.html", {"form": form, "title": _("New room")})
+
+
+@require("frontdesk.structure")
+def unit_edit(request, pk):
+    unit = get_object_or_404(units_for(request.user), pk=pk)
+    initial = {"floor": unit.floor, "area": unit.area, "usage": unit.usage, "notes": unit.notes, "is_active": unit.is_active}
+    form = UnitEditForm(request.POST or None, initial=initial)
+
+    def perform(data):
+        services.unit_update(unit=unit, floor=data["floor"], area=data["area"], usage=data["usage"], notes=data["notes"],
+                             is_active=data["is_active"], actor=request.user)
+        messages.success(request, _("Saved."))
+        return unit.get_absolute_url()
+
+    if request.method == "POST" and (response := submit_once(request, form, perform)):
+        return response
+    return render(request, "frontdesk/form.html", {"form": form, "title": _("Edit %(room)s") % {"room": unit.label},
+                                                   "back": unit.get_absolute_url()})
