@@ -1,10 +1,9 @@
 """Who lives in a room: adding an occupant, move-out, and owners' authorisations for tenants."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
 from core.permissions import require
 from frontdesk.forms.common import ReasonForm
 from frontdesk.forms.occupancies import AuthorizationForm, MoveOutForm, OccupantForm
@@ -14,6 +13,8 @@ from frontdesk.selectors.occupancies import authorizations_for, occupancies_for
 from frontdesk.selectors.people import unit_owners
 from frontdesk.selectors.units import units_for
 from frontdesk.services import authorizations, occupancies
+
+from .common import form_page
 
 
 @require("frontdesk.edit")
@@ -32,10 +33,8 @@ def occupant_add(request, pk):
         form.tell_if_converted(request)
         return unit.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Add a person to %(room)s") % {"room": unit.label},
-                                                   "back": unit.get_absolute_url()})
+    return form_page(request, form, perform, title=_("Add a person to %(room)s") % {"room": unit.label},
+                     back=unit.get_absolute_url())
 
 
 @require("frontdesk.edit")
@@ -49,11 +48,8 @@ def occupancy_end(request, pk):
         messages.success(request, _("Move-out recorded for %(name)s.") % {"name": occupancy.person.name})
         return occupancy.unit.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
     title = _("Move-out: %(name)s, %(room)s") % {"name": occupancy.person.name, "room": occupancy.unit.label}
-    return render(request, "frontdesk/form.html", {"form": form, "title": title, "warnings": warnings,
-                                                   "back": occupancy.unit.get_absolute_url()})
+    return form_page(request, form, perform, title=title, warnings=warnings, back=occupancy.unit.get_absolute_url())
 
 
 @require("frontdesk.edit")
@@ -68,10 +64,8 @@ def authorization_create(request, pk):
         messages.success(request, _("Authorisation recorded."))
         return tenancy.unit.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
     title = _("Owner's authorisation for tenant %(name)s") % {"name": tenancy.person.name}
-    return render(request, "frontdesk/form.html", {"form": form, "title": title, "back": tenancy.unit.get_absolute_url()})
+    return form_page(request, form, perform, title=title, back=tenancy.unit.get_absolute_url())
 
 
 @require("frontdesk.edit")
@@ -85,6 +79,4 @@ def authorization_revoke(request, pk):
         messages.success(request, _("Authorisation revoked."))
         return back
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Revoke authorisation"), "back": back})
+    return form_page(request, form, perform, title=_("Revoke authorisation"), back=back)

@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
 from core.paging import paginate
 from core.permissions import require
 from frontdesk.forms.parking import ParkingSpaceForm
@@ -15,6 +14,8 @@ from frontdesk.selectors import parking as selectors
 from frontdesk.selectors.units import units_for
 from frontdesk.selectors.vehicles import vehicle_by_plate
 from frontdesk.services.parking import parking_space_save
+
+from .common import form_page
 
 PAGE_SIZE = 50
 
@@ -52,7 +53,5 @@ def parking_edit(request, pk=None):
         messages.success(request, _("Saved."))
         return back
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
     title = _("Parking space %(code)s") % {"code": space.code} if space else _("New parking space")
-    return render(request, "frontdesk/form.html", {"form": form, "title": title, "back": back})
+    return form_page(request, form, perform, title=title, back=back)

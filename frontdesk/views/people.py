@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from core import privacy
 from core.audit import history_for
-from core.forms import submit_once
 from core.paging import paginate
 from core.permissions import require
 from core.text import clean_text
@@ -22,6 +21,7 @@ from frontdesk.selectors.units import units_for
 from frontdesk.services import occupancies, people
 
 from . import exports
+from .common import form_page
 
 PAGE_SIZE = 50
 REVEALABLE = {"phone": privacy.PHONE, "phone_alt": privacy.PHONE, "id_number": privacy.ID_NUMBER}
@@ -84,9 +84,7 @@ def person_create(request):
         form.tell_if_converted(request)
         return person.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("New person")})
+    return form_page(request, form, perform, title=_("New person"))
 
 
 @require("frontdesk.edit")
@@ -101,10 +99,8 @@ def person_edit(request, pk):
         form.tell_if_converted(request)
         return person.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": person.name},
-                                                   "back": person.get_absolute_url()})
+    return form_page(request, form, perform, title=_("Edit %(name)s") % {"name": person.name},
+                     back=person.get_absolute_url())
 
 
 @require("frontdesk.edit")
@@ -118,7 +114,5 @@ def person_link_unit(request, pk):
         messages.success(request, _("Saved."))
         return person.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Link %(name)s to a room") % {"name": person.name},
-                                                   "back": person.get_absolute_url()})
+    return form_page(request, form, perform, title=_("Link %(name)s to a room") % {"name": person.name},
+                     back=person.get_absolute_url())

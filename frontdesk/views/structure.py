@@ -1,14 +1,15 @@
 """Structure work: new rooms (with their building's entrance) and room details."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
 from core.permissions import require
 from frontdesk.forms.units import UnitCreateForm, UnitEditForm
 from frontdesk.selectors.units import buildings_for, units_for
 from frontdesk.services import units as services
+
+from .common import form_page
 
 
 @require("frontdesk.structure")
@@ -23,9 +24,7 @@ def unit_create(request):
         messages.success(request, _("Room %(room)s created.") % {"room": unit.label})
         return unit.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("New room")})
+    return form_page(request, form, perform, title=_("New room"))
 
 
 @require("frontdesk.structure")
@@ -40,7 +39,5 @@ def unit_edit(request, pk):
         messages.success(request, _("Saved."))
         return unit.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Edit %(room)s") % {"room": unit.label},
-                                                   "back": unit.get_absolute_url()})
+    return form_page(request, form, perform, title=_("Edit %(room)s") % {"room": unit.label},
+                     back=unit.get_absolute_url())

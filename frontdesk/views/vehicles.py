@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
 from core.paging import paginate
 from core.permissions import require
 from frontdesk.forms.common import ReasonForm
@@ -18,6 +17,7 @@ from frontdesk.selectors.units import units_for
 from frontdesk.services import vehicles as services
 
 from . import exports
+from .common import form_page
 
 PAGE_SIZE = 50
 
@@ -49,10 +49,8 @@ def vehicle_create(request, pk):
         messages.success(request, _("Vehicle %(plate)s registered.") % {"plate": vehicle.plate})
         return unit.get_absolute_url()
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Register a vehicle for %(room)s") % {"room": unit.label},
-                                                   "back": unit.get_absolute_url()})
+    return form_page(request, form, perform, title=_("Register a vehicle for %(room)s") % {"room": unit.label},
+                     back=unit.get_absolute_url())
 
 
 def _vehicle(request, pk):
@@ -77,10 +75,7 @@ def vehicle_edit(request, pk):
         messages.success(request, _("Saved."))
         return back
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Edit vehicle %(plate)s") % {"plate": vehicle.plate},
-                                                   "back": back})
+    return form_page(request, form, perform, title=_("Edit vehicle %(plate)s") % {"plate": vehicle.plate}, back=back)
 
 
 @require("frontdesk.edit")
@@ -94,7 +89,4 @@ def vehicle_remove(request, pk):
         messages.success(request, _("Vehicle %(plate)s removed; its record is kept.") % {"plate": vehicle.plate})
         return back
 
-    if request.method == "POST" and (response := submit_once(request, form, perform)):
-        return response
-    return render(request, "frontdesk/form.html", {"form": form, "title": _("Remove vehicle %(plate)s") % {"plate": vehicle.plate},
-                                                   "back": back})
+    return form_page(request, form, perform, title=_("Remove vehicle %(plate)s") % {"plate": vehicle.plate}, back=back)
