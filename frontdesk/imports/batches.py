@@ -74,6 +74,12 @@ class Batch:
     def sheet(self) -> Sheet:
         return read_sheet(self.read(), self.ext, self.kind)
 
+    def mark_imported(self, *, url: str, counts: dict) -> None:
+        """The sidecar says the batch was imported (after the commit; the database stays the truth)."""
+        self.status, self.imported_at, self.result_url = self.IMPORTED, timezone.now().isoformat(), url
+        self.counts = dict(counts)
+        self.save()
+
     def save(self) -> None:
         tmp = self.meta_path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1), encoding="utf-8")

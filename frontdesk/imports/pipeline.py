@@ -175,12 +175,7 @@ def batch_confirm(*, batch: Batch, actor) -> ConfirmOutcome:
         url = _result_url(batch)
         idempotency.record_result(batch.id, actor, url)
 
-        def mark_imported():
-            batch.status, batch.imported_at, batch.result_url = Batch.IMPORTED, timezone.now().isoformat(), url
-            batch.counts = dict(result.counts)
-            batch.save()
-
-        transaction.on_commit(mark_imported)
+        transaction.on_commit(lambda: batch.mark_imported(url=url, counts=result.counts))
     return ConfirmOutcome(result=result, url=url)
 
 

@@ -65,6 +65,15 @@ def unit_create(*, building: Building, entrance: Entrance | None, number: str, a
     return save_unique(unit, field="number", message=message)
 
 
+def unit_add(*, building: Building, entrance_name: str, number: str, area: Decimal,
+             usage: str = Unit.Usage.RESIDENTIAL, floor: int | None = None, notes: str = "", actor) -> Unit:
+    """A new room as the structure form gives it: the entrance by name, created when the building has
+    none of that name yet (empty: a building without entrances)."""
+    entrance = entrance_get_or_create(building=building, name=entrance_name, actor=actor)
+    return unit_create(building=building, entrance=entrance, number=number, area=area, usage=usage, floor=floor,
+                       notes=notes, actor=actor)
+
+
 def unit_update(*, unit: Unit, actor, area=None, usage=None, floor=None, notes=None, is_active=None) -> Unit:
     changed = []
     for field, value in (("area", area), ("usage", usage), ("floor", floor), ("notes", notes), ("is_active", is_active)):

@@ -17,10 +17,9 @@ def unit_create(request):
     form = UnitCreateForm(request.POST or None, buildings=buildings_for(request.user))
 
     def perform(data):
-        building = data["building"]
-        entrance = services.entrance_get_or_create(building=building, name=data["entrance"], actor=request.user)
-        unit = services.unit_create(building=building, entrance=entrance, number=data["number"], area=data["area"],
-                                    usage=data["usage"], floor=data["floor"], notes=data["notes"], actor=request.user)
+        unit = services.unit_add(building=data["building"], entrance_name=data["entrance"], number=data["number"],
+                                 area=data["area"], usage=data["usage"], floor=data["floor"], notes=data["notes"],
+                                 actor=request.user)
         messages.success(request, _("Room %(room)s created.") % {"room": unit.label})
         return unit.get_absolute_url()
 
