@@ -53,3 +53,8 @@ def unit_owners(unit):
     """The room's current owners."""
     return Person.objects.filter(occupancies__unit=unit, occupancies__kind=Occupancy.Kind.OWNER,
                                  occupancies__end_date__isnull=True).distinct()
+
+
+def vehicle_owner_choices(vehicle):
+    """Whom a vehicle's owner may be: its room's current people, or (no room) the owner it has."""
+    return unit_people(vehicle.unit) if vehicle.unit_id else Person.objects.filter(pk=vehicle.owner_id)

@@ -9,10 +9,9 @@ from core.paging import paginate
 from core.permissions import require
 from frontdesk.forms.common import ReasonForm
 from frontdesk.forms.vehicles import VehicleForm
-from frontdesk.models import Person
 from frontdesk.scoping import communities_of
 from frontdesk.selectors import vehicles as selectors
-from frontdesk.selectors.people import unit_people
+from frontdesk.selectors.people import unit_people, vehicle_owner_choices
 from frontdesk.selectors.units import units_for
 from frontdesk.services import vehicles as services
 
@@ -64,7 +63,7 @@ def _back(vehicle) -> str:
 @require("frontdesk.edit")
 def vehicle_edit(request, pk):
     vehicle = _vehicle(request, pk)
-    people = unit_people(vehicle.unit) if vehicle.unit_id else Person.objects.filter(pk=vehicle.owner_id)
+    people = vehicle_owner_choices(vehicle)
     initial = {"plate": vehicle.plate, "owner": vehicle.owner_id, "description": vehicle.description}
     form = VehicleForm(request.POST or None, initial=initial, people=people)
     back = _back(vehicle)
