@@ -19,7 +19,6 @@ from core.text import clean_text
 
 from .columns import COLUMNS, Column, Kind, header_index, norm_header
 
-
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 EXTENSIONS = ("xlsx", "csv")

@@ -13,7 +13,6 @@ from .search import ROOM_RE, name_matches, normalise_query
 from .units import units_for
 from .vehicles import vehicles_for
 
-
 LOOKUP_LIMIT = 8
 PLATE_RE = re.compile(rf"[{PLATE_PROVINCES}]?[A-Z][A-Z0-9]{{0,6}}|[A-Z0-9]{{3,7}}")
 

@@ -8,7 +8,6 @@ from django.db.models import Q
 from core.text import clean_text
 from frontdesk.models import Unit
 
-
 # 3-2-1502, 3栋2单元1502, 3#2-1502, 3-1502, A座1502室
 ROOM_RE = re.compile(
     r"(?P<b>[0-9A-Z]{1,5})\s*(?:栋|幢|号楼|座|#|-|/)\s*"

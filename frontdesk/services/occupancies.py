@@ -26,9 +26,10 @@ def occupancy_start(*, unit: Unit, person: Person, kind: str, start_date: dateti
         held = Occupancy.objects.filter(unit=unit, kind=kind, end_date__isnull=True).aggregate(s=Sum("share"))["s"] or 0
     occupancy = occupancy_new(unit=unit, person=person, kind=kind, start_date=start_date, share=share,
                               relationship=relationship, held=held, actor=actor)
+    message = _("%(name)s is already recorded in this role for this unit.") % {"name": person.name}
     if Occupancy.objects.filter(unit=unit, person=person, kind=kind, end_date__isnull=True).exists():
-        raise ValidationError(_("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
-    return save_unique(occupancy, field="kind", message=_("%(name)s is already recorded in this role for this unit.") % {"name": person.name})
+        raise ValidationError(message)
+    return save_unique(occupancy, field="kind", message=message)
 
 
 def occupancy_new(*, unit: Unit, person: Person, kind: str, start_date: datetime.date, held, actor,

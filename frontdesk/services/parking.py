@@ -15,4 +15,5 @@ def parking_space_save(*, community, code: str, kind: str, actor, unit: Unit | N
     space.code, space.kind, space.unit, space.vehicle, space.notes = clean_text(code).upper(), kind, unit, vehicle, clean_text(notes)
     message = _("Parking space %(code)s already exists.") % {"code": space.code}
     refuse_duplicate(ParkingSpace.objects.filter(community=community, code=space.code), space, "code", message)
-    return save_unique(space, field="code", message=message, update_fields=["code", "kind", "unit", "vehicle", "notes"] if space.pk else None)
+    update_fields = ["code", "kind", "unit", "vehicle", "notes"] if space.pk else None
+    return save_unique(space, field="code", message=message, update_fields=update_fields)

@@ -22,7 +22,8 @@ def building_get_or_create(*, community, name: str, actor) -> Building:
     new = building_new(community=community, name=name)
     building = Building.objects.filter(community=community, name=new.name).first()
     if building is None:
-        building = save_unique(new, field="name", message=_("A building with this name already exists in this community."))
+        building = save_unique(new, field="name",
+                               message=_("A building with this name already exists in this community."))
     return building
 
 
