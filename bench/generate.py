@@ -14,7 +14,7 @@ set-based (``INSERT INTO <model>event SELECT ... FROM <model>``), so the event t
 as full as if each row had been inserted through the ORM. ``--with-triggers`` keeps the
 triggers on instead (slower; same result).
 
-Deterministic: the same arguments and ``--seed`` give the same data (frontdesk.demo.DemoFaker).
+Deterministic: the same arguments and ``--seed`` give the same data (frontdesk.bench_data.DemoFaker).
 """
 
 import argparse
@@ -197,7 +197,7 @@ def birth_from_id(id_number: str):
 
 class Generator:
     def __init__(self, args, loader):
-        from frontdesk.demo import DemoFaker
+        from frontdesk.bench_data import DemoFaker
 
         self.args = args
         self.loader = loader

@@ -40,7 +40,7 @@ from django.utils import translation  # noqa: E402
 call_command("migrate", verbosity=0)
 
 from core.models import Role, User  # noqa: E402
-from frontdesk.demo import DemoFaker  # noqa: E402
+from frontdesk.bench_data import DemoFaker  # noqa: E402
 from frontdesk.models import Community, Occupancy, Person, Unit, Vehicle  # noqa: E402
 
 translation.activate("zh-hans")

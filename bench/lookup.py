@@ -107,7 +107,7 @@ def bench_lookup(user, kinds, warmup, explain):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from frontdesk.selectors import lookup
+    from frontdesk.selectors.lookup import lookup
 
     rows, all_ms, slowest = [], [], {}
     for kind, queries in kinds.items():

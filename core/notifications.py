@@ -84,3 +84,34 @@ def deliver(message: OutboundMessage) -> None:
         sms_gateway().send(phone=message.recipient, text=message.body)
     else:  # pragma: no cover - guarded by choices
         raise ValueError(f"Unknown channel {message.channel}")
+
+
+class DeliveryFailed(Exception):
+    """The channel refused a message; the failure is recorded on it (the task retries). ``__cause__`` is the
+    channel's own error."""
+
+
+def outbound_deliver(*, message_id: int) -> str:
+    """Deliver a recorded message once, under a row lock: "skipped" for a message already sent (or gone),
+    "sent" once delivered. A failed attempt is recorded (status, error, attempts) and raises DeliveryFailed."""
+    failure = None
+    with transaction.atomic():
+        message = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None or message.status == OutboundMessage.Status.SENT:
+            return "skipped"
+        message.attempts += 1
+        try:
+            deliver(message)
+        except Exception as exc:  # noqa: BLE001 - any gateway failure is recorded, then retried
+            failure = exc
+            message.status = OutboundMessage.Status.FAILED
+            message.error = str(exc)[:2000]
+            message.save(update_fields=["attempts", "status", "error"])
+        else:
+            message.status = OutboundMessage.Status.SENT
+            message.sent_at = timezone.now()
+            message.error = ""
+            message.save(update_fields=["attempts", "status", "sent_at", "error"])
+    if failure is not None:
+        raise DeliveryFailed(str(failure)) from failure
+    return "sent"

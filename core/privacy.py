@@ -1,7 +1,7 @@
 """Personal data: masking, who sees what in full, and the logged "show" action."""
 
 from .models import SensitiveDataAccess
-from .permissions import has_perm
+from .permissions import has_perm, sees_all_communities
 
 PHONE = "phone"
 ID_NUMBER = "id"
@@ -69,3 +69,24 @@ def reveal_log(*, user, record, field: str, kind: str, reason: str, ip_address=N
         ip_address=ip_address,
     )
     return getattr(record, field)
+
+
+# The access log lists the entries of the reader's communities. Communities belong to frontdesk, which
+# registers its ``scope(queryset, user, field)`` here (``frontdesk.extensions``): core imports no app.
+_access_log_scopes: list = []
+
+
+def register_access_log_scope(scope) -> None:
+    if scope not in _access_log_scopes:
+        _access_log_scopes.append(scope)
+
+
+def access_log_entries(*, user):
+    """The access log as ``user`` may read it: everything for those who see all communities, else the
+    entries of their own communities (none while no app has registered the scoping)."""
+    qs = SensitiveDataAccess.objects.select_related("user")
+    if sees_all_communities(user):
+        return qs
+    if not _access_log_scopes:
+        return qs.none()
+    return _access_log_scopes[0](qs, user, field="community_id")

@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .accounts import user_set_language
 from .forms import LanguageForm
-from .models import Notification, SensitiveDataAccess
+from .models import Notification
 from .notifications import notification_mark_read
-from .permissions import require, sees_all_communities
-from frontdesk.scoping import community_ids
+from .paging import paginate
+from .permissions import require
+from .privacy import access_log_entries
 
 
 @require("account")
@@ -18,8 +19,7 @@ def notification_list(request):
     qs = Notification.objects.filter(user=request.user)
     if request.GET.get("unread"):
         qs = qs.filter(read_at__isnull=True)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
+    return render(request, "core/notification_list.html", {"page": paginate(request, qs, 30)})
 
 
 @require("account")
@@ -37,19 +37,15 @@ def notification_read(request, pk=None):
 def set_language(request):
     form = LanguageForm(request.POST)
     if form.is_valid():
-        request.user.language = form.cleaned_data["language"]
-        request.user.save(update_fields=["language"])
+        user_set_language(user=request.user, language=form.cleaned_data["language"])
     target = request.POST.get("next") or "/"
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
 
 @require("privacy.access_log")
 def access_log(request):
-    qs = SensitiveDataAccess.objects.select_related("user")
-    if not sees_all_communities(request.user):
-        qs = qs.filter(community_id__in=community_ids(request.user))
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "core/access_log.html", {"page": page})
+    """The personal-data access log: supervisors see their communities' entries, managers all."""
+    return render(request, "core/access_log.html", {"page": paginate(request, access_log_entries(user=request.user), 50)})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

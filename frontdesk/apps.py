@@ -7,8 +7,6 @@ class FrontdeskConfig(AppConfig):
     verbose_name = _("Front desk")
 
     def ready(self):
-        from core.demo import register_demo_loader
+        from . import extensions
 
-        from . import demo_data
-
-        register_demo_loader(10, "frontdesk", demo_data.load)
+        extensions.register()

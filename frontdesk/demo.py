@@ -1,60 +1,127 @@
-"""Deterministic demo and benchmark data: valid-checksum IDs, real-looking names, phones and plates."""
+"""Frontdesk demo data: two communities, 20 buildings, 2,000 rooms, owners, tenants, vehicles, and one
+account per role. Registered as a demo loader (core.demo); run by ``manage.py seed_demo``."""
 
-import random
-from decimal import Decimal
+import datetime
 
-from .validators import PLATE_PROVINCES, id_check_digit
+import pghistory
+from django.contrib.auth import get_user_model
+from django.db import transaction
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文斌宇浩凯晨欣怡佳琪子涵梓轩雨婷思远志红玉兰海燕春梅金凤丹晓东俊峰鹏飞嘉怡一诺梦瑶天佑博文雅琴慧敏"
-REGIONS = ("110105", "110108", "310104", "310115", "440305", "440106", "510107", "320102", "330106", "420106")
-MOBILE_PREFIXES = ("138", "139", "137", "136", "135", "150", "151", "152", "158", "159", "186", "187", "188", "177", "199")
-PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+from core.models import Role
+from core.notifications import notify
 
+from .bench_data import DemoFaker
+from .models import Building, Community, Entrance, Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle
 
-class DemoFaker:
-    def __init__(self, seed: int = 2026):
-        self.rng = random.Random(seed)
-        self._phones: set[str] = set()
-        self._ids: set[str] = set()
-        self._plates: set[str] = set()
-
-    def name(self) -> str:
-        given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))
-        return self.rng.choice(SURNAMES) + given
-
-    def phone(self) -> str:
-        while True:
-            phone = self.rng.choice(MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
-            if phone not in self._phones:
-                self._phones.add(phone)
-                return phone
-
-    def resident_id(self, min_year: int = 1950, max_year: int = 2004) -> str:
-        while True:
-            year = self.rng.randint(min_year, max_year)
-            month = self.rng.randint(1, 12)
-            day = self.rng.randint(1, 28)
-            first17 = f"{self.rng.choice(REGIONS)}{year:04d}{month:02d}{day:02d}{self.rng.randrange(1000):03d}"
-            value = first17 + id_check_digit(first17)
-            if value not in self._ids:
-                self._ids.add(value)
-                return value
-
-    def plate(self, province: str = "粤", city: str = "B") -> tuple[str, bool]:
-        while True:
-            if self.rng.random() < 0.25:  # new-energy: 粤BD12345
-                plate = f"{province}{city}{self.rng.choice('DF')}{self.rng.choice(PLATE_LETTERS + '0123456789')}{self.rng.randrange(10**4):04d}"
-                new_energy = True
-            else:
-                tail = "".join(self.rng.choice(PLATE_LETTERS + "0123456789" * 2) for _ in range(5))
-                plate, new_energy = f"{province}{city}{tail}", False
-            if plate not in self._plates:
-                self._plates.add(plate)
-                return plate, new_energy
-
-    def area(self) -> Decimal:
-        return Decimal(self.rng.choice(("68.50", "89.20", "96.75", "112.40", "128.00", "143.85", "165.30")))
+PASSWORD = "Demo@2026"
+ACCOUNTS = [
+    ("clerk", Role.CLERK, "陈静", ("CH", "JX")),
+    ("clerk2", Role.CLERK, "李娜", ("JX",)),
+    ("cashier", Role.CASHIER, "王芳", ("CH", "JX")),
+    ("supervisor", Role.SUPERVISOR, "赵敏", ("CH", "JX")),
+    ("manager", Role.MANAGER, "刘建国", ("CH", "JX")),
+    ("engineer", Role.ENGINEER, "张强", ("CH", "JX")),
+    ("admin", Role.ADMIN, "系统管理员", ("CH", "JX")),
+]
+COMMUNITIES = [("CH", "翠湖花园", "深圳市南山区翠湖路 88 号", "0755-26881234"),
+               ("JX", "锦绣家园", "深圳市福田区锦绣路 16 号", "0755-83215678")]
+BUILDINGS_PER_COMMUNITY = 10
+ENTRANCES = ("1", "2")
+FLOORS = 25
+UNITS_PER_FLOOR = 2
 
 
-assert all(p in PLATE_PROVINCES for p in "粤京沪")
+def load(stdout):
+    if Community.objects.filter(code="CH").exists():
+        stdout.write("Frontdesk demo data already loaded.")
+    else:
+        with transaction.atomic(), pghistory.context(source="seed_demo"):
+            _load()
+        stdout.write("Frontdesk demo data loaded.")
+    _accounts()
+
+
+def accounts_banner() -> list[str]:
+    return [f"  {username:<11} {Role(role).label} · {name}" for username, role, name, _codes in ACCOUNTS]
+
+def _accounts():
+    User = get_user_model()
+    communities = {c.code: c for c in Community.objects.all()}
+    for username, role, name, codes in ACCOUNTS:
+        user, created = User.objects.get_or_create(username=username, defaults={"role": role, "full_name": name})
+        if created:
+            user.set_password(PASSWORD)
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.save()
+            user.communities.set([communities[c] for c in codes if c in communities])
+            notify(users=[user], title="欢迎使用物业服务中心前台系统", body="在任何页面顶部的查询框输入房号、姓名、电话尾号或车牌。")
+
+def _load():
+    fake = DemoFaker()
+    today = datetime.date.today()
+    for code, name, address, phone in COMMUNITIES:
+        community = Community.objects.create(code=code, name=name, address=address, phone=phone)
+        units = []
+        for b in range(1, BUILDINGS_PER_COMMUNITY + 1):
+            building = Building.objects.create(community=community, name=str(b), sort_order=b)
+            for e in ENTRANCES:
+                entrance = Entrance.objects.create(building=building, name=e)
+                for floor in range(1, FLOORS + 1):
+                    for u in range(1, UNITS_PER_FLOOR + 1):
+                        number = f"{floor}{u:02d}"
+                        units.append(Unit(community=community, building=building, entrance=entrance, number=number,
+                                          floor=floor, area=fake.area(), code=Unit.make_code(str(b), e, number)))
+        units = Unit.objects.bulk_create(units)
+        _people(community, units, fake, today)
+
+def _people(community, units, fake, today):
+    rng = fake.rng
+    people, occupancies, tenancies = [], [], []
+    for unit in units:
+        roll = rng.random()
+        if roll < 0.04:
+            continue  # unsold / vacant
+        start = today - datetime.timedelta(days=rng.randint(60, 3650))
+        owners = [Person(community=community, name=fake.name(), phone=fake.phone(), id_number=fake.resident_id())
+                  for _ in range(2 if rng.random() < 0.3 else 1)]
+        share = 100 // len(owners)
+        for owner in owners:
+            people.append(owner)
+            occupancies.append(Occupancy(community=community, unit=unit, person=owner, kind=Occupancy.Kind.OWNER,
+                                         share=share, start_date=start))
+        if rng.random() < 0.15:  # let to a tenant
+            tenant = Person(community=community, name=fake.name(), phone=fake.phone(), id_number=fake.resident_id(1970, 2002))
+            people.append(tenant)
+            tenancy = Occupancy(community=community, unit=unit, person=tenant, kind=Occupancy.Kind.TENANT,
+                                start_date=today - datetime.timedelta(days=rng.randint(10, 700)))
+            occupancies.append(tenancy)
+            tenancies.append((tenancy, owners[0]))
+        elif rng.random() < 0.5:  # family member living with the owner
+            resident = Person(community=community, name=fake.name(), phone=fake.phone() if rng.random() < 0.7 else "",
+                              id_number=fake.resident_id(1945, 2015))
+            people.append(resident)
+            occupancies.append(Occupancy(community=community, unit=unit, person=resident, kind=Occupancy.Kind.RESIDENT,
+                                         relationship=rng.choice(["spouse", "child", "parent"]), start_date=start))
+    Person.objects.bulk_create(people)
+    for occupancy in occupancies:
+        occupancy.person_id = occupancy.person.pk
+    Occupancy.objects.bulk_create(occupancies)
+    TenantAuthorization.objects.bulk_create([
+        TenantAuthorization(community=community, tenancy=tenancy, owner=owner, valid_from=tenancy.start_date,
+                            valid_to=tenancy.start_date + datetime.timedelta(days=365), scopes=["fees", "repairs", "services"],
+                            document_ref=f"WT-{tenancy.pk:05d}")
+        for tenancy, owner in tenancies
+    ])
+    owner_by_unit = {o.unit_id: o.person for o in occupancies if o.kind == Occupancy.Kind.OWNER}
+    vehicles = []
+    for unit in units:
+        if unit.pk in owner_by_unit and rng.random() < 0.45:
+            plate, new_energy = fake.plate()
+            vehicles.append(Vehicle(community=community, plate=plate, is_new_energy=new_energy, unit=unit,
+                                    owner=owner_by_unit[unit.pk], description=rng.choice(["白色大众", "黑色丰田", "银色比亚迪", "红色特斯拉", "灰色本田"])))
+    Vehicle.objects.bulk_create(vehicles)
+    ParkingSpace.objects.bulk_create([
+        ParkingSpace(community=community, code=f"B1-{i + 1:03d}", kind=rng.choice(["owned", "rented"]),
+                     unit=v.unit, vehicle=v)
+        for i, v in enumerate(vehicles[:300])
+    ])

@@ -7,7 +7,7 @@ from django.utils import translation
 from pghistory.models import Events
 
 from core.audit import history_for
-from frontdesk import services
+from frontdesk.services import units
 from frontdesk.models import Unit
 
 
@@ -31,7 +31,7 @@ def test_every_write_is_recorded_with_who_including_bulk_and_raw(unit_a, users, 
 
 
 def test_history_panel_is_shown_on_the_unit_page(unit_a, clerk, client):
-    services.unit_update(unit=unit_a, area=Decimal("99.00"), actor=clerk)
+    units.unit_update(unit=unit_a, area=Decimal("99.00"), actor=clerk)
     client.force_login(clerk)
     page = client.get(reverse("frontdesk:unit_detail", args=[unit_a.pk])).content.decode()
     assert reverse("frontdesk:unit_history", args=[unit_a.pk]) in page

@@ -17,7 +17,7 @@ def _fonts(pdf: bytes, tmp_path) -> str:
 
 @pytest.mark.parametrize("template", ["frontdesk/pdf/unit_card_a4.html", "frontdesk/pdf/unit_card_a5.html"])
 def test_unit_card_embeds_the_chinese_font_and_nothing_else(unit_a, clerk, rf, tmp_path, template):
-    from frontdesk.selectors import unit_detail
+    from frontdesk.selectors.units import unit_detail
 
     assert shutil.which("pdffonts"), "poppler-utils must be installed by scripts/setup.sh"
     request = rf.get("/")
@@ -32,7 +32,7 @@ def test_unit_card_embeds_the_chinese_font_and_nothing_else(unit_a, clerk, rf, t
 
 
 def test_page_sizes(tmp_path, rf, clerk, unit_a):
-    from frontdesk.selectors import unit_detail
+    from frontdesk.selectors.units import unit_detail
 
     request = rf.get("/")
     request.user = clerk

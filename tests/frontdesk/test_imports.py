@@ -25,7 +25,7 @@ from pghistory.models import Context, Events
 
 from core.exports import XLSX
 from core.models import IdempotencyKey, Role
-from frontdesk import imports
+from frontdesk.imports import batches, files, handlers, pipeline
 from frontdesk.models import Building, Entrance, Occupancy, Person, Unit, Vehicle
 from frontdesk.validators import id_check_digit
 from tests.factories import UnitFactory
@@ -124,7 +124,7 @@ PEOPLE_ROWS = [
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gbk", "gb18030"])
 def test_csv_in_utf8_with_or_without_bom_and_gbk(encoding):
-    sheet = imports.read_sheet(csv_bytes(PEOPLE_ROWS, encoding), "csv", "people")
+    sheet = files.read_sheet(csv_bytes(PEOPLE_ROWS, encoding), "csv", "people")
     assert [c.key for c in sheet.columns] == ["room", "role", "name", "id_type", "id_number", "phone", "share", "start_date"]
     assert [(n, v["name"], v["id_number"]) for n, v in sheet.rows] == [(2, "李娜", ID_LINA), (3, "王伟", ID_WANG)]
 
@@ -137,13 +137,13 @@ def test_xlsx_with_a_title_row_numbers_and_dates():
         [],
         ["A", None, "101", None, 120, "商铺"],
     ])
-    sheet = imports.read_sheet(data, "xlsx", "units")
+    sheet = files.read_sheet(data, "xlsx", "units")
     assert [n for n, _v in sheet.rows] == [3, 5]  # row numbers as the clerk sees them in Excel
-    assert [imports.display(v) for v in sheet.rows[0][1].values()] == ["3", "2", "1502", "15", "89.5", "住宅"]
+    assert [files.display(v) for v in sheet.rows[0][1].values()] == ["3", "2", "1502", "15", "89.5", "住宅"]
 
 
 def test_english_headers_and_unknown_columns():
-    sheet = imports.read_sheet(csv_bytes([["Plate", "Room", "Owner", "Colour"], ["粤B54321", "3-2-1502", "", "白"]]),
+    sheet = files.read_sheet(csv_bytes([["Plate", "Room", "Owner", "Colour"], ["粤B54321", "3-2-1502", "", "白"]]),
                                "csv", "vehicles")
     assert [c.key for c in sheet.columns] == ["plate", "room", "owner"]
     assert sheet.ignored_headers == ["Colour"]
@@ -153,17 +153,17 @@ def test_english_headers_and_unknown_columns():
     ("owners.xls", b"\xd0\xcf\x11\xe0" + b"x" * 100, "xls"),
     ("owners.txt", b"a,b", "file_type"),
     ("owners.csv", b"", "empty"),
-    ("owners.csv", b"x" * (imports.MAX_BYTES + 1), "too_large"),
+    ("owners.csv", b"x" * (files.MAX_BYTES + 1), "too_large"),
 ])
 def test_upload_checks_type_and_size(name, data, code):
     with pytest.raises(ValidationError) as exc:
-        imports.check_upload(name, len(data))
+        files.check_upload(name, len(data))
     assert exc.value.code == code
 
 
 def test_xlsx_that_is_not_a_workbook_is_refused():
     with pytest.raises(ValidationError) as exc:
-        imports.read_sheet(b"not a zip at all", "xlsx", "units")
+        files.read_sheet(b"not a zip at all", "xlsx", "units")
     assert exc.value.code == "file_type"
 
 
@@ -198,7 +198,7 @@ def test_template_download_has_the_headers(client, clerk):
         assert [c.value for c in sheet[1]] == header
         # and the template reads back as a file with no rows yet
         with pytest.raises(ValidationError) as exc:
-            imports.read_sheet(response.content, "xlsx", kind)
+            files.read_sheet(response.content, "xlsx", kind)
         assert exc.value.code == "no_rows"
     assert client.get(reverse("frontdesk:import_upload"), {"template": "nope"}).status_code == 404
 
@@ -238,7 +238,7 @@ def test_people_row_errors(client, clerk, unit_a):
 
     with translation.override("en"):
         messages = {r.number: [e.message for e in r.errors] for r in
-                    imports.batch_preview(batch=imports.batch_get(batch_id=batch_id, user=clerk), actor=clerk)[0].rows}
+                    pipeline.batch_preview(batch=batches.batch_get(batch_id=batch_id, user=clerk), actor=clerk)[0].rows}
     assert messages[3] == ["The check digit is wrong: please check the number again."]
     assert messages[4] == ["The birth date in this ID number is impossible."]
     assert messages[5] == ["There is no building 9 in this community."]
@@ -262,7 +262,7 @@ def test_vehicle_row_errors(client, clerk, unit_a):
     result, _response = preview_result(client, batch_id)
     assert codes_by_row(result) == {2: [], 3: ["duplicate_plate"], 4: ["plate"], 5: ["duplicate_in_file"], 6: ["unknown_owner"]}
     with translation.override("en"):
-        result = imports.batch_preview(batch=imports.batch_get(batch_id=batch_id, user=clerk), actor=clerk, refresh=True)[0]
+        result = pipeline.batch_preview(batch=batches.batch_get(batch_id=batch_id, user=clerk), actor=clerk, refresh=True)[0]
     assert result.rows[1].errors[0].message == "The plate 粤B12345 is already registered in this community."
     assert result.rows[3].errors[0].message == "The plate 粤B54321 is also in row 2 of this file."
 
@@ -361,7 +361,7 @@ def test_people_and_vehicles_confirm(client, clerk, unit_a, django_capture_on_co
         ("3-2-1502", "resident", None), ("3-2-1501", "owner", Decimal("50.00"))}
     assert owner.occupancies.filter(unit=other, kind="owner", share=Decimal("50")).exists()
     assert Person.objects.filter(community=community, name=owner.name).count() == 1
-    assert imports.Batch.load(batch_id).status == imports.Batch.IMPORTED  # sidecar marked after commit
+    assert batches.Batch.load(batch_id).status == batches.Batch.IMPORTED  # sidecar marked after commit
 
     vehicles = [VEHICLES_HEADER, ["粤BD54321", "3-2-1501", "李娜", "比亚迪 白"]]
     batch_id = uploaded_batch(client, community, "vehicles", csv_bytes(vehicles))
@@ -401,9 +401,9 @@ def test_a_conflict_the_check_could_not_see_is_caught_by_the_constraint(clerk, u
     """The rows are checked against what was loaded; a plate registered after that load is refused by the
     database's constraint, and the rows are checked again: the clerk sees the row at fault."""
     rows = [VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""], ["粤B22222", "3-2-1502", "", ""]]
-    batch = imports.batch_create(community=unit_a.community, kind="vehicles", name="v.csv", data=csv_bytes(rows),
+    batch = batches.batch_create(community=unit_a.community, kind="vehicles", name="v.csv", data=csv_bytes(rows),
                                  actor=clerk)
-    load = imports.VehiclesHandler.__init__
+    load = handlers.VehiclesHandler.__init__
     loads = []
 
     def load_then_someone_registers_the_plate(self, **kwargs):
@@ -412,9 +412,9 @@ def test_a_conflict_the_check_could_not_see_is_caught_by_the_constraint(clerk, u
             Vehicle.objects.create(community=unit_a.community, plate="粤B22222")
         loads.append(self)
 
-    monkeypatch.setattr(imports.VehiclesHandler, "__init__", load_then_someone_registers_the_plate)
+    monkeypatch.setattr(handlers.VehiclesHandler, "__init__", load_then_someone_registers_the_plate)
     with translation.override("en"):
-        outcome = imports.batch_confirm(batch=batch, actor=clerk)
+        outcome = pipeline.batch_confirm(batch=batch, actor=clerk)
     assert len(loads) == 2 and not outcome.imported
     assert codes_by_row(outcome.result) == {2: [], 3: ["duplicate_plate"]}
     assert outcome.result.rows[1].errors[0].message == "The plate 粤B22222 is already registered in this community."
@@ -423,12 +423,12 @@ def test_a_conflict_the_check_could_not_see_is_caught_by_the_constraint(clerk, u
 
 
 @pytest.mark.parametrize("error, tries, message", [
-    (IntegrityError, imports.WRITE_ATTEMPTS, "The archive kept changing while these rows were being saved"),
+    (IntegrityError, pipeline.WRITE_ATTEMPTS, "The archive kept changing while these rows were being saved"),
     (DataError, 1, "The database refused these rows"),
 ])
 def test_a_database_that_refuses_the_rows_imports_nothing(error, tries, message, clerk, unit_a, monkeypatch):
     rows = [VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]
-    batch = imports.batch_create(community=unit_a.community, kind="vehicles", name="v.csv", data=csv_bytes(rows),
+    batch = batches.batch_create(community=unit_a.community, kind="vehicles", name="v.csv", data=csv_bytes(rows),
                                  actor=clerk)
     attempts = []
 
@@ -437,10 +437,10 @@ def test_a_database_that_refuses_the_rows_imports_nothing(error, tries, message,
         Vehicle.objects.create(community=unit_a.community, plate="粤B33333")  # written, then rolled back
         raise error("refused")
 
-    monkeypatch.setattr(imports.VehiclesHandler, "write", refused)
+    monkeypatch.setattr(handlers.VehiclesHandler, "write", refused)
     before = archive_counts()
     with translation.override("en"):
-        outcome = imports.batch_confirm(batch=batch, actor=clerk)
+        outcome = pipeline.batch_confirm(batch=batch, actor=clerk)
     assert len(attempts) == tries and not outcome.imported
     assert outcome.result.file_error.startswith(message)
     assert archive_counts() == before
@@ -464,10 +464,10 @@ def test_the_archive_is_read_once_whatever_the_number_of_rows(kind, manager, uni
     figures = []
     for numbers in (range(1, 4), range(4, 44)):
         n, batch_id = len(numbers), uuid.uuid4()
-        sheet = imports.read_sheet(csv_bytes(_rows(kind, numbers, unit_a)), "csv", kind)
+        sheet = files.read_sheet(csv_bytes(_rows(kind, numbers, unit_a)), "csv", kind)
         for commit in (False, True):
             with CaptureQueriesContext(connection) as queries:
-                result = imports.run_import(sheet=sheet, kind=kind, community=unit_a.community, actor=manager,
+                result = pipeline.run_import(sheet=sheet, kind=kind, community=unit_a.community, actor=manager,
                                             batch_id=batch_id, commit=commit)
             assert result.is_valid and result.total == n
             figures.append(len(queries))
@@ -499,7 +499,7 @@ def truncate_allowed():
 
 
 def test_two_confirmations_at_once_import_once(truncate_allowed, transactional_db, manager, community_a):
-    batch = imports.batch_create(community=community_a, kind="units", name="units.csv", data=csv_bytes(GOOD_UNITS),
+    batch = batches.batch_create(community=community_a, kind="units", name="units.csv", data=csv_bytes(GOOD_UNITS),
                                  actor=manager)
     barrier = threading.Barrier(2)
     outcomes, failures = [], []
@@ -507,7 +507,7 @@ def test_two_confirmations_at_once_import_once(truncate_allowed, transactional_d
     def confirm():
         try:
             barrier.wait(timeout=10)
-            outcomes.append(imports.batch_confirm(batch=imports.Batch.load(batch.id), actor=manager))
+            outcomes.append(pipeline.batch_confirm(batch=batches.Batch.load(batch.id), actor=manager))
         except Exception as exc:  # noqa: BLE001 - reported below
             failures.append(exc)
         finally:
@@ -522,7 +522,7 @@ def test_two_confirmations_at_once_import_once(truncate_allowed, transactional_d
     assert sorted(o.imported for o in outcomes) == [False, True]
     assert [o.result for o in outcomes if not o.imported] == [None]  # the second found it done
     assert Unit.objects.filter(community=community_a).count() == 4
-    assert imports.Batch.load(batch.id).status == imports.Batch.IMPORTED
+    assert batches.Batch.load(batch.id).status == batches.Batch.IMPORTED
 
 
 # --- who may see a batch -------------------------------------------------------------------------

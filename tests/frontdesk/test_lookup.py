@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from frontdesk.selectors import classify, lookup
+from frontdesk.selectors.lookup import classify, lookup
 from tests.factories import OccupancyFactory, PersonFactory, UnitFactory, VehicleFactory
 
 

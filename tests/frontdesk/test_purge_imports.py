@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from frontdesk import imports
+from frontdesk.imports import batches
 
 ROWS = "房号,身份,姓名,证件号码\r\n3-2-1502,住户,李娜,11010519850312002X\r\n".encode("utf-8-sig")
 
@@ -22,8 +22,8 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def make_batch(community, user, *, days_ago: float, name="业主.csv", checked=True) -> imports.Batch:
-    batch = imports.batch_create(community=community, kind="people", name=name, data=ROWS, actor=user)
+def make_batch(community, user, *, days_ago: float, name="业主.csv", checked=True) -> batches.Batch:
+    batch = batches.batch_create(community=community, kind="people", name=name, data=ROWS, actor=user)
     batch.created_at = (timezone.now() - datetime.timedelta(days=days_ago)).isoformat()
     batch.save()
     if checked:
@@ -32,7 +32,7 @@ def make_batch(community, user, *, days_ago: float, name="业主.csv", checked=T
 
 
 def files_of(batch) -> set[str]:
-    return {p.name for p in imports.Batch.directory().glob(f"{batch.id}.*")}
+    return {p.name for p in batches.Batch.directory().glob(f"{batch.id}.*")}
 
 
 def purge(*args) -> str:
@@ -44,11 +44,11 @@ def purge(*args) -> str:
 def test_old_batches_are_removed_and_recent_ones_kept(community_a, clerk):
     old = make_batch(community_a, clerk, days_ago=8, name="老名单.csv")
     imported = make_batch(community_a, clerk, days_ago=30, checked=False)
-    imported.status = imports.Batch.IMPORTED
+    imported.status = batches.Batch.IMPORTED
     imported.save()
     recent = make_batch(community_a, clerk, days_ago=6)
     assert len(files_of(old)) == 3
-    other = imports.Batch.directory() / "README.txt"
+    other = batches.Batch.directory() / "README.txt"
     other.write_text("not a batch")
 
     output = purge()
@@ -59,8 +59,8 @@ def test_old_batches_are_removed_and_recent_ones_kept(community_a, clerk):
     assert f"Removed {imported.id}: 业主.csv (people, imported" in output
     assert recent.id not in output
     assert "Removed 2 batch(es), 5 file(s), uploaded more than 7 day(s) ago." in output
-    with pytest.raises(imports.BatchNotFound):
-        imports.batch_get(batch_id=old.id, user=clerk)
+    with pytest.raises(batches.BatchNotFound):
+        batches.batch_get(batch_id=old.id, user=clerk)
 
 
 def test_days_and_dry_run(community_a, clerk):
@@ -75,7 +75,7 @@ def test_days_and_dry_run(community_a, clerk):
 
 
 def test_files_without_a_readable_sidecar_go_by_their_age(community_a, clerk):
-    directory = imports.Batch.directory()
+    directory = batches.Batch.directory()
     directory.mkdir(parents=True, exist_ok=True)
     orphan, broken, fresh = (str(uuid.uuid4()) for _ in range(3))
     (directory / f"{orphan}.xlsx").write_bytes(b"PK")  # the sidecar was never written

@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from frontdesk.imports import batch_purge
+from frontdesk.imports.batches import batch_purge
 
 
 class Command(BaseCommand):

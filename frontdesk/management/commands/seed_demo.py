@@ -1,9 +1,11 @@
 """Load every app's demo data once (core.demo loaders, in order) and print the demo accounts.
-Running it again changes nothing and prints the accounts again."""
+Running it again changes nothing and prints the accounts again. The accounts are frontdesk's
+(``frontdesk.demo``), so the command lives here: core imports no app."""
 
 from django.core.management.base import BaseCommand
 
 from core.demo import loaders
+from frontdesk.demo import PASSWORD, accounts_banner
 
 
 class Command(BaseCommand):
@@ -12,8 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for _name, load in loaders():
             load(self.stdout)
-        from frontdesk.demo_data import PASSWORD, accounts_banner
-
         self.stdout.write(self.style.SUCCESS("Demo accounts (password %s):" % PASSWORD))
         for line in accounts_banner():
             self.stdout.write(line)

@@ -1,0 +1,56 @@
+"""Rooms: the list (and its export), the unit page (360° view), its history and its card as PDF."""
+
+from django.shortcuts import get_object_or_404, render
+
+from core.audit import history_for
+from core.paging import paginate
+from core.pdf import pdf_response
+from core.permissions import require
+from frontdesk import documents
+from frontdesk.models import Unit
+from frontdesk.registry import unit_panels
+from frontdesk.scoping import communities_of
+from frontdesk.selectors import units as selectors
+
+from . import exports
+
+PAGE_SIZE = 50
+
+
+@require("frontdesk.view")
+def unit_list(request):
+    if refused := exports.refusal(request):
+        return refused
+    filters = {k: request.GET.get(k) or None for k in ("community", "building", "usage", "q")}
+    qs = selectors.unit_list(user=request.user, **filters)
+    if exports.wants_export(request):
+        return exports.units_xlsx(qs)
+    return render(request, "frontdesk/unit_list.html", {
+        "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "usages": Unit.Usage.choices,
+        "communities": communities_of(request.user),
+        "buildings": selectors.buildings_for(request.user, filters["community"]),
+    })
+
+
+@require("frontdesk.view")
+def unit_detail(request, pk):
+    unit = selectors.unit_detail(user=request.user, pk=pk)
+    current = [o for o in unit.all_occupancies if o.is_current]
+    past = [o for o in unit.all_occupancies if not o.is_current]
+    return render(request, "frontdesk/unit_detail.html", {
+        "unit": unit, "current": current, "past": past, "panels": unit_panels(request, unit),
+    })
+
+
+@require("frontdesk.view")
+def unit_history(request, pk):
+    unit = get_object_or_404(selectors.units_for(request.user), pk=pk)
+    return render(request, "core/partials/_history.html", {"events": history_for(unit)})
+
+
+@require("frontdesk.view")
+def unit_card_pdf(request, pk):
+    unit = selectors.unit_detail(user=request.user, pk=pk)
+    size = "a5" if request.GET.get("size") == "a5" else "a4"
+    pdf = documents.unit_card(unit=unit, user=request.user, size=size, request=request)
+    return pdf_response(pdf, f"unit-{unit.code}.pdf")
