@@ -5,7 +5,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from frontdesk.views import home
+from frontdesk.views.desk import home
 
 
 class FaviconView(RedirectView):

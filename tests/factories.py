@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth.hashers import make_password
 
 from core.models import Role, User
-from frontdesk.demo import DemoFaker
+from frontdesk.bench_data import DemoFaker
 from frontdesk.models import Building, Community, Entrance, Occupancy, Person, Unit, Vehicle
 
 fake = DemoFaker(seed=7)
