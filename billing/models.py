@@ -159,6 +159,15 @@ class BillRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    # The moves ``billing.services.runs.bill_run_set_status`` allows: a run is picked up (queued → running),
+    # an interrupted or failed one is picked up again (→ running), and a running one ends done or failed.
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING},
+        Status.RUNNING: {Status.RUNNING, Status.DONE, Status.FAILED},
+        Status.FAILED: {Status.RUNNING},
+        Status.DONE: set(),
+    }
+
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     building = models.ForeignKey("frontdesk.Building", on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="+", verbose_name=_("building"))
@@ -348,6 +357,9 @@ class Correction(models.Model):
         PENDING = "pending", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+
+    # Decided once (``billing.services.corrections.correction_decide``, the one writer of the status).
+    TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}, Status.APPROVED: set(), Status.REJECTED: set()}
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

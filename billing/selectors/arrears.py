@@ -21,8 +21,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from frontdesk.scoping import scope
+from core.money import rmb_upper
 from frontdesk.models import Occupancy, Unit
+from frontdesk.scoping import scope
 
 from ..models import Bill
 
@@ -164,3 +165,33 @@ def unit_open_bills(unit, today=None) -> list[Bill]:
         bill.days_overdue = (today - bill.due_date).days
         bill.bucket = bucket_of(bill.days_overdue)
     return bills
+
+
+def unit_arrears(unit) -> tuple[Decimal | None, datetime.date | None]:
+    """(total outstanding, oldest unpaid month) of ``unit``: one query."""
+    totals = Bill.objects.filter(unit=unit, outstanding__gt=0).aggregate(total=Sum("outstanding"), oldest=Min("period"))
+    return totals["total"], totals["oldest"]
+
+
+def owner_names(unit) -> str:
+    """The unit's current owners, "、"-separated."""
+    return "、".join(Occupancy.objects.filter(unit=unit, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+                    .order_by("start_date", "id").values_list("person__name", flat=True))
+
+
+def dunning_notice(unit, today) -> dict:
+    """One unit's 催缴通知单: its bills past their due date (possibly none), the total in figures and words."""
+    bills = [b for b in unit_open_bills(unit, today) if b.days_overdue > 0]
+    total = sum((b.outstanding for b in bills), ZERO)
+    return {"unit": unit, "bills": bills, "total": total, "total_upper": rmb_upper(total), "owners": owner_names(unit)}
+
+
+def unit_page(unit, today) -> dict:
+    """A unit's arrears page: its outstanding bills with their aging label, the totals and the owners."""
+    bills = unit_open_bills(unit, today)
+    labels = {key: label for key, label, _low, _high in BUCKETS}
+    for bill in bills:
+        bill.bucket_label = labels[bill.bucket]
+    return {"bills": bills, "total": sum((b.outstanding for b in bills), ZERO),
+            "overdue_total": sum((b.outstanding for b in bills if b.days_overdue > 0), ZERO),
+            "owners": owner_names(unit)}

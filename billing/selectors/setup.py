@@ -1,5 +1,7 @@
 """Read side of fee setup: fee items with their rates, a rate's history with "used by bills" flags."""
 
+from decimal import Decimal
+
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
@@ -56,6 +58,30 @@ def rates_with_use(*, item: FeeItem):
         rate.used = rate.used_building if rate.building_id else rate.used_any
     _label(item, rates)
     return rates
+
+
+def rate_used(rate: FeeRate) -> bool:
+    """Whether a bill can have been made with this rate: a bill of the item (in the rate's building, if
+    it has one) from its start month on."""
+    bills = Bill.objects.filter(fee_item_id=rate.fee_item_id, period__gte=rate.valid_from)
+    if rate.building_id:
+        bills = bills.filter(building_id=rate.building_id)
+    return bills.exists()
+
+
+def current_price(item: FeeItem, *, unit=None, on=None) -> Decimal | None:
+    """The price of ``item`` valid on ``on`` (today) for ``unit`` (most specific rate), or None."""
+    on = on or timezone.localdate()
+    best = None
+    for rate in FeeRate.objects.filter(fee_item=item, valid_from__lte=on):
+        if unit is not None and (rate.building_id not in (None, unit.building_id) or rate.usage not in ("", unit.usage)):
+            continue
+        if unit is None and (rate.building_id or rate.usage):
+            continue
+        key = (rate.building_id is not None, rate.usage != "", rate.valid_from)
+        if best is None or key > best[0]:
+            best = (key, rate.price)
+    return best[1] if best else None
 
 
 def buildings_of(community):

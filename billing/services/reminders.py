@@ -229,3 +229,15 @@ def reminders_sweep(now=None) -> int:
         total += _sweep_policy(policy, today)
     requeue_undelivered(now)
     return total
+
+
+@transaction.atomic
+def policy_save(*, community, actor, is_active: bool, first_after_days: int, every_days: int, max_steps: int,
+                channels) -> ReminderPolicy:
+    """Create or change ``community``'s reminder policy (the next hourly sweep follows it). ``actor`` is
+    recorded with the change by the request's history context."""
+    policy, _created = ReminderPolicy.objects.select_for_update().get_or_create(community=community)
+    policy.is_active, policy.first_after_days, policy.every_days = is_active, first_after_days, every_days
+    policy.max_steps, policy.channels = max_steps, channels
+    policy.save()
+    return policy

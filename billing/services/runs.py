@@ -18,7 +18,9 @@ The rules (also in docs/billing/runs.md):
 * Each building is one transaction: ``INSERT … SELECT … ON CONFLICT DO NOTHING`` — bills are unique per
   unit, fee item and month, so re-running creates nothing twice and a unit added later is billed by the
   next run. The run's ``steps_done`` counts the buildings done.
-* A community-wide run also bills the paid repairs (``billing.interface.charges_to_bills``) first.
+* A community-wide run also bills the charges of the other apps' charge sources (paid repairs …,
+  ``services.charges.charges_to_bills``) first.
+* ``BillRun.status`` moves only through ``bill_run_set_status`` (``BillRun.TRANSITIONS``).
 * Afterwards the units of the run with a prepaid balance have it applied (``payments.balance_apply``).
 """
 
@@ -37,6 +39,7 @@ from frontdesk.models import Building, ParkingSpace, Unit
 
 from ..models import Bill, BillRun, FeeItem, FeeRate, UnitAccount
 from . import payments
+from .charges import charges_to_bills, pending_charges
 
 ZERO = Decimal("0.00")
 ACTIVE = (BillRun.Status.QUEUED, BillRun.Status.RUNNING)
@@ -239,8 +242,8 @@ def _buildings(community, building) -> list[int]:
 def bill_run_preview(*, community, period, building=None) -> list[dict]:
     """What a run would do, per fee item, without writing anything: ``units`` (bills due this month),
     ``billed`` (of those, already billed), ``to_create`` and ``amount`` (what the run would add),
-    ``prorated`` (new bills for part of the month). Paid repairs waiting to be billed are a last row
-    (``fee_item`` None, ``repairs`` True) for a community-wide run."""
+    ``prorated`` (new bills for part of the month). For a community-wide run, each charge source's
+    charges waiting to be billed are a last row (``fee_item`` None, ``source`` the ``ChargeSource``)."""
     period = period_check(period)
     items = _billable_items(community)
     buildings = _buildings(community, building)
@@ -254,13 +257,11 @@ def bill_run_preview(*, community, period, building=None) -> list[dict]:
     for item in items:
         units, amount, billed, prorated = found.get(item.pk, (0, ZERO, 0, 0))
         result.append({"fee_item": item, "units": units, "billed": billed, "to_create": units - billed,
-                       "amount": Decimal(amount).quantize(Decimal("0.01")), "prorated": prorated, "repairs": False})
+                       "amount": Decimal(amount).quantize(Decimal("0.01")), "prorated": prorated, "source": None})
     if building is None:
-        from repairs import charges as repair_charges
-
-        pending = [c.amount for c in repair_charges.pending_charges(community=community) if c.unit_id]
-        result.append({"fee_item": None, "units": len(pending), "billed": 0, "to_create": len(pending),
-                       "amount": sum(pending, ZERO), "prorated": 0, "repairs": True})
+        for source, charges in pending_charges(community=community):
+            result.append({"fee_item": None, "units": len(charges), "billed": 0, "to_create": len(charges),
+                           "amount": sum((c.amount for c in charges), ZERO), "prorated": 0, "source": source})
     return result
 
 
@@ -294,27 +295,44 @@ def bill_run_execute(run_id: int) -> BillRun:
         if run.status == BillRun.Status.DONE:
             return run
         buildings = _buildings(run.community, run.building)
-        run.status = BillRun.Status.RUNNING
-        run.started_at = run.started_at or timezone.now()
-        run.steps_total = len(buildings) + (1 if run.building_id is None else 0)
-        run.steps_done = 0
-        run.error = ""
-        run.save(update_fields=["status", "started_at", "steps_total", "steps_done", "error"])
+        bill_run_set_status(run=run, to=BillRun.Status.RUNNING, started_at=run.started_at or timezone.now(),
+                            steps_total=len(buildings) + (1 if run.building_id is None else 0), steps_done=0,
+                            error="")
     try:
         _execute(run, buildings)
     except Exception as exc:
-        BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.FAILED, error=str(exc)[:2000],
-                                                 finished_at=timezone.now())
+        bill_run_fail(run=run, error=exc)
         raise
     run.refresh_from_db()
     return run
 
 
+def bill_run_set_status(*, run: BillRun, to: str, **fields) -> BillRun:
+    """The one writer of ``BillRun.status``: lock the row, check the move against ``BillRun.TRANSITIONS``,
+    save the status with ``fields`` (times, counters, error). ``run`` is updated in memory too. There is
+    no status-change table for runs: the row's own times and error say what happened."""
+    with transaction.atomic():
+        locked = BillRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
+        if to not in BillRun.TRANSITIONS[locked.status]:
+            raise ValidationError(_("A bill run that is “%(from)s” cannot become “%(to)s”.")
+                                  % {"from": locked.get_status_display(), "to": BillRun.Status(to).label},
+                                  code="bad_move")
+        fields["status"] = to
+        for name, value in fields.items():
+            setattr(locked, name, value)
+            setattr(run, name, value)
+        locked.save(update_fields=list(fields))
+    return run
+
+
+def bill_run_fail(*, run: BillRun, error: Exception) -> BillRun:
+    """A run that raised: failed, with the error kept on the row (the task retries or a person looks)."""
+    return bill_run_set_status(run=run, to=BillRun.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now())
+
+
 def _execute(run: BillRun, buildings: list[int]) -> None:
     community, period = run.community, run.period
     if run.building_id is None:
-        from ..interface import charges_to_bills
-
         with transaction.atomic():
             made = charges_to_bills(community=community, actor=run.created_by)
             ids = [b.pk for b in made]
@@ -348,4 +366,4 @@ def _execute(run: BillRun, buildings: list[int]) -> None:
     for account in (UnitAccount.objects.filter(balance__gt=0, unit__bills__bill_run=run)
                     .select_related("unit").distinct()):
         payments.balance_apply(unit=account.unit, actor=run.created_by)
-    BillRun.objects.filter(pk=run.pk).update(status=BillRun.Status.DONE, finished_at=timezone.now())
+    bill_run_set_status(run=run, to=BillRun.Status.DONE, finished_at=timezone.now())

@@ -332,7 +332,7 @@ def test_notice_batch_of_a_200_unit_building_comes_in_parts(manager_client, unit
     """200 units: a page of 5 parts of 40, each a PDF ready well within the server's 60 s timeout."""
     from django.db import connection
 
-    from billing.batches import BATCH_PAGES
+    from billing.documents import BATCH_PAGES
     from core.models import User
 
     with connection.cursor() as cursor:
