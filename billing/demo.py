@@ -199,7 +199,8 @@ def _extras(communities, people, today, now):
     any_units = list(Unit.objects.filter(community=ch, bills__isnull=False).distinct().order_by("-code")[:6])
     at_yesterday, at_today = open_units[:len(open_units) // 2], open_units[len(open_units) // 2:]
 
-    def pay_open(unit, when, method="cash", extra=D("0")):
+    def pay_open(unit, when, method="cash", extra=None):
+        extra = extra or D("0")
         open_bills = list(Bill.objects.filter(unit=unit, outstanding__gt=0).values_list("pk", "outstanding"))
         due = sum((o for _pk, o in open_bills), D("0"))
         return payments.pay_at_counter(community=ch, unit=unit, bill_ids=[pk for pk, _o in open_bills],

@@ -33,8 +33,7 @@ def arrears_before_transfer(unit) -> list[str]:
 
 def register() -> None:
     from core.demo import register_demo_loader
-    from frontdesk.registry import (UnitAction, UnitPanel, register_move_out_check, register_unit_action,
-                                    register_unit_panel)
+    from frontdesk.registry import UnitAction, UnitPanel, register_move_out_check, register_unit_action, register_unit_panel
 
     from . import demo
 

@@ -13,8 +13,14 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
 """
 
 from .selectors.deposits import DepositInfo, deposits_for
-from .services.charges import (ChargeSource, PendingCharge, charge_sources, charges_to_bills, register_charge_source,
-                               unregister_charge_source)
+from .services.charges import (
+    ChargeSource,
+    PendingCharge,
+    charge_sources,
+    charges_to_bills,
+    register_charge_source,
+    unregister_charge_source,
+)
 from .services.deposits import deposit_collect, deposit_refund_request
 
 __all__ = ["ChargeSource", "DepositInfo", "PendingCharge", "charge_sources", "charges_to_bills", "deposit_collect",

@@ -9,6 +9,7 @@ from core.forms import MonthField, StaffForm
 
 from ..models import MeterReading
 
+
 class MeterFilterForm(forms.Form):
     building = forms.ModelChoiceField(label=_("Building"), queryset=None)
     period = MonthField(label=_("Month"))

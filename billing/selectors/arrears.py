@@ -78,13 +78,11 @@ def arrears_units(user, filters: ArrearsFilter, today: datetime.date | None = No
     when sorting by room."""
     today = today or timezone.localdate()
     bills = Bill.objects.filter(outstanding__gt=0)
-    if filters.community_ids is not None:
-        # The caller's list must come from the user's scoped communities (the view takes it from
-        # ``scope(Community…)``): a plain list lets the planner use the covering index, where a
-        # membership sub-select next to it made the grouping ~1.5× slower at 500k open bills.
-        bills = bills.filter(community_id__in=filters.community_ids)
-    else:
-        bills = scope(bills, user)
+    # The caller's list must come from the user's scoped communities (the view takes it from
+    # ``scope(Community…)``): a plain list lets the planner use the covering index, where a
+    # membership sub-select next to it made the grouping ~1.5× slower at 500k open bills.
+    bills = (bills.filter(community_id__in=filters.community_ids) if filters.community_ids is not None
+             else scope(bills, user))
     if filters.building_id:
         bills = bills.filter(building_id=filters.building_id)
     if filters.room:
@@ -115,7 +113,7 @@ def _page_rows(rows_qs, sort: str, limit: int, offset: int) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(wrapped, (*params, limit, offset))
         columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _totals_of(row: dict | None) -> dict:

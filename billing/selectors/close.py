@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from core.dates import parse_month
-from core.money import rmb_upper
 from core.models import Role
+from core.money import rmb_upper
 from frontdesk.scoping import scope
 
 from ..models import COUNTER_METHODS, DailyClose, Deposit, Method, Receipt, ReceiptVoid, Voucher

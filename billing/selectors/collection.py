@@ -19,8 +19,8 @@ balance applications by ``balance_apply_by_day``, waivers).
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.utils import timezone

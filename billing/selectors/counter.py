@@ -6,14 +6,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.paginator import Paginator
 from django.db.models import CharField, Count, DecimalField, Exists, Min, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
-from frontdesk.scoping import scope
 from frontdesk.models import Occupancy, Unit
+from frontdesk.scoping import scope
 from frontdesk.selectors import units_for
 
 from ..models import Bill, Correction, Deposit, Receipt, ReceiptLine, ReceiptPrint, ReceiptVoid, UnitAccount, Voucher

@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.db.models import Q
 
 from core.money import rmb_upper
-from frontdesk.scoping import scope
 from frontdesk.models import Occupancy, Unit
+from frontdesk.scoping import scope
 
 from ..models import Bill, BillRun
 

@@ -46,11 +46,19 @@ def _current(rates, today):
     return current
 
 
+def _bills_using(*, fee_item_id, valid_from, building_id=None):
+    """The bills a rate can have made: of its fee item from its start month on, in its building if it has
+    one (values, or ``OuterRef``s for an annotation)."""
+    bills = Bill.objects.filter(fee_item_id=fee_item_id, period__gte=valid_from)
+    return bills if building_id is None else bills.filter(building_id=building_id)
+
+
 def rates_with_use(*, item: FeeItem):
     """The item's rates, newest first, each with ``used`` (a bill of the item from its start month on,
     in its building if it has one): one query."""
-    plain = Bill.objects.filter(fee_item_id=OuterRef("fee_item_id"), period__gte=OuterRef("valid_from"))
-    in_building = plain.filter(building_id=OuterRef("building_id"))
+    plain = _bills_using(fee_item_id=OuterRef("fee_item_id"), valid_from=OuterRef("valid_from"))
+    in_building = _bills_using(fee_item_id=OuterRef("fee_item_id"), valid_from=OuterRef("valid_from"),
+                               building_id=OuterRef("building_id"))
     rates = list(FeeRate.objects.filter(fee_item=item).select_related("building", "created_by")
                  .annotate(used_any=Exists(plain), used_building=Exists(in_building))
                  .order_by("-valid_from", "building__sort_order", "usage", "id"))
@@ -63,10 +71,8 @@ def rates_with_use(*, item: FeeItem):
 def rate_used(rate: FeeRate) -> bool:
     """Whether a bill can have been made with this rate: a bill of the item (in the rate's building, if
     it has one) from its start month on."""
-    bills = Bill.objects.filter(fee_item_id=rate.fee_item_id, period__gte=rate.valid_from)
-    if rate.building_id:
-        bills = bills.filter(building_id=rate.building_id)
-    return bills.exists()
+    return _bills_using(fee_item_id=rate.fee_item_id, valid_from=rate.valid_from,
+                        building_id=rate.building_id).exists()
 
 
 def current_price(item: FeeItem, *, unit=None, on=None) -> Decimal | None:

@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from core.money import to_money
 from core.text import clean_text
 
-from ..models import (COUNTER_METHODS, BalanceEntry, Bill, Method, Receipt, ReceiptLine, ReceiptPrint, ReceiptVoid,
-                      UnitAccount)
+from ..models import COUNTER_METHODS, BalanceEntry, Bill, Method, Receipt, ReceiptLine, ReceiptPrint, ReceiptVoid, UnitAccount
 from .numbers import locked_business_date, next_number
 
 ZERO = Decimal("0.00")

@@ -99,7 +99,7 @@ def due_units(policy: ReminderPolicy, today: datetime.date) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(_DUE_SQL, params)
         columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def owner_message(*, community, row: dict) -> str:

@@ -16,8 +16,7 @@ from core.pdf import pdf_response
 from core.permissions import has_perm, require
 
 from .. import documents
-from ..forms.corrections import (CorrectionFilterForm, DecisionForm, RefundRequestForm, VoidRequestForm,
-                                WaiverRequestForm)
+from ..forms.corrections import CorrectionFilterForm, DecisionForm, RefundRequestForm, VoidRequestForm, WaiverRequestForm
 from ..models import Correction
 from ..selectors import counter as selectors
 from ..services import corrections as service

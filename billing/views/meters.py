@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.forms import add_errors
 from core.permissions import require
-from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Unit
+from frontdesk.scoping import choose_community, scope
 
 from ..forms.meters import MeterFilterForm, MeterImportForm
 from ..models import MeterReading

@@ -86,8 +86,7 @@ def run_detail(request, pk):
 @require_POST
 def run_repairs(request):
     """Bill the paid repairs now ("bill the paid repairs"), without waiting for the month's run."""
-    choice = choose_community(request, post_param="community_pk")
-    community, _communities = choice.community, choice.communities
+    community = choose_community(request, post_param="community_pk").community
     made = charges.charges_to_bills(community=community, actor=request.user)
     if made:
         messages.success(request, _("%(n)s paid repairs billed, %(amount)s in all.")

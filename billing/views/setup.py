@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from core.forms import submit_once
 from core.permissions import require
-from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Unit
+from frontdesk.scoping import choose_community, scope
 
 from ..forms.setup import ChargeForm, FeeItemForm, RateForm, tiers_text
 from ..models import FeeItem, FeeRate

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import DailyClose, Receipt
-from billing.services import close, corrections, payments
 from billing.selectors.close import day_summary, days_left_open
+from billing.services import close, corrections, payments
 from billing.services.numbers import business_date
 from core.models import Role
 

@@ -215,7 +215,7 @@ def test_receipt_list_filters_and_query_count(cashier_client, unit_a, fee_items,
     def grow(n, start):
         for month in range(start, start + n):
             bill = make_bill(unit_a, fee_items["property"], datetime.date(2025, month, 1), "250")
-            pay(unit_a, [bill], "250", cashier, method="wechat" if month % 2 else "cash", reference="R%d" % month)
+            pay(unit_a, [bill], "250", cashier, method="wechat" if month % 2 else "cash", reference=f"R{month}")
 
     grow(2, 1)
     url = reverse("billing:receipt_list")

@@ -206,13 +206,12 @@ def test_start_validates_and_queues_on_commit(unit_a, fee_items, manager, commun
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_runs_the_bill_run(unit_a, fee_items, manager):
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
     from unittest import mock
 
+    from celery.contrib.testing.worker import start_worker
+
     from billing.tasks import bill_run
+    from config.celery import app
 
     # our own queue, so that no other test worker on the shared Redis takes the task (the router is
     # built once per process, so the queue is chosen at the call, as tests/repairs/test_clock_worker.py does)
@@ -233,7 +232,6 @@ def test_a_real_celery_worker_runs_the_bill_run(unit_a, fee_items, manager):
 
 def test_paid_repairs_are_billed_by_a_community_run(unit_a, fee_items, manager):
     from repairs.models import Charge
-
     from tests.repairs.matrix_work import make_ticket
 
     ticket = make_ticket(unit_a.community, actor=manager, unit=unit_a, is_paid=True)
@@ -295,7 +293,6 @@ def test_run_list_query_count_is_constant(manager_client, unit_a, manager, djang
 
 def test_bill_the_paid_repairs_button(manager_client, unit_a, manager):
     from repairs.models import Charge
-
     from tests.repairs.matrix_work import make_ticket
 
     ticket = make_ticket(unit_a.community, actor=manager, unit=unit_a, is_paid=True)
@@ -315,7 +312,6 @@ def test_payment_notice_pdfs(manager_client, unit_a, fee_items, make_bill, djang
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     from billing.selectors.runs import notices
-
     from frontdesk.models import Unit
 
     with django_assert_max_num_queries(3):
