@@ -117,6 +117,9 @@ class FeeRate(models.Model):
         verbose_name = _("rate")
         verbose_name_plural = _("rates")
 
+    def __str__(self):
+        return f"{self.price} from {self.valid_from}"
+
 
 @pghistory.track()
 class MeterReading(models.Model):
@@ -147,6 +150,9 @@ class MeterReading(models.Model):
         ]
         verbose_name = _("meter reading")
         verbose_name_plural = _("meter readings")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period:%Y-%m} {self.reading}"
 
 
 class BillRun(models.Model):
@@ -187,6 +193,9 @@ class BillRun(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("bill run")
         verbose_name_plural = _("bill runs")
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.get_status_display()}"
 
 
 # Bill inserts are not history events (the bill row is its own record, and a bill run inserts
@@ -268,6 +277,9 @@ class DocumentCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "kind", "year"], name="document_counter_unique")]
 
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last}"
+
 
 @pgtrigger.register(*append_only("billing_receipt"))
 class Receipt(models.Model):
@@ -328,6 +340,9 @@ class ReceiptLine(models.Model):
         indexes = [models.Index(fields=["community", "business_date"], condition=Q(kind="bill"),
                                 include=["bill_period", "building", "amount", "receipt"], name="receipt_line_by_day")]
 
+    def __str__(self):
+        return f"{self.description} {self.amount}"
+
 
 @pgtrigger.register(*append_only("billing_receiptprint"))
 class ReceiptPrint(models.Model):
@@ -340,6 +355,9 @@ class ReceiptPrint(models.Model):
 
     class Meta:
         ordering = ["printed_at", "id"]
+
+    def __str__(self):
+        return f"{self.receipt_id} {self.printed_at}"
 
 
 @pghistory.track()
@@ -393,6 +411,9 @@ class Correction(models.Model):
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount or ''} ({self.get_status_display()})"
+
 
 @pgtrigger.register(*append_only("billing_receiptvoid"))
 class ReceiptVoid(models.Model):
@@ -404,6 +425,9 @@ class ReceiptVoid(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     business_date = models.DateField(_("business day"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.receipt_id} {self.business_date}"
 
 
 @pgtrigger.register(*append_only("billing_voucher"))
@@ -440,6 +464,9 @@ class Voucher(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="voucher_amount_positive"),
         ]
 
+    def __str__(self):
+        return self.number
+
 
 @pghistory.track()
 class UnitAccount(models.Model):
@@ -451,6 +478,9 @@ class UnitAccount(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="unit_account_not_negative")]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.balance}"
 
 
 @pgtrigger.register(*append_only("billing_balanceentry"))
@@ -485,6 +515,9 @@ class BalanceEntry(models.Model):
                          include=["bill_period", "building", "amount"], name="balance_apply_by_day"),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
+
 
 @pghistory.track()
 class Deposit(models.Model):
@@ -512,6 +545,9 @@ class Deposit(models.Model):
         verbose_name = _("deposit")
         verbose_name_plural = _("deposits")
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
+
 
 @pgtrigger.register(*append_only("billing_depositrefund"))
 class DepositRefund(models.Model):
@@ -526,6 +562,9 @@ class DepositRefund(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(refunded__gte=0, deduction__gte=0),
                                               name="deposit_refund_not_negative")]
+
+    def __str__(self):
+        return f"{self.deposit_id}: {self.refunded}"
 
 
 @pghistory.track()
@@ -550,6 +589,9 @@ class ReminderPolicy(models.Model):
         verbose_name = _("reminder policy")
         verbose_name_plural = _("reminder policies")
 
+    def __str__(self):
+        return str(self.community_id)
+
 
 @pgtrigger.register(*append_only("billing_reminderstep"))
 class ReminderStep(models.Model):
@@ -569,6 +611,9 @@ class ReminderStep(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["unit", "anchor", "step"], name="reminder_step_once")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.anchor} #{self.step}"
 
 
 @pgtrigger.register(*append_only("billing_dailyclose"))
@@ -594,3 +639,6 @@ class DailyClose(models.Model):
                                                name="daily_close_once")]
         verbose_name = _("daily close")
         verbose_name_plural = _("daily closes")
+
+    def __str__(self):
+        return f"{self.business_date} {self.cashier_id}"

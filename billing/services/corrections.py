@@ -18,6 +18,7 @@ from core.money import to_money
 from core.text import clean_text
 
 from ..models import BalanceEntry, Bill, Correction, Deposit, DepositRefund, Method, Receipt, ReceiptVoid, Voucher
+from ..selectors.counter import balance as prepaid_balance
 from ..selectors.deposits import HELD, deposit_state
 from . import payments
 from .numbers import locked_business_date, next_number
@@ -63,7 +64,7 @@ def correction_request(*, kind: str, community, actor, reason: str, receipt: Rec
         fields.update(bill=bill, unit=bill.unit, amount=amount)
     elif kind == K.REFUND:
         amount = _amount(amount)
-        balance = payments.UnitAccount.objects.filter(unit=unit).values_list("balance", flat=True).first() or ZERO
+        balance = prepaid_balance(unit)
         if amount <= 0 or amount > balance:
             raise ValidationError({"amount": _("A refund is paid from the prepaid balance: at most ¥%(max)s.")
                                              % {"max": balance}})
