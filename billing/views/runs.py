@@ -55,7 +55,7 @@ def run_new(request):
     preview = None
     if request.method == "GET" and data is not None and form.is_valid():
         try:
-            preview = services.bill_run_preview(community=community, period=form.cleaned_data["period"],
+            preview = selectors.bill_run_preview(community=community, period=form.cleaned_data["period"],
                                                 building=form.cleaned_data["building"])
         except ValidationError as exc:
             form.add_error(None, exc)

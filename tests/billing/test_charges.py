@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 
 from billing import interface
 from billing.models import Bill, BillRun, FeeItem
+from billing.selectors.runs import bill_run_preview
 from billing.services import runs
 from core.models import Role
 
@@ -57,10 +58,10 @@ def test_a_registered_source_is_billed_once_and_told_the_bill(unit_a, users, fak
 
 def test_the_run_preview_has_a_row_per_source(unit_a, fake_source):
     source, _marked = fake_source
-    rows = runs.bill_run_preview(community=unit_a.community, period=NOV)
+    rows = bill_run_preview(community=unit_a.community, period=NOV)
     row = next(r for r in rows if r["source"] is source)
     assert (row["to_create"], row["amount"], row["fee_item"]) == (1, Decimal("45.00"), None)
-    assert all(r["source"] is None for r in runs.bill_run_preview(community=unit_a.community, period=NOV,
+    assert all(r["source"] is None for r in bill_run_preview(community=unit_a.community, period=NOV,
                                                                     building=unit_a.building))
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from billing.models import Bill, BillRun, FeeItem, FeeRate, MeterReading, UnitAccount
+from billing.selectors.runs import bill_run_preview
 from billing.services import runs
 from core.models import Role
 from frontdesk.models import Occupancy, ParkingSpace
@@ -169,12 +170,12 @@ def test_meter_bills_flat_and_tiered(unit_a, fee_items, manager):
 def test_preview_writes_nothing(unit_a, fee_items, manager, django_assert_max_num_queries):
     UnitFactory(entrance=unit_a.entrance, number="1503", area=Decimal("100.00"))
     with django_assert_max_num_queries(8):
-        rows = runs.bill_run_preview(community=unit_a.community, period=NOV)
+        rows = bill_run_preview(community=unit_a.community, period=NOV)
     assert Bill.objects.count() == 0
     prop = next(r for r in rows if r["fee_item"] == fee_items["property"])
     assert prop["units"] == 2 and prop["to_create"] == 2 and prop["amount"] == Decimal("473.75")
     run_now(unit_a.community, NOV, manager)
-    prop = next(r for r in runs.bill_run_preview(community=unit_a.community, period=NOV)
+    prop = next(r for r in bill_run_preview(community=unit_a.community, period=NOV)
                 if r["fee_item"] == fee_items["property"])
     assert prop["billed"] == 2 and prop["to_create"] == 0 and prop["amount"] == 0
 
