@@ -92,7 +92,8 @@ def correction_request(*, kind: str, community, actor, reason: str, receipt: Rec
 
 @transaction.atomic
 def correction_decide(*, correction: Correction, approver, approve: bool, note: str = "", now=None) -> Correction:
-    """Approve (write the effect) or reject a pending request. The one asking cannot approve their own."""
+    """Approve (write the effect) or reject a pending request. The one asking cannot approve their own.
+    The one writer of ``Correction.status`` (``Correction.TRANSITIONS``: decided once)."""
     now = now or timezone.now()
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     to = Correction.Status.APPROVED if approve else Correction.Status.REJECTED
