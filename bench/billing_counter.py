@@ -262,7 +262,7 @@ def bench_pdf(args, client, receipts):
     times = [timed(client, "get", url_or_none("billing:receipt_pdf", pk))[1] for pk in sample[5:25]]
     line("receipt PDF again (补打)", times, [0], f"  median {statistics.median(times):.1f}")
     try:
-        from billing.views.counter import receipt_pdf_render
+        from billing.documents import receipt_pdf as receipt_pdf_render
 
         user = get_user_model().objects.get(username=CASHIER)
         objs = list(Receipt.objects.filter(pk__in=sample[5:25]).select_related("community", "unit", "cashier", "void")

@@ -83,7 +83,7 @@ def child(args):
         sys.exit(f"{period:%Y-%m} is already billed in this database: choose another --period or regenerate.")
     units = Unit.objects.filter(community__in=communities, is_active=True).count()
     # warm up: imports, the ORM, connection, a preview's worth of catalogue reads
-    from billing.services import runs
+    from billing.selectors import runs
 
     runs.rate_table(community=communities[0], period=period, buildings=[], items=[])
     rss_before = maxrss_mb()

@@ -7,12 +7,6 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
-        from . import checks, panels
+        from . import extensions
 
-        panels.register()
-        checks.register()
-        from core.demo import register_demo_loader
-
-        from . import demo
-
-        register_demo_loader(50, "billing", demo.load)
+        extensions.register()

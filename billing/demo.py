@@ -22,10 +22,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from core.dates import add_months, month_start
 from frontdesk.models import Building, Community, Unit
 
 from .models import Bill, BillRun, FeeItem, FeeRate, MeterReading, Receipt, ReminderPolicy
-from .services import close, corrections, payments, runs, setup
+from .selectors.close import day_summary
+from .services import close, corrections, deposits, payments, runs, setup
 
 D = Decimal
 MONTHS = 14
@@ -68,19 +70,13 @@ def load(stdout):
     stdout.write("Billing demo data loaded (%.1f s)." % (time.monotonic() - started))  # noqa: UP031
 
 
-def _month(today: datetime.date, back: int) -> datetime.date:
-    """The first day of the month ``back`` months before today's."""
-    index = today.year * 12 + today.month - 1 - back
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
 def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
 def _fee_items(community, actor, today):
-    start = _month(today, MONTHS - 1)
-    change = _month(today, 6)
+    start = add_months(today, -(MONTHS - 1))
+    change = add_months(today, -6)
     buildings = list(Building.objects.filter(community=community).order_by("sort_order", "id"))
     items = {}
 
@@ -130,8 +126,9 @@ def _meter_readings(community, actor, today, rng):
             for back in (3, 2, 1):
                 usage = D(rng.randint(low, high))
                 reading = previous + usage
-                rows.append(MeterReading(community=community, unit_id=unit_id, kind=kind, period=_month(today, back),
-                                         reading=reading, previous=previous, usage=usage, recorded_by=actor))
+                rows.append(MeterReading(community=community, unit_id=unit_id, kind=kind,
+                                         period=add_months(today, -back), reading=reading, previous=previous,
+                                         usage=usage, recorded_by=actor))
                 previous = reading
     MeterReading.objects.bulk_create(rows, batch_size=5000)
 
@@ -139,7 +136,7 @@ def _meter_readings(community, actor, today, rng):
 def _bill_runs(community, actor, today):
     for back in range(MONTHS - 1, -1, -1):
         for building in _billed_buildings(community):
-            run = BillRun.objects.create(community=community, building=building, period=_month(today, back),
+            run = BillRun.objects.create(community=community, building=building, period=add_months(today, -back),
                                          created_by=actor)
             runs.bill_run_execute(run.pk)
 
@@ -147,7 +144,7 @@ def _bill_runs(community, actor, today):
 def _pay(community, cashier, today, now, rng):
     """Most units paid up, some owing for each age. One receipt per unit for its older months, dated in
     the month after the last month it paid (business days in the past), plus this month's counter work."""
-    current = _month(today, 0)
+    current = month_start(today)
     yesterday = today - datetime.timedelta(days=1)
     bills = {}
     for bill_id, unit_id, period in Bill.objects.filter(community=community).values_list("pk", "unit_id", "period"):
@@ -156,7 +153,7 @@ def _pay(community, cashier, today, now, rng):
     payers = dict(Unit.objects.filter(pk__in=bills, occupancies__kind="owner", occupancies__end_date__isnull=True)
                   .values_list("pk", "occupancies__person__name"))
     weights = [w for _k, w in UNPAID_MONTHS]
-    half_year = _month(today, 6)
+    half_year = add_months(today, -6)
     jobs = []
     unit_ids = sorted(bills)
     rng.shuffle(unit_ids)
@@ -165,7 +162,7 @@ def _pay(community, cashier, today, now, rng):
         unpaid = UNPAID_MONTHS[index][0] if index < len(UNPAID_MONTHS) else \
             rng.choices([k for k, _w in UNPAID_MONTHS], weights)[0]
         # the newest ``unpaid`` months stay open: bills before ``first_open`` are paid, in that month
-        first_open = _month(today, unpaid - 1) if unpaid else current
+        first_open = add_months(today, -(unpaid - 1)) if unpaid else current
         paid = [(period, bill_id) for period, bill_id in bills[unit_id] if period < first_open or unpaid == 0]
         # two receipts: the months up to half a year back, paid then; the later ones when the unit came last
         for start, chunk in ((half_year, [b for p, b in paid if p < half_year]),
@@ -191,20 +188,19 @@ def _pay_day(start: datetime.date, yesterday: datetime.date, rng) -> datetime.da
 
 
 def _extras(communities, people, today, now):
-    from . import interface
-
     cashier, supervisor = people["cashier"], people["supervisor"]
     ch = communities[0]
     items = {i.code: i for i in FeeItem.objects.filter(community=ch)}
     yesterday = today - datetime.timedelta(days=1)
     # units owing only this month's bills: today's and yesterday's counter work leaves the arrears alone
-    older = Bill.objects.filter(unit=OuterRef("pk"), outstanding__gt=0, period__lt=_month(today, 0))
-    open_units = list(Unit.objects.filter(community=ch, bills__outstanding__gt=0, bills__period=_month(today, 0))
+    older = Bill.objects.filter(unit=OuterRef("pk"), outstanding__gt=0, period__lt=month_start(today))
+    open_units = list(Unit.objects.filter(community=ch, bills__outstanding__gt=0, bills__period=month_start(today))
                       .exclude(Exists(older)).distinct().order_by("code")[:16])
     any_units = list(Unit.objects.filter(community=ch, bills__isnull=False).distinct().order_by("-code")[:6])
     at_yesterday, at_today = open_units[:len(open_units) // 2], open_units[len(open_units) // 2:]
 
-    def pay_open(unit, when, method="cash", extra=D("0")):
+    def pay_open(unit, when, method="cash", extra=None):
+        extra = extra or D("0")
         open_bills = list(Bill.objects.filter(unit=unit, outstanding__gt=0).values_list("pk", "outstanding"))
         due = sum((o for _pk, o in open_bills), D("0"))
         return payments.pay_at_counter(community=ch, unit=unit, bill_ids=[pk for pk, _o in open_bills],
@@ -215,9 +211,9 @@ def _extras(communities, people, today, now):
     # yesterday at the counter, then closed (counted 10 元 short, with the reason)
     paid_yesterday = [pay_open(unit, _at(yesterday, 9, 5 * i), method="cash" if i % 3 else "wechat")
                       for i, unit in enumerate(at_yesterday)]
-    interface.deposit_collect(community=ch, unit=None, kind="worker_pass", amount="100", payer_name="装修队 刘师傅",
+    deposits.deposit_collect(community=ch, unit=None, kind="worker_pass", amount="100", payer_name="装修队 刘师傅",
                               method="cash", cashier=cashier, description="施工人员出入证", now=_at(yesterday, 16))
-    summary = close.day_summary(community=ch, cashier=cashier, day=yesterday, with_lists=False)
+    summary = day_summary(community=ch, cashier=cashier, day=yesterday, with_lists=False)
     from frontdesk.demo_data import PASSWORD
 
     close.day_close(community=ch, cashier=cashier, day=yesterday, counted_cash=summary.system_cash - D("10"),
@@ -239,7 +235,7 @@ def _extras(communities, people, today, now):
     corrections.correction_decide(correction=refund, approver=supervisor, approve=True, now=now)
     # a waiver (减免) of an old bill of a unit in arrears
     old = Bill.objects.filter(community=ch, outstanding__gt=0, fee_item=items["property"],
-                              period=_month(today, 10)).order_by("id").first()
+                              period=add_months(today, -10)).order_by("id").first()
     if old:
         waiver = corrections.correction_request(kind="waiver", community=ch, actor=cashier, bill=old,
                                                 amount=min(old.outstanding, D("100.00")),
@@ -254,21 +250,21 @@ def _extras(communities, people, today, now):
     # deposits: renovation deposits held, worker passes, one refunded with a deduction
     held = []
     for unit in any_units[2:5]:
-        held.append(interface.deposit_collect(community=ch, unit=unit, kind="renovation", amount="2000",
+        held.append(deposits.deposit_collect(community=ch, unit=unit, kind="renovation", amount="2000",
                                               payer_name=_payer(unit), method="transfer", reference=f"ZZ{unit.pk:08d}",
                                               cashier=cashier, description="装修保证金", now=now,
                                               source_ref=f"demo-renovation:{unit.pk}"))
     for _ in range(3):
-        interface.deposit_collect(community=ch, unit=any_units[2], kind="worker_pass", amount="100",
+        deposits.deposit_collect(community=ch, unit=any_units[2], kind="worker_pass", amount="100",
                                   payer_name="装修队 陈师傅", method="cash", cashier=cashier,
                                   description="施工人员出入证", now=now)
-    request_id = interface.deposit_refund_request(deposit_id=held[0].id, actor=cashier,
+    request_id = deposits.deposit_refund_request(deposit_id=held[0].id, actor=cashier,
                                                   reason="装修验收：阳台瓷砖损坏，扣除 300 元修复费", deduction="300",
                                                   method="transfer", reference="TK-DEMO-1")
     corrections.correction_decide(correction=corrections.Correction.objects.get(pk=request_id), approver=supervisor,
                                   approve=True, now=now)
     # a pending deposit refund for the supervisor's list
-    interface.deposit_refund_request(deposit_id=held[1].id, actor=cashier, reason="装修完成，申请退还保证金",
+    deposits.deposit_refund_request(deposit_id=held[1].id, actor=cashier, reason="装修完成，申请退还保证金",
                                      method="transfer", reference="TK-DEMO-2")
     for community in communities:
         ReminderPolicy.objects.get_or_create(community=community, defaults={

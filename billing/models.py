@@ -117,6 +117,9 @@ class FeeRate(models.Model):
         verbose_name = _("rate")
         verbose_name_plural = _("rates")
 
+    def __str__(self):
+        return f"{self.price} from {self.valid_from}"
+
 
 @pghistory.track()
 class MeterReading(models.Model):
@@ -148,6 +151,9 @@ class MeterReading(models.Model):
         verbose_name = _("meter reading")
         verbose_name_plural = _("meter readings")
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period:%Y-%m} {self.reading}"
+
 
 class BillRun(models.Model):
     """One generation of a period's bills for a community or one building. Re-running creates nothing
@@ -158,6 +164,15 @@ class BillRun(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+
+    # The moves ``billing.services.runs.bill_run_set_status`` allows: a run is picked up (queued → running),
+    # an interrupted or failed one is picked up again (→ running), and a running one ends done or failed.
+    TRANSITIONS = {
+        Status.QUEUED: {Status.RUNNING},
+        Status.RUNNING: {Status.RUNNING, Status.DONE, Status.FAILED},
+        Status.FAILED: {Status.RUNNING},
+        Status.DONE: set(),
+    }
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     building = models.ForeignKey("frontdesk.Building", on_delete=models.PROTECT, null=True, blank=True,
@@ -178,6 +193,9 @@ class BillRun(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("bill run")
         verbose_name_plural = _("bill runs")
+
+    def __str__(self):
+        return f"{self.period:%Y-%m} {self.get_status_display()}"
 
 
 # Bill inserts are not history events (the bill row is its own record, and a bill run inserts
@@ -259,6 +277,9 @@ class DocumentCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "kind", "year"], name="document_counter_unique")]
 
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last}"
+
 
 @pgtrigger.register(*append_only("billing_receipt"))
 class Receipt(models.Model):
@@ -319,6 +340,9 @@ class ReceiptLine(models.Model):
         indexes = [models.Index(fields=["community", "business_date"], condition=Q(kind="bill"),
                                 include=["bill_period", "building", "amount", "receipt"], name="receipt_line_by_day")]
 
+    def __str__(self):
+        return f"{self.description} {self.amount}"
+
 
 @pgtrigger.register(*append_only("billing_receiptprint"))
 class ReceiptPrint(models.Model):
@@ -331,6 +355,9 @@ class ReceiptPrint(models.Model):
 
     class Meta:
         ordering = ["printed_at", "id"]
+
+    def __str__(self):
+        return f"{self.receipt_id} {self.printed_at}"
 
 
 @pghistory.track()
@@ -348,6 +375,9 @@ class Correction(models.Model):
         PENDING = "pending", _("Awaiting approval")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
+
+    # Decided once (``billing.services.corrections.correction_decide``, the one writer of the status).
+    TRANSITIONS = {Status.PENDING: {Status.APPROVED, Status.REJECTED}, Status.APPROVED: set(), Status.REJECTED: set()}
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -381,6 +411,9 @@ class Correction(models.Model):
         verbose_name = _("correction")
         verbose_name_plural = _("corrections")
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount or ''} ({self.get_status_display()})"
+
 
 @pgtrigger.register(*append_only("billing_receiptvoid"))
 class ReceiptVoid(models.Model):
@@ -392,6 +425,9 @@ class ReceiptVoid(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     business_date = models.DateField(_("business day"))
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.receipt_id} {self.business_date}"
 
 
 @pgtrigger.register(*append_only("billing_voucher"))
@@ -428,6 +464,9 @@ class Voucher(models.Model):
             models.CheckConstraint(condition=Q(amount__gt=0), name="voucher_amount_positive"),
         ]
 
+    def __str__(self):
+        return self.number
+
 
 @pghistory.track()
 class UnitAccount(models.Model):
@@ -439,6 +478,9 @@ class UnitAccount(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="unit_account_not_negative")]
+
+    def __str__(self):
+        return f"{self.unit_id}: {self.balance}"
 
 
 @pgtrigger.register(*append_only("billing_balanceentry"))
@@ -473,6 +515,9 @@ class BalanceEntry(models.Model):
                          include=["bill_period", "building", "amount"], name="balance_apply_by_day"),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
+
 
 @pghistory.track()
 class Deposit(models.Model):
@@ -500,6 +545,9 @@ class Deposit(models.Model):
         verbose_name = _("deposit")
         verbose_name_plural = _("deposits")
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount}"
+
 
 @pgtrigger.register(*append_only("billing_depositrefund"))
 class DepositRefund(models.Model):
@@ -514,6 +562,9 @@ class DepositRefund(models.Model):
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(refunded__gte=0, deduction__gte=0),
                                               name="deposit_refund_not_negative")]
+
+    def __str__(self):
+        return f"{self.deposit_id}: {self.refunded}"
 
 
 @pghistory.track()
@@ -538,6 +589,9 @@ class ReminderPolicy(models.Model):
         verbose_name = _("reminder policy")
         verbose_name_plural = _("reminder policies")
 
+    def __str__(self):
+        return str(self.community_id)
+
 
 @pgtrigger.register(*append_only("billing_reminderstep"))
 class ReminderStep(models.Model):
@@ -557,6 +611,9 @@ class ReminderStep(models.Model):
     class Meta:
         ordering = ["-sent_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["unit", "anchor", "step"], name="reminder_step_once")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.anchor} #{self.step}"
 
 
 @pgtrigger.register(*append_only("billing_dailyclose"))
@@ -582,3 +639,6 @@ class DailyClose(models.Model):
                                                name="daily_close_once")]
         verbose_name = _("daily close")
         verbose_name_plural = _("daily closes")
+
+    def __str__(self):
+        return f"{self.business_date} {self.cashier_id}"

@@ -13,3 +13,8 @@ class RepairsConfig(AppConfig):
 
         register_demo_loader(40, "repairs", demo.load)
         panels.register()
+        from billing import interface as billing_interface
+
+        from . import charges
+
+        billing_interface.register_charge_source(charges.charge_source())  # moves to repairs/extensions.py at merge

@@ -1,17 +1,22 @@
-"""The one interface billing uses to take paid repairs' charges. Billing calls these two functions
-and nothing else of the repairs app; repairs never imports billing."""
+"""Paid repairs' charges for billing. ``charge_source()`` is the ``billing.interface.ChargeSource`` repairs
+registers: billing reads the pending charges and marks them billed through it, and imports nothing of
+repairs. ``pending_charges`` and ``charge_mark_billed`` are the repairs side of it."""
 
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from billing import interface as billing
 from core.text import clean_text
 
 from .models import Charge
 
-__all__ = ["charge_mark_billed", "pending_charges"]
+__all__ = ["charge_mark_billed", "charge_source", "pending_charges"]
+
+REF_PREFIX = "repair-charge:"
 
 
 def pending_charges(*, community):
@@ -39,3 +44,23 @@ def charge_mark_billed(*, charge: Charge, bill_reference: str, actor, now=None) 
     with pghistory.context(billed_by=getattr(actor, "pk", None)):
         charge.save(update_fields=["billed_at", "bill_reference"])
     return charge
+
+
+def _pending_for_billing(*, community) -> list:
+    """The charges billing bills: those with a unit (a common-area repair is not billed to a unit)."""
+    return [billing.PendingCharge(ref=f"{REF_PREFIX}{c.pk}", unit_id=c.unit_id, building_id=c.unit.building_id,
+                                  amount=c.amount, description=f"{c.ticket.number} {c.description}")
+            for c in pending_charges(community=community).filter(unit__isnull=False)]
+
+
+def _mark_billed(*, ref: str, bill_reference: str, actor, now=None) -> Charge:
+    charge = Charge.objects.get(pk=int(ref.removeprefix(REF_PREFIX)))
+    return charge_mark_billed(charge=charge, bill_reference=bill_reference, actor=actor, now=now)
+
+
+def charge_source():
+    """Paid repairs as a billing charge source (fee item "repair", created on first use)."""
+    return billing.ChargeSource(
+        key="repairs", label=gettext_lazy("Paid repairs waiting to be billed"), fee_item_code="repair",
+        fee_item_name=gettext_lazy("Paid repair"), fee_item_kind="repair", pending=_pending_for_billing,
+        mark_billed=_mark_billed)

@@ -19,25 +19,17 @@ balance applications by ``balance_apply_by_day``, waivers).
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.dates import add_months, month_start
 from frontdesk.models import Building
 
 ZERO = Decimal("0.00")
 TARGET = Decimal("85")
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.year * 12 + day.month - 1 + months
-    return datetime.date(index // 12, index % 12 + 1, 1)
 
 
 def half_of(month: datetime.date) -> tuple[datetime.date, datetime.date]:

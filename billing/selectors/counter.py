@@ -6,17 +6,17 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.paginator import Paginator
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.paginator import Paginator
 from django.db.models import CharField, Count, DecimalField, Exists, Min, OuterRef, Prefetch, Subquery, Sum
 from django.db.models.functions import Cast, JSONObject
 from django.shortcuts import get_object_or_404
 
-from frontdesk.scoping import scope
 from frontdesk.models import Occupancy, Unit
+from frontdesk.scoping import scope
 from frontdesk.selectors import units_for
 
-from ..models import Bill, Correction, Deposit, Receipt, ReceiptLine, ReceiptVoid, UnitAccount, Voucher
+from ..models import Bill, Correction, Deposit, Receipt, ReceiptLine, ReceiptPrint, ReceiptVoid, UnitAccount, Voucher
 
 ZERO = Decimal("0.00")
 RECENT_RECEIPTS = 10
@@ -120,6 +120,10 @@ def receipt_for_pdf(*, user, pk) -> Receipt:
     lines = Prefetch("lines", queryset=ReceiptLine.objects.order_by("id"))
     qs = receipts_for(user).select_related("community", "unit", "cashier", "void").prefetch_related(lines)
     return get_object_or_404(qs, pk=pk)
+
+
+def print_count(receipt) -> int:
+    return ReceiptPrint.objects.filter(receipt=receipt).count()
 
 
 def receipt_list_page(*, user, number: int = 1, size: int = LIST_PAGE_SIZE, date_from=None, date_to=None,

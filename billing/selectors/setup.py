@@ -1,5 +1,7 @@
 """Read side of fee setup: fee items with their rates, a rate's history with "used by bills" flags."""
 
+from decimal import Decimal
+
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
@@ -44,11 +46,19 @@ def _current(rates, today):
     return current
 
 
+def _bills_using(*, fee_item_id, valid_from, building_id=None):
+    """The bills a rate can have made: of its fee item from its start month on, in its building if it has
+    one (values, or ``OuterRef``s for an annotation)."""
+    bills = Bill.objects.filter(fee_item_id=fee_item_id, period__gte=valid_from)
+    return bills if building_id is None else bills.filter(building_id=building_id)
+
+
 def rates_with_use(*, item: FeeItem):
     """The item's rates, newest first, each with ``used`` (a bill of the item from its start month on,
     in its building if it has one): one query."""
-    plain = Bill.objects.filter(fee_item_id=OuterRef("fee_item_id"), period__gte=OuterRef("valid_from"))
-    in_building = plain.filter(building_id=OuterRef("building_id"))
+    plain = _bills_using(fee_item_id=OuterRef("fee_item_id"), valid_from=OuterRef("valid_from"))
+    in_building = _bills_using(fee_item_id=OuterRef("fee_item_id"), valid_from=OuterRef("valid_from"),
+                               building_id=OuterRef("building_id"))
     rates = list(FeeRate.objects.filter(fee_item=item).select_related("building", "created_by")
                  .annotate(used_any=Exists(plain), used_building=Exists(in_building))
                  .order_by("-valid_from", "building__sort_order", "usage", "id"))
@@ -56,6 +66,28 @@ def rates_with_use(*, item: FeeItem):
         rate.used = rate.used_building if rate.building_id else rate.used_any
     _label(item, rates)
     return rates
+
+
+def rate_used(rate: FeeRate) -> bool:
+    """Whether a bill can have been made with this rate: a bill of the item (in the rate's building, if
+    it has one) from its start month on."""
+    return _bills_using(fee_item_id=rate.fee_item_id, valid_from=rate.valid_from,
+                        building_id=rate.building_id).exists()
+
+
+def current_price(item: FeeItem, *, unit=None, on=None) -> Decimal | None:
+    """The price of ``item`` valid on ``on`` (today) for ``unit`` (most specific rate), or None."""
+    on = on or timezone.localdate()
+    best = None
+    for rate in FeeRate.objects.filter(fee_item=item, valid_from__lte=on):
+        if unit is not None and (rate.building_id not in (None, unit.building_id) or rate.usage not in ("", unit.usage)):
+            continue
+        if unit is None and (rate.building_id or rate.usage):
+            continue
+        key = (rate.building_id is not None, rate.usage != "", rate.valid_from)
+        if best is None or key > best[0]:
+            best = (key, rate.price)
+    return best[1] if best else None
 
 
 def buildings_of(community):

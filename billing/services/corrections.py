@@ -18,6 +18,8 @@ from core.money import to_money
 from core.text import clean_text
 
 from ..models import BalanceEntry, Bill, Correction, Deposit, DepositRefund, Method, Receipt, ReceiptVoid, Voucher
+from ..selectors.counter import balance as prepaid_balance
+from ..selectors.deposits import HELD, deposit_state
 from . import payments
 from .numbers import locked_business_date, next_number
 
@@ -62,7 +64,7 @@ def correction_request(*, kind: str, community, actor, reason: str, receipt: Rec
         fields.update(bill=bill, unit=bill.unit, amount=amount)
     elif kind == K.REFUND:
         amount = _amount(amount)
-        balance = payments.UnitAccount.objects.filter(unit=unit).values_list("balance", flat=True).first() or ZERO
+        balance = prepaid_balance(unit)
         if amount <= 0 or amount > balance:
             raise ValidationError({"amount": _("A refund is paid from the prepaid balance: at most ¥%(max)s.")
                                              % {"max": balance}})
@@ -76,7 +78,7 @@ def correction_request(*, kind: str, community, actor, reason: str, receipt: Rec
         if deduction < 0 or deduction > deposit.amount:
             raise ValidationError({"deduction": _("The deduction must be between 0 and ¥%(max)s.")
                                                 % {"max": deposit.amount}})
-        if deposit_state(deposit) != "held":
+        if deposit_state(deposit) != HELD:
             raise ValidationError(_("This deposit is not held any more."))
         if Correction.objects.filter(deposit=deposit, status=Correction.Status.PENDING).exists():
             raise ValidationError(_("A refund of this deposit is already waiting for approval."))
@@ -90,10 +92,12 @@ def correction_request(*, kind: str, community, actor, reason: str, receipt: Rec
 
 @transaction.atomic
 def correction_decide(*, correction: Correction, approver, approve: bool, note: str = "", now=None) -> Correction:
-    """Approve (write the effect) or reject a pending request. The one asking cannot approve their own."""
+    """Approve (write the effect) or reject a pending request. The one asking cannot approve their own.
+    The one writer of ``Correction.status`` (``Correction.TRANSITIONS``: decided once)."""
     now = now or timezone.now()
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
-    if correction.status != Correction.Status.PENDING:
+    to = Correction.Status.APPROVED if approve else Correction.Status.REJECTED
+    if to not in Correction.TRANSITIONS[correction.status]:
         raise ValidationError(_("This request has already been decided (%(status)s by %(who)s).")
                               % {"status": correction.get_status_display(), "who": correction.decided_by},
                               code="decided")
@@ -105,7 +109,7 @@ def correction_decide(*, correction: Correction, approver, approve: bool, note: 
         _EFFECTS[correction.kind](correction, approver, now)
     elif not note:
         raise ValidationError({"note": _("Say why the request is rejected.")})
-    correction.status = Correction.Status.APPROVED if approve else Correction.Status.REJECTED
+    correction.status = to
     correction.decided_by, correction.decided_at, correction.decision_note = approver, now, note
     correction.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return correction
@@ -155,7 +159,7 @@ def _refund(correction, approver, now):
 
 def _deposit_refund(correction, approver, now):
     deposit = Deposit.objects.select_for_update().get(pk=correction.deposit_id)
-    if deposit_state(deposit) != "held":
+    if deposit_state(deposit) != HELD:
         raise ValidationError(_("This deposit is not held any more."), code="changed")
     voucher = None
     if correction.amount > 0:
@@ -170,13 +174,4 @@ def _deposit_refund(correction, approver, now):
 _EFFECTS = {K.VOID: _void, K.WAIVER: _waiver, K.REFUND: _refund, K.DEPOSIT_REFUND: _deposit_refund}
 
 
-def deposit_state(deposit: Deposit) -> str:
-    """"held", "refunded" or "void" (its receipt was voided)."""
-    if DepositRefund.objects.filter(deposit=deposit).exists():
-        return "refunded"
-    if ReceiptVoid.objects.filter(receipt_id=deposit.receipt_id).exists():
-        return "void"
-    return "held"
-
-
-__all__ = ["Method", "correction_decide", "correction_request", "deposit_state"]
+__all__ = ["Method", "correction_decide", "correction_request"]

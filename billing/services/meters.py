@@ -11,24 +11,19 @@ The import is all-or-nothing: when any row is wrong nothing is saved and every b
 
 import datetime
 import io
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from core.text import clean_text
 from frontdesk.models import Unit
 
-from ..models import Bill, MeterReading
+from ..models import MeterReading
+from ..selectors.meters import JUMP_FACTOR, History, history_for, is_jump
 
-JUMP_FACTOR = Decimal("3")
-JUMP_HISTORY = 6
-JUMP_MIN = {MeterReading.Kind.WATER: Decimal("10"), MeterReading.Kind.ELECTRICITY: Decimal("100")}
 MAX_ROWS = 5000
 KIND_WORDS = {
     "water": MeterReading.Kind.WATER, "水": MeterReading.Kind.WATER, "水表": MeterReading.Kind.WATER,
@@ -36,53 +31,6 @@ KIND_WORDS = {
     "electric": MeterReading.Kind.ELECTRICITY, "power": MeterReading.Kind.ELECTRICITY,
     "电": MeterReading.Kind.ELECTRICITY, "电表": MeterReading.Kind.ELECTRICITY, "电费": MeterReading.Kind.ELECTRICITY,
 }
-
-
-@dataclass
-class History:
-    """What a unit's meter had before (and after) a month: the grid and the checks use the same."""
-
-    previous: Decimal | None = None
-    later: Decimal | None = None
-    average: Decimal | None = None
-    current: MeterReading | None = None
-    billed: bool = False
-    usages: list = field(default_factory=list)
-
-
-def history_for(*, unit_ids, kind: str, period: datetime.date) -> dict[int, History]:
-    """Per unit: previous reading, next later reading, average of the last usages, this month's reading
-    and whether it is billed — four queries whatever the number of units."""
-    result = {uid: History() for uid in unit_ids}
-    base = MeterReading.objects.filter(unit_id__in=unit_ids, kind=kind)
-    for unit_id, reading in (base.filter(period__lt=period).order_by("unit_id", "-period")
-                             .distinct("unit_id").values_list("unit_id", "reading")):
-        result[unit_id].previous = reading
-    for unit_id, reading in (base.filter(period__gt=period).order_by("unit_id", "period")
-                             .distinct("unit_id").values_list("unit_id", "reading")):
-        result[unit_id].later = reading
-    recent = (base.filter(period__lt=period, previous__isnull=False)  # a first reading is no usage
-              .annotate(rn=Window(RowNumber(), partition_by=[F("unit_id")], order_by=F("period").desc()))
-              .filter(rn__lte=JUMP_HISTORY).values_list("unit_id", "usage"))
-    for unit_id, usage in recent:
-        result[unit_id].usages.append(usage)
-    for history in result.values():
-        if history.usages:
-            history.average = sum(history.usages) / len(history.usages)
-    current = list(base.filter(period=period))
-    for reading in current:
-        result[reading.unit_id].current = reading
-    billed = set(Bill.objects.filter(source=Bill.Source.METER, source_ref__in=[f"meter:{r.pk}" for r in current])
-                 .values_list("source_ref", flat=True)) if current else set()
-    for reading in current:
-        result[reading.unit_id].billed = f"meter:{reading.pk}" in billed
-    return result
-
-
-def is_jump(usage: Decimal, history: History, kind: str) -> bool:
-    if history.average is None:
-        return False
-    return usage > JUMP_FACTOR * history.average and usage > JUMP_MIN.get(kind, Decimal("0"))
 
 
 def _number(value, label) -> Decimal:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from core.money import to_money
 from core.text import clean_text
 
-from ..models import COUNTER_METHODS, BalanceEntry, Bill, Method, Receipt, ReceiptLine, ReceiptVoid, UnitAccount
+from ..models import COUNTER_METHODS, BalanceEntry, Bill, Method, Receipt, ReceiptLine, ReceiptPrint, ReceiptVoid, UnitAccount
 from .numbers import locked_business_date, next_number
 
 ZERO = Decimal("0.00")
@@ -197,3 +197,16 @@ def receipt_void_apply(*, receipt: Receipt, correction, approver, now=None) -> R
     day = locked_business_date(community=receipt.community, cashier=receipt.cashier, now=now)
     return ReceiptVoid.objects.create(receipt=receipt, correction=correction, reason=correction.reason,
                                       approved_by=approver, business_date=day)
+
+
+@transaction.atomic
+def receipt_print(*, receipt: Receipt, actor, request=None) -> bytes:
+    """Print ``receipt``: record the print (the first is the original, every later one 补打) and render it
+    (``documents.receipt_pdf``), in one transaction: the receipt row is locked so two first prints cannot
+    both be originals, and a render that fails records no print."""
+    from ..documents import receipt_pdf  # WeasyPrint is loaded by the first print, not at start-up
+
+    Receipt.objects.select_for_update().filter(pk=receipt.pk).values_list("pk", flat=True).get()
+    reprint = ReceiptPrint.objects.filter(receipt_id=receipt.pk).exists()
+    printed = ReceiptPrint.objects.create(receipt_id=receipt.pk, printed_by=actor, is_reprint=reprint)
+    return receipt_pdf(receipt, user=actor, reprint=reprint, printed_at=printed.printed_at, request=request)

@@ -25,53 +25,22 @@ import logging
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
-from core.models import OutboundMessage, Role, User
+from core.models import Role, User
 from core.money import format_money
 from core.notifications import notify, send_outbound
 
-from ..models import ReminderPolicy, ReminderStep
+from ..models import ReminderPolicy
+from ..selectors.reminders import NO_EMAIL, NO_PHONE, due_units, undelivered_reminders
 
 logger = logging.getLogger(__name__)
 
-REQUEUE_AFTER = datetime.timedelta(minutes=10)  # a queued message is delivered within seconds normally
-REQUEUE_WINDOW = datetime.timedelta(days=14)  # older undelivered messages are left for a person to look at
 CHUNK = 500
 UNITS_LISTED = 30  # units named in the clerks' notification; the rest are counted
-
-# Markers kept in ReminderStep.channels when a channel of the policy could not be used for a unit.
-NO_PHONE = "no_phone"
-NO_EMAIL = "no_email"
-
-_DUE_SQL = """
-WITH overdue AS (
-    SELECT b.unit_id, MIN(b.due_date) AS anchor, SUM(b.outstanding) AS amount
-    FROM billing_bill b
-    WHERE b.community_id = %(community)s AND b.outstanding > 0 AND b.due_date < %(today)s
-    GROUP BY b.unit_id
-    HAVING MIN(b.due_date) <= %(latest_anchor)s
-), stepped AS (
-    SELECT unit_id, anchor, amount,
-           LEAST(%(max_steps)s, 1 + (%(today)s - anchor - %(first)s) / %(every)s) AS step
-    FROM overdue
-)
-SELECT s.unit_id, s.anchor, s.step, s.amount, u.code, o.name, o.phone, o.email
-FROM stepped s
-JOIN frontdesk_unit u ON u.id = s.unit_id
-LEFT JOIN LATERAL (
-    SELECT p.name, p.phone, p.email FROM frontdesk_occupancy oc JOIN frontdesk_person p ON p.id = oc.person_id
-    WHERE oc.unit_id = s.unit_id AND oc.kind = 'owner' AND oc.end_date IS NULL
-    ORDER BY oc.share DESC NULLS LAST, oc.start_date, oc.id LIMIT 1
-) o ON TRUE
-WHERE NOT EXISTS (SELECT 1 FROM billing_reminderstep r
-                  WHERE r.unit_id = s.unit_id AND r.anchor = s.anchor AND r.step = s.step)
-ORDER BY u.code
-"""
 
 
 def step_due(*, anchor: datetime.date, today: datetime.date, first_after_days: int, every_days: int,
@@ -87,19 +56,6 @@ def step_due(*, anchor: datetime.date, today: datetime.date, first_after_days: i
 
 def step_due_on(policy: ReminderPolicy, anchor: datetime.date, step: int) -> datetime.date:
     return anchor + datetime.timedelta(days=policy.first_after_days + (step - 1) * max(policy.every_days, 1))
-
-
-def due_units(policy: ReminderPolicy, today: datetime.date) -> list[dict]:
-    """One query: the units whose due step is not recorded yet, with anchor, step, amount and owner."""
-    params = {
-        "community": policy.community_id, "today": today, "first": policy.first_after_days,
-        "every": max(policy.every_days, 1), "max_steps": policy.max_steps,
-        "latest_anchor": today - datetime.timedelta(days=policy.first_after_days),
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(_DUE_SQL, params)
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def owner_message(*, community, row: dict) -> str:
@@ -195,15 +151,6 @@ def _notify_clerks(community, rows: list[dict]) -> None:
     notify(users=clerks, title=title, body="\n".join(lines), url=reverse("billing:reminder_log"))
 
 
-def undelivered_reminders(now):
-    """Reminder messages still pending after ``REQUEUE_AFTER``: their queueing was lost (the message
-    text is the step's ``body``)."""
-    steps = ReminderStep.objects.filter(body=OuterRef("body"), sent_at__gte=now - REQUEUE_WINDOW)
-    return (OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING, created_at__lt=now - REQUEUE_AFTER,
-                                           created_at__gte=now - REQUEUE_WINDOW)
-            .filter(Exists(steps)).order_by("id"))
-
-
 def requeue_undelivered(now) -> int:
     from core.tasks import deliver_outbound
 
@@ -229,3 +176,15 @@ def reminders_sweep(now=None) -> int:
         total += _sweep_policy(policy, today)
     requeue_undelivered(now)
     return total
+
+
+@transaction.atomic
+def policy_save(*, community, actor, is_active: bool, first_after_days: int, every_days: int, max_steps: int,
+                channels) -> ReminderPolicy:
+    """Create or change ``community``'s reminder policy (the next hourly sweep follows it). ``actor`` is
+    recorded with the change by the request's history context."""
+    policy, _created = ReminderPolicy.objects.select_for_update().get_or_create(community=community)
+    policy.is_active, policy.first_after_days, policy.every_days = is_active, first_after_days, every_days
+    policy.max_steps, policy.channels = max_steps, channels
+    policy.save()
+    return policy

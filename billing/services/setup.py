@@ -16,6 +16,7 @@ from core.money import to_money
 from core.text import clean_text
 
 from ..models import Bill, FeeItem, FeeRate
+from ..selectors.setup import current_price, rate_used
 
 METER_KINDS = (FeeItem.Kind.WATER, FeeItem.Kind.ELECTRICITY)
 CHARGE_BASES = (FeeItem.Basis.FIXED,)
@@ -104,15 +105,6 @@ def _check_rate(*, item: FeeItem, building, usage: str, valid_from, price) -> De
     return price
 
 
-def rate_used(rate: FeeRate) -> bool:
-    """Whether a bill can have been made with this rate: a bill of the item (in the rate's building, if
-    it has one) from its start month on."""
-    bills = Bill.objects.filter(fee_item_id=rate.fee_item_id, period__gte=rate.valid_from)
-    if rate.building_id:
-        bills = bills.filter(building_id=rate.building_id)
-    return bills.exists()
-
-
 def rate_add(*, item: FeeItem, actor, valid_from, price, building=None, usage: str = "", tiers=()) -> FeeRate:
     """A new rate from ``valid_from`` (the 1st of a month). Earlier rates stay as history."""
     price = _check_rate(item=item, building=building, usage=usage, valid_from=valid_from, price=price)
@@ -143,21 +135,6 @@ def rate_edit(*, rate: FeeRate, actor, valid_from, price, tiers=()) -> FeeRate:
     except IntegrityError:
         raise ValidationError(_("A rate for this scope already starts on this date.")) from None
     return rate
-
-
-def current_price(item: FeeItem, *, unit=None, on=None) -> Decimal | None:
-    """The price of ``item`` valid on ``on`` (today) for ``unit`` (most specific rate), or None."""
-    on = on or timezone.localdate()
-    best = None
-    for rate in FeeRate.objects.filter(fee_item=item, valid_from__lte=on):
-        if unit is not None and (rate.building_id not in (None, unit.building_id) or rate.usage not in ("", unit.usage)):
-            continue
-        if unit is None and (rate.building_id or rate.usage):
-            continue
-        key = (rate.building_id is not None, rate.usage != "", rate.valid_from)
-        if best is None or key > best[0]:
-            best = (key, rate.price)
-    return best[1] if best else None
 
 
 @transaction.atomic

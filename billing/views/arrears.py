@@ -1,6 +1,5 @@
 """Billing views: arrears (欠费) with aging, a unit's arrears and reminder log, dunning notices (催缴通知单)."""
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.shortcuts import get_object_or_404, render
@@ -9,28 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_response
-from core.money import rmb_upper
-from core.pdf import pdf_response, render_pdf
+from core.paging import page_number
+from core.pdf import pdf_response
 from core.permissions import require
+from frontdesk.models import Building, Unit
 from frontdesk.scoping import scope
-from frontdesk.models import Building, Occupancy, Unit
 
-from ..models import ReminderStep
-from ..batches import batch_response
+from .. import documents
 from ..selectors import arrears as selectors
+from ..selectors import reminders as reminder_selectors
 from ..selectors import runs as notice_selectors
-from .reminders import channel_labels
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
-PAY_WITHIN_DAYS = 7  # the notice asks for payment within a week
-
-
-def _page_number(value) -> int:
-    try:
-        return max(1, int(value or 1))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _filters(request, communities, buildings):
@@ -83,7 +73,7 @@ def arrears_list(request):
             ([r["community_name"], r["code"], r["owners"],
               *[r[k] for k in selectors.BUCKET_KEYS], r["total"], f"{r['oldest_due']:%Y-%m-%d}", r["bills"]]
              for r in rows))
-    page, totals = selectors.arrears_page(request.user, filters, _page_number(request.GET.get("page")),
+    page, totals = selectors.arrears_page(request.user, filters, page_number(request.GET.get("page")),
                                           PAGE_SIZE, today)
     for row in page.object_list:
         row["days_overdue"] = (today - row["oldest_due"]).days
@@ -106,35 +96,9 @@ def arrears_unit(request, pk):
     """A unit's outstanding bills with their aging, and every reminder step sent for it."""
     unit = _unit_for(request, pk)
     today = timezone.localdate()
-    bills = selectors.unit_open_bills(unit, today)
-    steps = list(ReminderStep.objects.filter(unit=unit).order_by("-sent_at", "-id")[:200])
-    for step in steps:
-        step.channel_labels = channel_labels(step.channels)
-    labels = {key: label for key, label, _low, _high in selectors.BUCKETS}
-    for bill in bills:
-        bill.bucket_label = labels[bill.bucket]
     return render(request, "billing/arrears/unit.html", {
-        "unit": unit, "bills": bills, "steps": steps, "today": today,
-        "total": sum((b.outstanding for b in bills), selectors.ZERO),
-        "overdue_total": sum((b.outstanding for b in bills if b.days_overdue > 0), selectors.ZERO),
-        "owners": _owner_names(unit),
-    })
-
-
-def _owner_names(unit) -> str:
-    return "、".join(Occupancy.objects.filter(unit=unit, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
-                    .order_by("start_date", "id").values_list("person__name", flat=True))
-
-
-def _notice(unit, today):
-    bills = [b for b in selectors.unit_open_bills(unit, today) if b.days_overdue > 0]
-    total = sum((b.outstanding for b in bills), selectors.ZERO)
-    return {"unit": unit, "bills": bills, "total": total, "total_upper": rmb_upper(total), "owners": _owner_names(unit)}
-
-
-def _dunning_context(request, notices, community, today):
-    return {"notices": notices, "community": community, "today": today, "printed_by": request.user,
-            "pay_by": today + datetime.timedelta(days=PAY_WITHIN_DAYS)}
+        "unit": unit, "today": today, **selectors.unit_page(unit, today),
+        "steps": reminder_selectors.unit_steps(unit)})
 
 
 @require("billing.run")
@@ -142,9 +106,8 @@ def dunning_pdf(request, pk):
     """催缴通知单 for one unit: its bills past their due date."""
     unit = _unit_for(request, pk)
     today = timezone.localdate()
-    notice = _notice(unit, today)
-    pdf = render_pdf("billing/pdf/dunning.html", _dunning_context(request, [notice], unit.community, today),
-                     request=request)
+    pdf = documents.dunning_pdf(community=unit.community, notices=[selectors.dunning_notice(unit, today)],
+                                today=today, user=request.user, request=request)
     return pdf_response(pdf, _("dunning-notice-%(unit)s-%(date)s.pdf") % {"unit": unit.code,
                                                                          "date": f"{today:%Y%m%d}"})
 
@@ -157,13 +120,13 @@ def dunning_batch(request, pk):
     notices = notice_selectors.notices(units_qs=Unit.objects.filter(building=building), overdue_on=today)
 
     def render_part(part, suffix):
-        pdf = render_pdf("billing/pdf/dunning.html", _dunning_context(request, part, building.community, today),
-                         request=request)
+        pdf = documents.dunning_pdf(community=building.community, notices=part, today=today, user=request.user,
+                                    request=request)
         return pdf_response(pdf, _("dunning-notices-building-%(building)s-%(date)s.pdf") % {
             "building": building.name, "date": f"{today:%Y%m%d}{suffix}"})
 
-    return batch_response(request, notices, render_part=render_part,
-                          title=_("Dunning notices, building %(building)s") % {"building": building.name})
+    return documents.batch_response(request, notices, render_part=render_part,
+                                    title=_("Dunning notices, building %(building)s") % {"building": building.name})
 
 
 urlpatterns = [

@@ -1,24 +1,16 @@
 """Billing views: the collection rate (收费率) per building and community, with a chart and an export."""
 
-import datetime
-
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import add_months, parse_month
 from core.exports import xlsx_response
 from core.permissions import require
 from frontdesk.scoping import choose_community
 
 from ..selectors import collection as selectors
-
-
-def _month(value: str):
-    try:
-        return datetime.datetime.strptime(value, "%Y-%m").date()
-    except (TypeError, ValueError):
-        return None
 
 
 def _pct(value):
@@ -31,7 +23,7 @@ def _export_rows(report):
                 _pct(f.past_rate), _pct(f.total_rate)]
 
     for period, attr in ((f"{report.month:%Y-%m}", "month"),
-                         (f"{report.half_start:%Y-%m} – {selectors.add_months(report.half_end, -1):%Y-%m}", "half")):
+                         (f"{report.half_start:%Y-%m} – {add_months(report.half_end, -1):%Y-%m}", "half")):
         yield [period]
         for row in report.rows:
             yield line(row.name, row.community, getattr(row, attr))
@@ -47,9 +39,10 @@ def collection(request):
     error = ""
     month = timezone.localdate().replace(day=1)
     if request.GET.get("month"):
-        month = _month(request.GET["month"]) or month
-        if _month(request.GET["month"]) is None:
+        chosen = parse_month(request.GET["month"])
+        if chosen is None:
             error = _("Choose the month as YYYY-MM, e.g. 2026-11.")
+        month = chosen or month
     report = selectors.collection_report(community_ids=ids, month=month)
     if request.GET.get("export") == "xlsx":
         headers = [_("Community"), _("Building"), _("Current: billed"), _("Current: collected"),
@@ -83,11 +76,11 @@ def collection(request):
                   ("month", _("Month %(month)s") % {"month": f"{report.month:%Y-%m}"}),
                   ("half", _("Half-year %(start)s – %(end)s") % {
                       "start": f"{report.half_start:%Y-%m}",
-                      "end": f"{selectors.add_months(report.half_end, -1):%Y-%m}"}))]
+                      "end": f"{add_months(report.half_end, -1):%Y-%m}"}))]
     return render(request, "billing/collection/report.html", {
         "tables": tables,
         "report": report, "chart": chart, "communities": communities, "chosen": chosen, "error": error,
-        "month_value": f"{report.month:%Y-%m}", "half_last": selectors.add_months(report.half_end, -1),
+        "month_value": f"{report.month:%Y-%m}", "half_last": add_months(report.half_end, -1),
     })
 
 

@@ -7,27 +7,21 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import submit_once
 from core.money import rmb_upper
-from core.pdf import pdf_response, render_pdf
+from core.paging import page_number
+from core.pdf import pdf_response
 from core.permissions import has_perm, require
 
-from ..forms_counter import CorrectionFilterForm, DecisionForm, RefundRequestForm, VoidRequestForm, WaiverRequestForm
-from ..models import Correction, ReceiptVoid
+from .. import documents
+from ..forms.corrections import CorrectionFilterForm, DecisionForm, RefundRequestForm, VoidRequestForm, WaiverRequestForm
+from ..models import Correction
 from ..selectors import counter as selectors
 from ..services import corrections as service
 
 K = Correction.Kind
-
-
-def _page_number(value) -> int:
-    try:
-        return max(1, int(value or 1))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _request_page(request, form, perform, context):
@@ -51,7 +45,7 @@ def correction_void(request, pk):
     return _request_page(request, form, perform, {
         "title": _("Void receipt %(number)s") % {"number": receipt.number}, "kind": K.VOID, "receipt": receipt,
         "unit": receipt.unit, "back": reverse("billing:receipt", args=[receipt.pk]),
-        "already_void": ReceiptVoid.objects.filter(receipt=receipt).exists()})
+        "already_void": getattr(receipt, "void", None) is not None})
 
 
 @require("billing.collect")
@@ -140,7 +134,7 @@ def correction_decide(request, pk):
 @require("billing.view")
 def correction_history(request):
     form = CorrectionFilterForm(request.GET or None)
-    page = selectors.correction_history_page(user=request.user, number=_page_number(request.GET.get("page")),
+    page = selectors.correction_history_page(user=request.user, number=page_number(request.GET.get("page")),
                                              **form.filters())
     query = urlencode([(k, v) for k, v in request.GET.items() if k in ("kind", "status") and v])
     return render(request, "billing/corrections/history.html", {"form": form, "page": page, "query": query})
@@ -155,17 +149,11 @@ def voucher_detail(request, pk):
                   {"voucher": voucher, "amount_upper": rmb_upper(voucher.amount)})
 
 
-def voucher_pdf_bytes(voucher, user, *, request=None) -> bytes:
-    return render_pdf("billing/pdf/voucher.html", {
-        "voucher": voucher, "amount_upper": rmb_upper(voucher.amount), "printed_by": user,
-        "printed_at": timezone.now(), "qr_url": reverse("billing:voucher", args=[voucher.pk]),
-    }, request=request)
-
-
 @require("billing.view")
 def voucher_pdf(request, pk):
     voucher = selectors.voucher_detail(user=request.user, pk=pk)
-    return pdf_response(voucher_pdf_bytes(voucher, request.user, request=request), f"voucher-{voucher.number}.pdf")
+    pdf = documents.voucher_pdf(voucher, user=request.user, request=request)
+    return pdf_response(pdf, f"voucher-{voucher.number}.pdf")
 
 
 urlpatterns = [

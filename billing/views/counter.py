@@ -4,7 +4,6 @@ Views are thin: permission → scoped object → form → one service call → r
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -12,22 +11,16 @@ from django.utils.translation import gettext as _
 
 from core.forms import submit_once
 from core.money import rmb_upper
-from core.pdf import pdf_response, render_pdf
+from core.paging import page_number
+from core.pdf import pdf_response
 from core.permissions import has_perm, require
 
-from ..forms_counter import PayForm, ReceiptFilterForm
-from ..models import Method, Receipt, ReceiptPrint
+from ..forms.counter import PayForm, ReceiptFilterForm
+from ..models import Method
 from ..selectors import counter as selectors
 from ..services import payments
 
 RECEIPT_LIST_KEYS = ("date_from", "date_to", "cashier", "method", "q")
-
-
-def _page_number(value) -> int:
-    try:
-        return max(1, int(value or 1))
-    except (TypeError, ValueError):
-        return 1
 
 
 # --- the unit's counter --------------------------------------------------------------------------
@@ -101,7 +94,7 @@ def receipt_detail(request, pk):
         "receipt": receipt, "lines": list(receipt.lines.all()), "void": getattr(receipt, "void", None),
         "corrections": corrections,
         "pending_void": next((c for c in corrections if c.kind == "void" and c.status == "pending"), None),
-        "print_count": ReceiptPrint.objects.filter(receipt=receipt).count(),
+        "print_count": selectors.print_count(receipt),
         "can_collect": has_perm(request.user, "billing.collect"),
         "can_approve": has_perm(request.user, "billing.approve"),
         "amount_upper": rmb_upper(receipt.amount),
@@ -109,38 +102,18 @@ def receipt_detail(request, pk):
     return render(request, "billing/counter/receipt.html", context)
 
 
-def receipt_pdf_render(receipt: Receipt, *, user, reprint: bool, printed_at=None, request=None) -> bytes:
-    """The receipt as an A5 PDF (no database writes): figures and 人民币大写, 补打 on a reprint and
-    作废 across a voided receipt. ``receipt`` needs community, unit, cashier, void and lines loaded."""
-    void = getattr(receipt, "void", None)
-    return render_pdf("billing/pdf/receipt.html", {
-        "receipt": receipt, "lines": list(receipt.lines.all()), "amount_upper": rmb_upper(receipt.amount),
-        "is_reprint": reprint, "is_void": void is not None, "printed_by": user,
-        "printed_at": printed_at or timezone.now(), "qr_url": reverse("billing:receipt", args=[receipt.pk]),
-    }, request=request)
-
-
-def receipt_pdf_bytes(receipt: Receipt, user, *, request=None) -> bytes:
-    """Print ``receipt``: record the print (the first is the original, every later one 补打) and render
-    it, in one transaction (the receipt row is locked so two first prints cannot both be originals)."""
-    with transaction.atomic():
-        Receipt.objects.select_for_update().filter(pk=receipt.pk).values_list("pk", flat=True).get()
-        reprint = ReceiptPrint.objects.filter(receipt_id=receipt.pk).exists()
-        printed = ReceiptPrint.objects.create(receipt_id=receipt.pk, printed_by=user, is_reprint=reprint)
-        return receipt_pdf_render(receipt, user=user, reprint=reprint, printed_at=printed.printed_at, request=request)
-
-
 @require("billing.view")
 def receipt_pdf(request, pk):
     receipt = selectors.receipt_for_pdf(user=request.user, pk=pk)
-    return pdf_response(receipt_pdf_bytes(receipt, request.user, request=request), f"receipt-{receipt.number}.pdf")
+    pdf = payments.receipt_print(receipt=receipt, actor=request.user, request=request)
+    return pdf_response(pdf, f"receipt-{receipt.number}.pdf")
 
 
 @require("billing.view")
 def receipt_list(request):
     cashiers = selectors.cashiers_for(request.user)
     form = ReceiptFilterForm(request.GET or None, cashiers=cashiers)
-    page = selectors.receipt_list_page(user=request.user, number=_page_number(request.GET.get("page")),
+    page = selectors.receipt_list_page(user=request.user, number=page_number(request.GET.get("page")),
                                        **form.filters())
     query = urlencode([(k, v) for k, v in request.GET.items() if k in RECEIPT_LIST_KEYS and v])
     return render(request, "billing/counter/receipt_list.html", {"form": form, "page": page, "query": query})

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from core.exports import xlsx_response
 from core.forms import add_errors
 from core.permissions import require
-from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Unit
+from frontdesk.scoping import choose_community, scope
 
-from ..forms_setup import MeterFilterForm, MeterImportForm
+from ..forms.meters import MeterFilterForm, MeterImportForm
 from ..models import MeterReading
 from ..selectors import meters as selectors
 from ..services import meters as services
@@ -97,7 +97,7 @@ def meter_row(request, pk):
             saved = True
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    history = services.history_for(unit_ids=[unit.pk], kind=kind, period=period)[unit.pk]
+    history = selectors.history_for(unit_ids=[unit.pk], kind=kind, period=period)[unit.pk]
     row = selectors.GridRow(unit=unit, history=history, typed=typed if error else "", error=error, saved=saved,
                             confirm=confirm)
     return render(request, "billing/meters/_row.html", {"row": row, "building": building, "kind": kind,

@@ -1,11 +1,11 @@
 """Bill runs (账单生成): list, new run (month and building → preview → confirm), the progress page polled
-by htmx, "bill the paid repairs", and payment notices (缴费通知单) per unit and per building."""
+by htmx, "bill the paid repairs" (the charges of the registered charge sources), and payment notices
+(缴费通知单) per unit and per building."""
 
 import time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,26 +13,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import idempotency
+from core.dates import parse_month
 from core.forms import submit_once
-from core.pdf import pdf_response, render_pdf
+from core.pdf import pdf_response
 from core.permissions import require
-from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Building, Unit
-from repairs import charges as repair_charges
+from frontdesk.scoping import choose_community, scope
 
-from ..batches import batch_response
-from ..forms_setup import MonthField, RunForm
-from ..interface import charges_to_bills
+from .. import documents
+from ..forms.runs import RunForm
 from ..selectors import runs as selectors
 from ..selectors.setup import buildings_of
+from ..services import charges
 from ..services import runs as services
 
 
-def _month(value, default=None):
-    try:
-        return MonthField().clean(value) if value else default
-    except ValidationError:
-        return default
+def _month(value):
+    """``?period=`` as a month (this month when missing or not understood)."""
+    return parse_month(value, first_day_only=True) or timezone.localdate().replace(day=1)
 
 
 @require("billing.run")
@@ -42,7 +40,7 @@ def run_list(request):
     return render(request, "billing/runs/list.html", {
         "community": community, "communities": communities,
         "runs": selectors.run_list(user=request.user, community=community),
-        "pending_repairs": repair_charges.pending_charges(community=community).filter(unit__isnull=False).count(),
+        "pending_repairs": sum(len(pending) for _source, pending in charges.pending_charges(community=community)),
         "this_month": timezone.localdate().replace(day=1),
         "buildings": buildings_of(community)})
 
@@ -57,7 +55,7 @@ def run_new(request):
     preview = None
     if request.method == "GET" and data is not None and form.is_valid():
         try:
-            preview = services.bill_run_preview(community=community, period=form.cleaned_data["period"],
+            preview = selectors.bill_run_preview(community=community, period=form.cleaned_data["period"],
                                                 building=form.cleaned_data["building"])
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -88,10 +86,8 @@ def run_detail(request, pk):
 @require_POST
 def run_repairs(request):
     """Bill the paid repairs now ("bill the paid repairs"), without waiting for the month's run."""
-    choice = choose_community(request, post_param="community_pk")
-    community, _communities = choice.community, choice.communities
-    with transaction.atomic():
-        made = charges_to_bills(community=community, actor=request.user)
+    community = choose_community(request, post_param="community_pk").community
+    made = charges.charges_to_bills(community=community, actor=request.user)
     if made:
         messages.success(request, _("%(n)s paid repairs billed, %(amount)s in all.")
                          % {"n": len(made), "amount": sum(b.amount for b in made)})
@@ -102,19 +98,13 @@ def run_repairs(request):
 
 # --- payment notices (缴费通知单) -------------------------------------------------------------------
 
-def _notice_context(request, community, notices, period):
-    today = timezone.localdate()
-    return {"community": community, "notices": notices, "period": period, "today": today,
-            "printed_by": request.user}
-
-
 @require("billing.run")
 def notice_pdf(request, pk):
     unit = get_object_or_404(scope(Unit.objects.select_related("community"), request.user), pk=pk)
-    period = _month(request.GET.get("period"), timezone.localdate().replace(day=1))
+    period = _month(request.GET.get("period"))
     notices = selectors.notices(units_qs=Unit.objects.filter(pk=unit.pk), period=period)
-    pdf = render_pdf("billing/pdf/notice.html", _notice_context(request, unit.community, notices, period),
-                     request=request)
+    pdf = documents.notice_pdf(community=unit.community, notices=notices, period=period, user=request.user,
+                               request=request)
     return pdf_response(pdf, f"payment-notice-{unit.code}-{period:%Y-%m}.pdf")
 
 
@@ -122,20 +112,20 @@ def notice_pdf(request, pk):
 def notice_batch(request, pk):
     """One page per unit of the building with something outstanding up to the month."""
     building = get_object_or_404(scope(Building.objects.select_related("community"), request.user), pk=pk)
-    period = _month(request.GET.get("period"), timezone.localdate().replace(day=1))
+    period = _month(request.GET.get("period"))
     notices = selectors.notices(units_qs=Unit.objects.filter(building=building), period=period)
 
     def render_part(part, suffix):
         started = time.monotonic()
-        pdf = render_pdf("billing/pdf/notice.html", _notice_context(request, building.community, part, period),
-                         request=request)
+        pdf = documents.notice_pdf(community=building.community, notices=part, period=period, user=request.user,
+                                   request=request)
         response = pdf_response(pdf, f"payment-notices-{building.name}-{period:%Y-%m}{suffix}.pdf")
         response["X-Render-Seconds"] = f"{time.monotonic() - started:.2f}"
         return response
 
-    return batch_response(request, notices, render_part=render_part,
-                          title=_("Payment notices, building %(building)s, %(month)s")
-                          % {"building": building.name, "month": f"{period:%Y-%m}"})
+    return documents.batch_response(request, notices, render_part=render_part,
+                                    title=_("Payment notices, building %(building)s, %(month)s")
+                                    % {"building": building.name, "month": f"{period:%Y-%m}"})
 
 
 urlpatterns = [

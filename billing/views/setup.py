@@ -8,14 +8,13 @@ from django.utils.translation import gettext as _
 
 from core.forms import submit_once
 from core.permissions import require
-from frontdesk.scoping import choose_community, scope
 from frontdesk.models import Unit
+from frontdesk.scoping import choose_community, scope
 
-from ..forms_setup import ChargeForm, FeeItemForm, RateForm, tiers_text
+from ..forms.setup import ChargeForm, FeeItemForm, RateForm, tiers_text
 from ..models import FeeItem, FeeRate
 from ..selectors import setup as selectors
 from ..services import setup as services
-
 
 
 def _list_url(community):
@@ -38,7 +37,7 @@ def feeitem_edit(request, pk=None):
     fields = ("name", "code", "kind", "basis", "usages", "due_days", "sort_order", "is_active")
     initial = {f: getattr(item, f) for f in fields} if item else {}
     if not item and request.GET.get("basis") == FeeItem.Basis.FIXED:
-        initial.update(basis=FeeItem.Basis.FIXED, kind=FeeItem.Kind.ONE_OFF, due_days=0)
+        initial |= {"basis": FeeItem.Basis.FIXED, "kind": FeeItem.Kind.ONE_OFF, "due_days": 0}
     form = FeeItemForm(request.POST or None, initial=initial)
 
     def perform(data):
@@ -85,7 +84,7 @@ def rate_edit(request, pk):
     rate = get_object_or_404(scope(FeeRate.objects.select_related("fee_item", "fee_item__community", "building"),
                                    request.user, field="fee_item__community"), pk=pk)
     item = rate.fee_item
-    used = services.rate_used(rate)
+    used = selectors.rate_used(rate)
     initial = {"valid_from": rate.valid_from, "price": rate.price, "tiers": tiers_text(rate.tiers)}
     form = RateForm(request.POST or None, item=item, buildings=selectors.buildings_of(item.community), editing=True,
                     initial=initial)

@@ -184,7 +184,7 @@ def test_dunning_notice_pdf_for_a_unit_and_a_building(client, users, unit_a, oth
 def test_dunning_template_lists_only_overdue_bills(rf, users, unit_a, aged):
     from django.template.loader import render_to_string
 
-    from billing.views.arrears import _notice
+    from billing.selectors.arrears import dunning_notice as _notice
 
     notice = _notice(unit_a, TODAY)
     assert aged["future"].pk not in [b.pk for b in notice["bills"]]
@@ -199,7 +199,7 @@ def test_dunning_template_lists_only_overdue_bills(rf, users, unit_a, aged):
 
 def test_a_large_building_prints_in_parts(client, users, unit_a, other_unit, fee_items, aged, monkeypatch):
     """Beyond BATCH_PAGES units a batch is offered in parts (each PDF ready within the server's timeout)."""
-    from billing import batches
+    from billing import documents as batches
 
     bill(other_unit, fee_items["parking"], 40, "300.00")
     monkeypatch.setattr(batches, "BATCH_PAGES", 1)

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from bench import billing_counter, billing_generate, billing_run
 from billing.models import Bill, BillRun, DocumentCounter, Receipt, ReceiptLine
 from billing.services.payments import pay_at_counter
-from bench import billing_counter, billing_generate, billing_run
 from frontdesk.models import ParkingSpace
 from tests.factories import BuildingFactory, CommunityFactory, EntranceFactory, OccupancyFactory, UnitFactory
 

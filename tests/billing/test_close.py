@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import DailyClose, Receipt
+from billing.selectors.close import day_summary, days_left_open
 from billing.services import close, corrections, payments
 from billing.services.numbers import business_date
 from core.models import Role
@@ -59,7 +60,7 @@ def day_of_payments(unit_a, bills_a, cashier, supervisor):
 
 
 def test_summary_by_method_with_voids_and_system_cash(unit_a, day_of_payments, cashier):
-    summary = close.day_summary(community=unit_a.community, cashier=cashier, day=TODAY)
+    summary = day_summary(community=unit_a.community, cashier=cashier, day=TODAY)
     rows = {r.method: r for r in summary.rows}
     assert (rows["cash"].count, rows["cash"].received, rows["cash"].voided) == (3, Decimal("600.00"),
                                                                                   Decimal("250.00"))
@@ -67,7 +68,7 @@ def test_summary_by_method_with_voids_and_system_cash(unit_a, day_of_payments, c
     assert summary.system_cash == Decimal("350.00")
     assert summary.total.net == Decimal("650.00")
     assert [v.receipt.number for v in summary.voids] == [day_of_payments[1].number]
-    assert close.day_summary(community=unit_a.community, cashier=cashier, day=TOMORROW).total.count == 0
+    assert day_summary(community=unit_a.community, cashier=cashier, day=TOMORROW).total.count == 0
 
 
 def test_refund_voucher_is_cash_out(unit_a, fee_items, make_bill, cashier, supervisor):
@@ -75,7 +76,7 @@ def test_refund_voucher_is_cash_out(unit_a, fee_items, make_bill, cashier, super
     c = corrections.correction_request(kind="refund", community=unit_a.community, actor=cashier, reason="业主搬离",
                                        unit=unit_a, amount="200", method="cash")
     corrections.correction_decide(correction=c, approver=supervisor, approve=True, now=NOW)
-    summary = close.day_summary(community=unit_a.community, cashier=cashier, day=TODAY)
+    summary = day_summary(community=unit_a.community, cashier=cashier, day=TODAY)
     assert summary.system_cash == Decimal("300.00")
     assert [v.amount for v in summary.refunds] == [Decimal("200.00")]
 
@@ -126,9 +127,9 @@ def test_a_day_is_closed_once_and_later_work_goes_to_the_next_day(unit_a, bills_
                                             now=at(TODAY, 18)).voucher
     assert voucher.business_date == TOMORROW
     # the closed day is unchanged; tomorrow shows the void with the original number and date
-    today = close.day_summary(community=community, cashier=cashier, day=TODAY)
+    today = day_summary(community=community, cashier=cashier, day=TODAY)
     assert today.system_cash == Decimal("350.00")
-    tomorrow = close.day_summary(community=community, cashier=cashier, day=TOMORROW)
+    tomorrow = day_summary(community=community, cashier=cashier, day=TOMORROW)
     # 250 + 80 + 500 received − 250 voided (of an earlier day) − the refund
     assert tomorrow.system_cash == Decimal("830.00") - Decimal("250.00") - voucher.amount
     assert [v.number for v in tomorrow.refunds] == [voucher.number]
@@ -265,8 +266,8 @@ def test_days_left_open_lists_unclosed_days_with_work(unit_a, bills_a, cashier):
     pay(unit_a, [bills_a[1]], "250", cashier, now=at(TODAY - datetime.timedelta(days=1)))
     do_close(unit_a.community, cashier, day=TODAY - datetime.timedelta(days=1), counted="250",
              now=at(TODAY - datetime.timedelta(days=1), 18))
-    assert close.days_left_open(community=unit_a.community, cashier=cashier, before=TODAY) == [two_days_ago]
+    assert days_left_open(community=unit_a.community, cashier=cashier, before=TODAY) == [two_days_ago]
     # the late close of that day is allowed
     late = do_close(unit_a.community, cashier, day=two_days_ago, counted="250")
     assert late.system_cash == Decimal("250.00")
-    assert close.days_left_open(community=unit_a.community, cashier=cashier, before=TODAY) == []
+    assert days_left_open(community=unit_a.community, cashier=cashier, before=TODAY) == []

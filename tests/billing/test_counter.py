@@ -16,7 +16,7 @@ from django.urls import reverse
 from billing.models import Receipt, ReceiptPrint, UnitAccount
 from billing.selectors import counter as selectors
 from billing.services import corrections
-from billing.views.counter import receipt_pdf_bytes
+from billing.services.payments import receipt_print
 from core.models import Role
 from frontdesk.registry import unit_actions
 from tests.billing.matrix_counter import pay
@@ -194,8 +194,8 @@ def test_a_voided_receipt_prints_with_void_across_it(unit_a, bills_a, cashier, s
     request = corrections.correction_request(kind="void", community=unit_a.community, actor=cashier,
                                              reason="收错户", receipt=receipt)
     corrections.correction_decide(correction=request, approver=supervisor, approve=True)
-    _fonts, text, _info = _pdf_text(receipt_pdf_bytes(selectors.receipt_for_pdf(user=cashier, pk=receipt.pk),
-                                                      cashier))
+    _fonts, text, _info = _pdf_text(receipt_print(receipt=selectors.receipt_for_pdf(user=cashier, pk=receipt.pk),
+                                                  actor=cashier))
     assert "VOID" in text and receipt.number in text
 
 
@@ -205,9 +205,9 @@ def test_receipt_pdf_is_quick_enough(unit_a, bills_a, cashier):
 
     receipt = pay(unit_a, bills_a, "1050", cashier)
     receipt = selectors.receipt_for_pdf(user=cashier, pk=receipt.pk)
-    receipt_pdf_bytes(receipt, cashier)
+    receipt_print(receipt=receipt, actor=cashier)
     start = time.perf_counter()
-    receipt_pdf_bytes(receipt, cashier)
+    receipt_print(receipt=receipt, actor=cashier)
     assert time.perf_counter() - start < 1.0
 
 
@@ -215,7 +215,7 @@ def test_receipt_list_filters_and_query_count(cashier_client, unit_a, fee_items,
     def grow(n, start):
         for month in range(start, start + n):
             bill = make_bill(unit_a, fee_items["property"], datetime.date(2025, month, 1), "250")
-            pay(unit_a, [bill], "250", cashier, method="wechat" if month % 2 else "cash", reference="R%d" % month)
+            pay(unit_a, [bill], "250", cashier, method="wechat" if month % 2 else "cash", reference=f"R{month}")
 
     grow(2, 1)
     url = reverse("billing:receipt_list")

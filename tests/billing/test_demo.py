@@ -9,8 +9,21 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from billing import demo
-from billing.models import (Bill, BillRun, DailyClose, Deposit, DepositRefund, FeeItem, FeeRate, MeterReading,
-                            Receipt, ReceiptVoid, ReminderPolicy, UnitAccount, Voucher)
+from billing.models import (
+    Bill,
+    BillRun,
+    DailyClose,
+    Deposit,
+    DepositRefund,
+    FeeItem,
+    FeeRate,
+    MeterReading,
+    Receipt,
+    ReceiptVoid,
+    ReminderPolicy,
+    UnitAccount,
+    Voucher,
+)
 from billing.selectors.arrears import BUCKET_KEYS, bucket_of
 from billing.services.numbers import business_date
 from core.models import Role

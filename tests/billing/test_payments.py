@@ -27,7 +27,7 @@ def test_partial_payment_pays_oldest_first(unit_a, bills_a, cashier):
     assert (aug.paid, oct_.paid, parking.paid) == (Decimal("250.00"), Decimal("150.00"), Decimal("0.00"))
     assert oct_.outstanding == Decimal("100.00") and sep.paid == 0
     assert [line.bill_id for line in receipt.lines.all()] == [aug.pk, oct_.pk]
-    assert receipt.number == "SJ%d-000001" % receipt.business_date.year
+    assert receipt.number == f"SJ{receipt.business_date.year}-000001"
 
 
 def test_more_than_due_needs_prepay_and_then_goes_to_balance(unit_a, bills_a, cashier):

@@ -343,3 +343,13 @@ def test_reminder_log_lists_steps_scoped_with_constant_queries(client, clerk, cl
     assert client.get(url, {"room": "1502"}).context["page"].paginator.count == 1
     client.force_login(clerk_b)
     assert client.get(url).context["page"].paginator.count == 0
+
+
+@pytest.mark.django_db
+def test_policy_page_chooses_the_community_like_every_one_community_page(client, users, community_a, community_b):
+    """``frontdesk.scoping.choose_community``: no choice → the first community; a foreign one → 404."""
+    client.force_login(users[Role.MANAGER])
+    url = reverse("billing:reminder_policy")
+    assert client.get(url).context["community"] == community_a
+    assert client.get(url, {"community": community_a.pk}).context["community"] == community_a
+    assert client.get(url, {"community": community_b.pk}).status_code == 404

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from billing.models import Bill, BillRun, FeeItem, FeeRate, MeterReading, UnitAccount
+from billing.selectors.runs import bill_run_preview
 from billing.services import runs
 from core.models import Role
 from frontdesk.models import Occupancy, ParkingSpace
@@ -169,12 +170,12 @@ def test_meter_bills_flat_and_tiered(unit_a, fee_items, manager):
 def test_preview_writes_nothing(unit_a, fee_items, manager, django_assert_max_num_queries):
     UnitFactory(entrance=unit_a.entrance, number="1503", area=Decimal("100.00"))
     with django_assert_max_num_queries(8):
-        rows = runs.bill_run_preview(community=unit_a.community, period=NOV)
+        rows = bill_run_preview(community=unit_a.community, period=NOV)
     assert Bill.objects.count() == 0
     prop = next(r for r in rows if r["fee_item"] == fee_items["property"])
     assert prop["units"] == 2 and prop["to_create"] == 2 and prop["amount"] == Decimal("473.75")
     run_now(unit_a.community, NOV, manager)
-    prop = next(r for r in runs.bill_run_preview(community=unit_a.community, period=NOV)
+    prop = next(r for r in bill_run_preview(community=unit_a.community, period=NOV)
                 if r["fee_item"] == fee_items["property"])
     assert prop["billed"] == 2 and prop["to_create"] == 0 and prop["amount"] == 0
 
@@ -206,13 +207,12 @@ def test_start_validates_and_queues_on_commit(unit_a, fee_items, manager, commun
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_celery_worker_runs_the_bill_run(unit_a, fee_items, manager):
-    from celery.contrib.testing.worker import start_worker
-
-    from config.celery import app
-
     from unittest import mock
 
+    from celery.contrib.testing.worker import start_worker
+
     from billing.tasks import bill_run
+    from config.celery import app
 
     # our own queue, so that no other test worker on the shared Redis takes the task (the router is
     # built once per process, so the queue is chosen at the call, as tests/repairs/test_clock_worker.py does)
@@ -233,7 +233,6 @@ def test_a_real_celery_worker_runs_the_bill_run(unit_a, fee_items, manager):
 
 def test_paid_repairs_are_billed_by_a_community_run(unit_a, fee_items, manager):
     from repairs.models import Charge
-
     from tests.repairs.matrix_work import make_ticket
 
     ticket = make_ticket(unit_a.community, actor=manager, unit=unit_a, is_paid=True)
@@ -295,7 +294,6 @@ def test_run_list_query_count_is_constant(manager_client, unit_a, manager, djang
 
 def test_bill_the_paid_repairs_button(manager_client, unit_a, manager):
     from repairs.models import Charge
-
     from tests.repairs.matrix_work import make_ticket
 
     ticket = make_ticket(unit_a.community, actor=manager, unit=unit_a, is_paid=True)
@@ -315,7 +313,6 @@ def test_payment_notice_pdfs(manager_client, unit_a, fee_items, make_bill, djang
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     from billing.selectors.runs import notices
-
     from frontdesk.models import Unit
 
     with django_assert_max_num_queries(3):
@@ -332,7 +329,7 @@ def test_notice_batch_of_a_200_unit_building_comes_in_parts(manager_client, unit
     """200 units: a page of 5 parts of 40, each a PDF ready well within the server's 60 s timeout."""
     from django.db import connection
 
-    from billing.batches import BATCH_PAGES
+    from billing.documents import BATCH_PAGES
     from core.models import User
 
     with connection.cursor() as cursor:

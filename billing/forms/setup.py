@@ -1,44 +1,14 @@
-"""Forms of fee setup, meter readings and bill runs: validation and layout only; the services write."""
-
-import datetime
-import re
+"""Forms of fee setup: fee items, rates and one-off charges. Validation and layout only; the services write."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.forms import StaffForm
+from core.forms import MonthField, StaffForm
 from frontdesk.models import ParkingSpace, Unit
 
-from .models import FeeItem, MeterReading
-
-
-class MonthField(forms.Field):
-    """A month as ``YYYY-MM`` (``<input type="month">``) or a date on the 1st → the month's first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
-
-    def prepare_value(self, value):
-        if isinstance(value, datetime.date):
-            return f"{value:%Y-%m}"
-        return value
-
-    def to_python(self, value):
-        if isinstance(value, datetime.date):
-            value = f"{value:%Y-%m-%d}"
-        value = str(value or "").strip()
-        if not value:
-            return None
-        match = re.fullmatch(r"(\d{4})[-/年.](\d{1,2})(?:[-/月.](\d{1,2})日?)?月?", value[:12])
-        if not match:
-            raise ValidationError(_("Give a month like 2026-11."))
-        year, month, day = int(match[1]), int(match[2]), int(match[3] or 1)
-        if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-            raise ValidationError(_("Give a month like 2026-11."))
-        if day != 1:
-            raise ValidationError(_("Give a month: the date must be the first day of a month."))
-        return datetime.date(year, month, 1)
+from ..models import FeeItem
 
 
 def usage_choices():
@@ -113,40 +83,3 @@ class ChargeForm(StaffForm):
     def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fee_item"].queryset = items
-
-
-class MeterFilterForm(forms.Form):
-    building = forms.ModelChoiceField(label=_("Building"), queryset=None)
-    period = MonthField(label=_("Month"))
-    kind = forms.ChoiceField(label=_("Meter"), choices=MeterReading.Kind.choices, initial=MeterReading.Kind.WATER)
-
-    def __init__(self, *args, buildings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = buildings
-
-
-class MeterImportForm(StaffForm):
-    period = MonthField(label=_("Month"))
-    file = forms.FileField(label=_("Excel file (.xlsx)"),
-                           help_text=_("Columns: room code, meter (water or electricity), reading. "
-                                       "First row: headings."),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-    confirm_jumps = forms.BooleanField(label=_("Unusual jumps in this file are confirmed"), required=False)
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError(_("Upload an Excel .xlsx file."))
-        if upload.size > 5 * 1024 * 1024:
-            raise ValidationError(_("The file is larger than 5 MB."))
-        return upload
-
-
-class RunForm(StaffForm):
-    period = MonthField(label=_("Month"))
-    building = forms.ModelChoiceField(label=_("Building"), queryset=None, required=False,
-                                      empty_label=_("All buildings"))
-
-    def __init__(self, *args, buildings, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["building"].queryset = buildings

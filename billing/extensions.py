@@ -1,0 +1,46 @@
+"""Billing's one plug into the other apps, registered by ``register()`` from ``BillingConfig.ready()``:
+the unit page's fees panel and the lookup's "take payment" action (``frontdesk.registry``), the owner's
+move-out check (arrears are collected before a unit is transferred), and the demo-data loader
+(``core.demo``). Other apps plug into billing the other way round: they register charge sources through
+``billing.interface.register_charge_source`` from their own ``extensions.register()``."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.money import format_money
+
+DEMO_ORDER = 50  # after frontdesk (the units) and repairs
+
+
+def _unit_panel_context(request, unit):
+    from core.permissions import has_perm
+
+    from .selectors.counter import unit_summary
+
+    return {"unit": unit, "summary": unit_summary(unit), "can_collect": has_perm(request.user, "billing.collect")}
+
+
+def arrears_before_transfer(unit) -> list[str]:
+    """The move-out check: the unit's unpaid fees, which are collected before a unit is transferred."""
+    from .selectors.arrears import unit_arrears
+
+    total, oldest = unit_arrears(unit)
+    if not total:
+        return []
+    return [_("This unit owes %(amount)s in unpaid fees (oldest: %(month)s). Arrears are collected before a unit "
+              "is transferred.") % {"amount": format_money(total), "month": f"{oldest:%Y-%m}"}]
+
+
+def register() -> None:
+    from core.demo import register_demo_loader
+    from frontdesk.registry import UnitAction, UnitPanel, register_move_out_check, register_unit_action, register_unit_panel
+
+    from . import demo
+
+    register_unit_panel(UnitPanel(key="billing", title=gettext_lazy("Fees"), order=10,
+                                  template="billing/counter/_unit_panel.html", context=_unit_panel_context,
+                                  action="billing.view"))
+    register_unit_action(UnitAction(key="billing", label=gettext_lazy("Take payment"), url_name="billing:counter",
+                                    action="billing.collect"))
+    register_move_out_check("billing", arrears_before_transfer)
+    register_demo_loader(DEMO_ORDER, "billing", demo.load)

@@ -1,0 +1,96 @@
+"""Charges other apps want billed to a unit (a paid repair; later a renovation fee, a counter sale …).
+
+Each app registers a ``ChargeSource`` from its ``extensions.register()`` through ``billing.interface``;
+billing reads the sources only through this registry and imports none of those apps. A source's
+``pending(community=…)`` gives the charges waiting to be billed that have a unit (a common-area
+repair has none and is not billed); ``mark_billed`` records on the source's side which bill took one.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Bill, FeeItem
+
+ZERO = Decimal("0.00")
+FEE_ITEM_SORT_ORDER = 90  # charge fee items come after the recurring fees on bills and receipts
+
+
+@dataclass(frozen=True)
+class PendingCharge:
+    """One charge a source wants billed to a unit."""
+
+    ref: str  # unique across sources, becomes ``Bill.source_ref``, e.g. "repair-charge:12"
+    unit_id: int
+    building_id: int
+    amount: Decimal
+    description: str
+
+
+@dataclass(frozen=True)
+class ChargeSource:
+    key: str  # "repairs"
+    label: str  # lazy, shown in the run preview
+    fee_item_code: str  # "repair": the community's fee item, created on first use
+    fee_item_name: str  # lazy, the created fee item's name
+    fee_item_kind: str  # a ``FeeItem.Kind`` value
+    pending: Callable[..., list[PendingCharge]]  # pending(*, community) -> the charges with a unit
+    mark_billed: Callable[..., object]  # mark_billed(*, ref, bill_reference, actor, now=None)
+
+
+_SOURCES: dict[str, ChargeSource] = {}
+
+
+def register_charge_source(source: ChargeSource) -> None:
+    """Add (or replace, by ``key``) a charge source; called from an app's ``extensions.register()``."""
+    _SOURCES[source.key] = source
+
+
+def unregister_charge_source(key: str) -> None:
+    _SOURCES.pop(key, None)
+
+
+def charge_sources() -> list[ChargeSource]:
+    """The registered sources, in the order they were registered."""
+    return list(_SOURCES.values())
+
+
+def pending_charges(*, community) -> list[tuple[ChargeSource, list[PendingCharge]]]:
+    """Per source, the charges of ``community`` waiting to be billed to a unit."""
+    return [(source, list(source.pending(community=community))) for source in charge_sources()]
+
+
+def _fee_item(source: ChargeSource, community) -> FeeItem:
+    item, _created = FeeItem.objects.get_or_create(
+        community=community, code=source.fee_item_code,
+        defaults={"name": str(source.fee_item_name), "kind": source.fee_item_kind, "basis": FeeItem.Basis.FIXED,
+                  "due_days": 0, "sort_order": FEE_ITEM_SORT_ORDER})
+    return item
+
+
+@transaction.atomic
+def charges_to_bills(*, community, actor, now=None) -> list[Bill]:
+    """Turn every source's pending charges of ``community`` into bills, once each: the bill is unique per
+    charge (``source_ref``), and the source marks the charge billed with the bill's reference."""
+    today = timezone.localdate(now or timezone.now())
+    created = []
+    for source in charge_sources():
+        item = _fee_item(source, community)
+        for charge in source.pending(community=community):
+            bill, made = Bill.objects.get_or_create(
+                community=community, source=Bill.Source.CHARGE, source_ref=charge.ref,
+                defaults={"building_id": charge.building_id, "unit_id": charge.unit_id, "fee_item": item,
+                          "period": today.replace(day=1), "description": charge.description[:200],
+                          "quantity": Decimal("1"), "unit_price": charge.amount, "amount": charge.amount,
+                          "outstanding": charge.amount, "due_date": today})
+            source.mark_billed(ref=charge.ref, bill_reference=bill.reference, actor=actor, now=now)
+            if made:
+                created.append(bill)
+    return created
+
+
+__all__ = ["ChargeSource", "PendingCharge", "charge_sources", "charges_to_bills", "pending_charges",
+           "register_charge_source", "unregister_charge_source"]
