@@ -33,6 +33,7 @@ def arrears_before_transfer(unit) -> list[str]:
 
 def register() -> None:
     from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
     from frontdesk.registry import UnitAction, UnitPanel, register_move_out_check, register_unit_action, register_unit_panel
 
     from . import demo
@@ -44,3 +45,16 @@ def register() -> None:
                                     action="billing.collect"))
     register_move_out_check("billing", arrears_before_transfer)
     register_demo_loader(DEMO_ORDER, "billing", demo.load)
+    register_menu(MenuSection(key="billing", label=gettext_lazy("Fees"), order=30, links=(
+        MenuLink(gettext_lazy("Receipts"), "billing:receipt_list"),
+        MenuLink(gettext_lazy("Arrears"), "billing:arrears"),
+        MenuLink(gettext_lazy("Deposits"), "billing:deposit_list"),
+        MenuLink(gettext_lazy("Corrections"), "billing:correction_list"),
+        MenuLink(gettext_lazy("My daily close"), "billing:close_day"),
+        MenuLink(gettext_lazy("Meter readings"), "billing:meter_grid"),
+        MenuLink(gettext_lazy("Bill runs"), "billing:run_list"),
+        MenuLink(gettext_lazy("Collection rate"), "billing:collection", divider=True),
+        MenuLink(gettext_lazy("Daily closes"), "billing:close_list"),
+        MenuLink(gettext_lazy("Fee items and rates"), "billing:feeitem_list", divider=True),
+        MenuLink(gettext_lazy("Overdue reminders"), "billing:reminder_policy"),
+    )))
