@@ -5,6 +5,8 @@ The clocks are rows (``Clock``): one per deadline of a ticket, with an indexed `
 ETA task fires at the warning and the deadline, and a beat sweeper every minute catches anything
 missed; ``warned_at`` / ``breached_at`` are set under a row lock, so nothing is sent twice."""
 
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.db import models
@@ -16,13 +18,15 @@ from django.utils.translation import pgettext_lazy
 
 @pghistory.track()
 class ClockSettings(models.Model):
-    """Per-community durations (defaults from seeds 002/003)."""
+    """Per-community durations. Defaults: dispatch within 3 minutes, an urgent repair on site within 15,
+    a complaint handled within 24 hours, a home repair's callback the same day by 20:00; warn when a
+    third of the time is left."""
 
     community = models.OneToOneField("frontdesk.Community", on_delete=models.PROTECT, related_name="repair_clock_settings")
     dispatch_minutes = models.PositiveIntegerField(_("dispatch within (minutes)"), default=3)
     onsite_urgent_minutes = models.PositiveIntegerField(_("urgent: on site within (minutes)"), default=15)
     complaint_hours = models.PositiveIntegerField(_("complaints handled within (hours)"), default=24)
-    callback_end_of_day = models.TimeField(_("same-day callback by"), default="20:00")
+    callback_end_of_day = models.TimeField(_("same-day callback by"), default=datetime.time(20, 0))
     warn_before_percent = models.PositiveSmallIntegerField(
         _("warn when this share of the time is left (%)"), default=33)
 
@@ -122,7 +126,7 @@ class Ticket(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     S = Status
-    # kind -> status -> allowed next statuses. One table; ``repairs.services.ticket_set_status`` enforces it.
+    # kind -> status -> allowed next statuses. One table; ``repairs.services.tickets.ticket_set_status`` enforces it.
     TRANSITIONS = {
         Kind.REPAIR: {
             S.NEW: {S.DISPATCHED, S.CANCELLED},
@@ -260,6 +264,9 @@ class Clock(models.Model):
         COMPLAINT = "complaint", _("Complaint handled")
         CALLBACK = "callback", _("Callback")
 
+    # A missed deadline of these kinds means engineering cannot arrive in time: the desk must tell the owner.
+    INFORM_OWNER_KINDS = frozenset({Kind.DISPATCH, Kind.ON_SITE, Kind.APPOINTMENT})
+
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="clocks")
     kind = models.CharField(_("clock"), max_length=12, choices=Kind.choices)
     started_at = models.DateTimeField()
@@ -323,6 +330,13 @@ class Callback(models.Model):
         REOPEN = "reopen", _("Dissatisfied: ticket reopened")
         ESCALATE = "escalate", _("Dissatisfied: escalated to the supervisor")
 
+    # status -> allowed next statuses; ``repairs.services.callbacks.callback_set_status`` enforces it.
+    # done -> to do: the ticket was completed again after a reopen.
+    TRANSITIONS = {
+        Status.PENDING: {Status.DONE},
+        Status.DONE: {Status.PENDING},
+    }
+
     ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="callback")
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     due_at = models.DateTimeField(_("due"))
@@ -343,6 +357,20 @@ class Callback(models.Model):
         indexes = [models.Index(fields=["community", "status", "due_at"], name="callback_list_idx")]
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
+
+
+class CallbackStatusChange(models.Model):
+    callback = models.ForeignKey(Callback, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Callback.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Callback.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["callback", "at"], name="callback_change_idx")]
 
 
 class CallbackAttempt(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from core.models import Role
 from repairs.models import Callback, Category, Clock, Ticket
-from repairs.services import stats as stats_service
+from repairs.selectors.stats import report as stats_service
 from tests.factories import BuildingFactory, EntranceFactory, UnitFactory
 
 K, S = Ticket.Kind, Ticket.Status
