@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import ModelChoiceField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,7 +115,7 @@ def ticket_intake(*, community, kind, category, assignee=None, team=None, actor,
         categories_ensure(community=category.community)
         category = Category.objects.filter(community=category.community_id, name=category.name, is_active=True).first()
         if category is None:  # renamed or put out of use since the form was shown
-            raise ValidationError({"category": _("Choose the category again: the list has changed.")})
+            raise ValidationError({"category": ModelChoiceField.default_error_messages["invalid_choice"]})
     ticket = ticket_create(community=community, kind=kind, category=category, actor=actor, now=now, **values)
     if assignee is None and team is None:
         return ticket

@@ -30,7 +30,8 @@ def ticket_create(request):
     initial = {"unit": unit, "community": communities[0] if len(communities) == 1 else None}
     if options.people:
         first = options.people[0]
-        initial.update(person=str(first.person_id), contact_name=first.person.name, contact_phone=first.person.phone)
+        initial |= {"person": str(first.person_id), "contact_name": first.person.name,
+                    "contact_phone": first.person.phone}
     if not unit:
         initial["channel"] = Ticket.Channel.PHONE
     form = IntakeForm(request.POST or None, request.FILES or None, initial=initial, units=units_for(request.user),
