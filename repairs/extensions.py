@@ -19,7 +19,12 @@ def _unit_panel(request, unit):
 
 def register():
     from core.demo import register_demo_loader
-    from frontdesk.registry import UnitAction, UnitPanel, register_unit_action, register_unit_panel
+    from frontdesk.registry import (
+        UnitAction,
+        UnitPanel,
+        register_unit_action,
+        register_unit_panel,
+    )
 
     from . import demo
 

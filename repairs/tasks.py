@@ -24,6 +24,6 @@ def clock_sweep() -> int:
 @shared_task
 def callback_reminders() -> int:
     """Every 15 minutes (beat): remind the clerk on duty of callbacks coming due (once each)."""
-    from .services.callbacks import callback_reminders_send
+    from .services.callbacks import callback_reminders_sweep
 
-    return len(callback_reminders_send())
+    return callback_reminders_sweep()

@@ -46,6 +46,12 @@ def ticket_of(*, user, pk: int) -> Ticket:
     return get_object_or_404(tickets_for(user), pk=pk)
 
 
+def ticket_version(ticket: Ticket) -> str:
+    """What the clerk saw: status, engineer and team. Carried in a hidden field of every move form and
+    compared with the locked row by the desk's moves (``services.dispatch``)."""
+    return f"{ticket.status}|{ticket.assignee_id or ''}|{ticket.team_id or ''}"
+
+
 def resume_target(ticket: Ticket) -> str | None:
     """Where a ticket on hold goes back to: the status it was held from (when that move is allowed)."""
     if ticket.status != S.ON_HOLD:

@@ -147,6 +147,11 @@ def callback_result_record(*, callback: Callback, satisfaction: int, comment: st
         outcome=outcome, done_by=actor, done_at=now)
 
 
+def callback_reminders_sweep(*, now=None) -> int:
+    """The beat task's run: ``callback_reminders_send``; returns how many callbacks were reminded."""
+    return len(callback_reminders_send(now=now))
+
+
 def callback_reminders_send(*, now=None) -> list:
     """Callbacks due within the next hour (or overdue) and not yet reminded: an in-app notification to
     the community's clerks. Each callback's ``reminder_sent_at`` is stamped under a row lock, so a

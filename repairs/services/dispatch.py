@@ -13,16 +13,11 @@ from django.utils.translation import gettext as _
 from core.models import Role
 
 from ..models import Ticket
-from ..selectors.tickets import last_status_change, resume_target
+from ..selectors.tickets import last_status_change, resume_target, ticket_version
 from .tickets import ticket_set_status
 
 S = Ticket.Status
 ENGINEER_ROLES = (Role.ENGINEER, Role.SUPERVISOR)
-
-
-def ticket_version(ticket: Ticket) -> str:
-    """What the clerk saw: status, engineer and team. Carried in a hidden field of every action form."""
-    return f"{ticket.status}|{ticket.assignee_id or ''}|{ticket.team_id or ''}"
 
 
 def _lock(ticket: Ticket) -> Ticket:

@@ -1,4 +1,4 @@
-"""Intake and the one status writer."""
+"""Ticket numbers and the one writer of ``Ticket.status``."""
 
 import datetime
 

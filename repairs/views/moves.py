@@ -1,8 +1,8 @@
 """The desk's moves on a ticket (dispatch, assign, start, reply, hold, resume, cancel, close): one
 ``MOVES`` table says, for each, its title, when it is offered, its form, its service and its permission."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -18,7 +18,7 @@ from core.permissions import has_perm, require
 from ..forms.moves import AssignForm, DispatchForm, MoveForm
 from ..models import Ticket
 from ..selectors.manage import engineers_for, teams_for
-from ..selectors.tickets import ticket_for_move
+from ..selectors.tickets import ticket_for_move, ticket_version
 from ..services import dispatch
 
 S, K = Ticket.Status, Ticket.Kind
@@ -103,7 +103,7 @@ def ticket_move(request, pk, move):
     if not has_perm(request.user, spec.permission):
         raise PermissionDenied
     ticket = ticket_for_move(user=request.user, pk=pk)
-    form = spec.form(ticket, request.POST or None, {"seen": dispatch.ticket_version(ticket)})
+    form = spec.form(ticket, request.POST or None, {"seen": ticket_version(ticket)})
 
     def perform(data):
         done = spec.service(ticket=ticket, actor=request.user, seen=data.get("seen") or None,

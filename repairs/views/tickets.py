@@ -9,7 +9,6 @@ from core.permissions import has_perm, require
 
 from ..selectors import tickets as selectors
 from ..selectors.clocks import clock_badges
-from ..services.dispatch import ticket_version
 from .moves import desk_moves
 
 
@@ -21,7 +20,7 @@ def ticket_detail(request, pk):
         "ticket": ticket, "clocks": clock_badges([c for c in ticket.all_clocks if not c.met_at and not c.cancelled_at],
                                                  timezone.now()),
         "done_clocks": [c for c in ticket.all_clocks if c.met_at or c.cancelled_at],
-        "moves": desk_moves(ticket) if can_dispatch else [], "seen": ticket_version(ticket),
+        "moves": desk_moves(ticket) if can_dispatch else [], "seen": selectors.ticket_version(ticket),
     })
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Role
-from repairs.selectors import board as selectors
 from repairs.models import Category, ClockSettings, SavedFilter, Team, Ticket
+from repairs.selectors import board as selectors
 from repairs.services import dispatch
 from tests.factories import BuildingFactory, EntranceFactory, UnitFactory
 from tests.repairs.test_dispatch import new_ticket

@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Notification, Role
-from repairs.models import Callback, CallbackAttempt, CallbackStatusChange, Clock, Ticket
+from repairs.models import (
+    Callback,
+    CallbackAttempt,
+    CallbackStatusChange,
+    Clock,
+    Ticket,
+)
 from repairs.services import callbacks as cb
 from repairs.services import work
 from tests.repairs.matrix_work import dispatched_to, move

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from core.models import Notification, OutboundMessage, Role
 from repairs.models import Clock, ClockSettings, Ticket
-from repairs.services import clocks
 from repairs.selectors.clocks import clock_state
+from repairs.services import clocks
 from repairs.services.escalation import (
     clock_breach,
     clock_owner_informed,

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from core.models import Role
 from repairs.models import Category, Team, Ticket, TicketStatusChange
+from repairs.selectors.tickets import ticket_version
 from repairs.services import dispatch, intake, manage
 from repairs.services.tickets import ticket_set_status
 from repairs.views.moves import desk_moves
@@ -185,7 +186,7 @@ def test_enquiry_is_answered_then_closed(community_a, clerk, engineer):
 @pytest.mark.django_db
 def test_stale_page_is_refused_with_who_did_what(community_a, clerk, engineer, users):
     ticket = new_ticket(community_a, clerk)
-    seen = dispatch.ticket_version(ticket)
+    seen = ticket_version(ticket)
     dispatch.ticket_dispatch(ticket=ticket, assignee=engineer, actor=users[Role.SUPERVISOR], seen=seen)
     with pytest.raises(ValidationError) as exc:
         dispatch.ticket_dispatch(ticket=ticket, assignee=users[Role.SUPERVISOR], actor=clerk, note="x", seen=seen)
@@ -232,7 +233,7 @@ def test_dispatch_through_the_page_and_a_rejected_one(client, community_a, clerk
     ticket.refresh_from_db()
     assert ticket.status == S.DISPATCHED
     close = reverse("repairs:ticket_move", args=[ticket.pk, "close"])
-    response = client.post(close, {"form_token": "", "seen": dispatch.ticket_version(ticket)})
+    response = client.post(close, {"form_token": "", "seen": ticket_version(ticket)})
     assert response.status_code == 200 and "cannot become" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == S.DISPATCHED
@@ -265,7 +266,7 @@ def test_two_clerks_dispatching_at_once_one_wins(community_a, users, make_user):
     first_eng = users[Role.ENGINEER]
     second_eng = users[Role.SUPERVISOR]
     ticket = new_ticket(community_a, clerk)
-    seen = dispatch.ticket_version(ticket)
+    seen = ticket_version(ticket)
     barrier = threading.Barrier(2)
     results = {}
 

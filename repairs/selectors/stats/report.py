@@ -11,7 +11,15 @@ from django.utils import timezone
 from ...models import Ticket
 from .clocks import on_time
 from .hot_spots import hot_spots
-from .periods import DEFAULT_PERIODS, MAX_PERIODS, MONTH, WEEK, aware, label, period_starts
+from .periods import (
+    DEFAULT_PERIODS,
+    MAX_PERIODS,
+    MONTH,
+    WEEK,
+    aware,
+    label,
+    period_starts,
+)
 from .satisfaction import satisfaction
 from .targets import complaint_targets
 from .volume import by_building, by_category, table_rows
