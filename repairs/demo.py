@@ -1,6 +1,7 @@
-"""The repairs seed loader for ``manage.py seed_demo`` (after the frontdesk data): ~200 tickets for 翠湖花园 (CH) and a few for 锦绣家园 (JX) over the last 8 weeks,
-in every state, with their status changes, clocks (met, breached, overdue, owner informed), callbacks
-(to do, done with satisfaction 1–5) and two paid repairs with their charges.
+"""The repairs seed loader for ``manage.py seed_demo`` (after the frontdesk data): ~200 tickets for
+翠湖花园 (CH) and a few for 锦绣家园 (JX) over the last 8 weeks, in every state, with their status
+changes, clocks (met, breached, overdue, owner informed), callbacks (to do, done with satisfaction
+1–5) and two paid repairs with their charges.
 
 Written with the models in bulk (this is demo data), but every ``TicketStatusChange`` follows
 ``Ticket.TRANSITIONS`` (checked below) and the clocks say what the status writer would have said.
@@ -47,7 +48,8 @@ REPAIR_PATHS = [
 ]
 COMPLAINT_PATHS = [
     ([S.NEW], 2), ([S.NEW, S.ASSIGNED], 2), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS], 3),
-    ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED], 3), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD], 1), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CALLBACK_DONE], 2),
+    ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED], 3), ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD], 1),
+    ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CALLBACK_DONE], 2),
     ([S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REPLIED, S.CALLBACK_DONE, S.CLOSED], 20), ([S.NEW, S.CANCELLED], 1),
 ]
 ENQUIRY_PATHS = [([S.NEW], 1), ([S.NEW, S.REPLIED], 1), ([S.NEW, S.REPLIED, S.CLOSED], 4)]
@@ -141,7 +143,7 @@ def _load(community, count, users, rng) -> int:
     tickets, changes, clocks, callbacks, charges = [], [], [], [], []
     numbers = {}
     paid_left = 2
-    for n, (kind, path) in enumerate(plans):
+    for kind, path in plans:
         end = path[-1]
         # open tickets are recent, finished ones spread over eight weeks
         if end in OPEN_ENDS and end not in (S.CALLBACK_DONE,):
@@ -162,10 +164,13 @@ def _load(community, count, users, rng) -> int:
         owner = rng.choice(owners) if owners else None
         unit = owner.unit if owner else (rng.choice(units) if units else None)
         common = unit is None or (kind == K.REPAIR and english == "Public facilities") or rng.random() < 0.08
-        t = Ticket(community=community, kind=kind, channel=rng.choice(["phone"] * 6 + ["walk_in"] * 2 + ["patrol", "letter"]),
-                   unit=None if common else unit, building_id=unit.building_id if unit else None,
-                   location=f"{unit.code.split('-')[0]}栋{rng.choice(LOCATIONS)}" if common and unit else ("小区公共区域" if common else ""),
-                   contact_name=owner.person.name if owner else "业主", contact_phone=(owner.person.phone if owner else "") or "13800138000",
+        channel = rng.choice(["phone"] * 6 + ["walk_in"] * 2 + ["patrol", "letter"])
+        location = (f"{unit.code.split('-')[0]}栋{rng.choice(LOCATIONS)}" if common and unit
+                    else ("小区公共区域" if common else ""))
+        t = Ticket(community=community, kind=kind, channel=channel,
+                   unit=None if common else unit, building_id=unit.building_id if unit else None, location=location,
+                   contact_name=owner.person.name if owner else "业主",
+                   contact_phone=(owner.person.phone if owner else "") or "13800138000",
                    category=category, description=text, created_by=clerk, created_at=created, status=end,
                    urgency=Ticket.Urgency.URGENT if kind == K.REPAIR and rng.random() < 0.2 else Ticket.Urgency.NORMAL)
         day = timezone.localtime(created, tz).date()
@@ -192,7 +197,7 @@ def _load(community, count, users, rng) -> int:
             shift = times[-1] - (now - 5 * M)
             times = [x - shift for x in times]
             t.created_at = times[0]
-        moved = dict(zip(path, times))
+        moved = dict(zip(path, times, strict=True))
         t.last_activity_at = times[-1]
         t.dispatched_at = moved.get(S.DISPATCHED) or moved.get(S.ASSIGNED)
         t.accepted_at = moved.get(S.ACCEPTED)
@@ -223,7 +228,7 @@ def _load(community, count, users, rng) -> int:
         actors = {S.ACCEPTED: engineer, S.ON_SITE: engineer, S.ON_HOLD: engineer, S.COMPLETED: engineer,
                   S.IN_PROGRESS: supervisor}
         plan_changes = [(prev, status, actors.get(status, clerk), moved[status])
-                        for prev, status in zip([""] + path[:-1], path) if status != S.NEW]
+                        for prev, status in zip(["", *path[:-1]], path, strict=True) if status != S.NEW]
         plan_clocks = _clocks_for(t, path, moved, now, rng, clerk)
         plan_callback = _callback_for(t, path, moved, rng, clerk)
         t.is_overdue = any(c.breached_at and not c.met_at and not c.cancelled_at for c in plan_clocks)

@@ -34,6 +34,9 @@ class ClockSettings(models.Model):
         verbose_name = _("clock settings")
         verbose_name_plural = _("clock settings")
 
+    def __str__(self):
+        return f"{self.community_id}: {self.dispatch_minutes}/{self.onsite_urgent_minutes} min, {self.complaint_hours} h"
+
 
 @pghistory.track()
 class Category(models.Model):
@@ -84,6 +87,9 @@ class TicketCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "prefix", "day"], name="ticket_counter_unique")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.day:%Y%m%d}: {self.last}"
 
 
 OPEN_STATUS_VALUES = {"new", "dispatched", "accepted", "on_site", "on_hold", "assigned", "in_progress", "reopened",
@@ -252,6 +258,9 @@ class TicketStatusChange(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"], name="ticket_change_idx")]
 
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
 
 @pghistory.track()
 class Clock(models.Model):
@@ -299,6 +308,9 @@ class Clock(models.Model):
         verbose_name = _("clock")
         verbose_name_plural = _("clocks")
 
+    def __str__(self):
+        return f"{self.kind} {self.due_at}"
+
 
 @pghistory.track()
 class TicketPhoto(models.Model):
@@ -315,6 +327,9 @@ class TicketPhoto(models.Model):
 
     class Meta:
         ordering = ["ticket", "uploaded_at"]
+
+    def __str__(self):
+        return self.image.name
 
 
 @pghistory.track()
@@ -358,6 +373,9 @@ class Callback(models.Model):
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
 
+    def __str__(self):
+        return f"{self.ticket_id}: {self.status}"
+
 
 class CallbackStatusChange(models.Model):
     callback = models.ForeignKey(Callback, on_delete=models.PROTECT, related_name="status_changes")
@@ -371,6 +389,9 @@ class CallbackStatusChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["callback", "at"], name="callback_change_idx")]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
 
 
 class CallbackAttempt(models.Model):
@@ -387,6 +408,9 @@ class CallbackAttempt(models.Model):
 
     class Meta:
         ordering = ["callback", "at"]
+
+    def __str__(self):
+        return f"{self.result} {self.at}"
 
 
 @pghistory.track()
@@ -406,6 +430,9 @@ class Charge(models.Model):
         indexes = [models.Index(fields=["community", "billed_at"], name="charge_unbilled_idx")]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="charge_positive")]
 
+    def __str__(self):
+        return f"{self.description}: {self.amount}"
+
 
 class SavedFilter(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_filters")
@@ -415,6 +442,9 @@ class SavedFilter(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")]
+
+    def __str__(self):
+        return self.name
 
 
 assert {str(s) for s in Ticket.OPEN_STATUSES} == OPEN_STATUS_VALUES, "keep OPEN_STATUS_VALUES in step"

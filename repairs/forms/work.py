@@ -41,7 +41,7 @@ class CompleteForm(StaffForm):
         try:
             amount = to_money(raw)
         except (ValueError, TypeError):
-            raise ValidationError(_("Enter an amount such as 80 or 120.50."))
+            raise ValidationError(_("Enter an amount such as 80 or 120.50.")) from None
         if amount < 0:
             raise ValidationError(_("The charge cannot be negative."))
         if amount >= 10 ** 10:

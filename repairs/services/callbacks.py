@@ -170,7 +170,8 @@ def callback_reminders_send(*, now=None) -> list:
             callback.reminder_sent_at = now
             callback.save(update_fields=["reminder_sent_at"])
             local_due = timezone.localtime(callback.due_at)
-            title = (_("Callback overdue: %(number)s") if callback.due_at < now else _("Callback due at %(time)s: %(number)s")) % {
+            title = (_("Callback overdue: %(number)s") if callback.due_at < now
+                     else _("Callback due at %(time)s: %(number)s")) % {
                 "number": callback.ticket.number, "time": f"{local_due:%H:%M}"}
             notify(users=User.objects.filter(is_active=True, role=Role.CLERK, communities=callback.community_id),
                    title=title, body=callback.ticket.description[:200],

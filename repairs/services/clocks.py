@@ -55,7 +55,8 @@ def clocks_cancel(*, ticket: Ticket, now=None) -> None:
 
 def clocks_pause(*, ticket: Ticket, now=None) -> None:
     now = now or timezone.now()
-    Clock.objects.filter(ticket=ticket, met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True).update(paused_at=now)
+    Clock.objects.filter(ticket=ticket, met_at__isnull=True, cancelled_at__isnull=True,
+                         paused_at__isnull=True).update(paused_at=now)
 
 
 def clocks_resume(*, ticket: Ticket, now=None) -> None:

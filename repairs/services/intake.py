@@ -31,7 +31,8 @@ def photo_check(upload) -> None:
             fmt = image.format
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("“%(name)s” is not a picture.") % {"name": upload.name}, code="photo_not_image")
+        raise ValidationError(_("“%(name)s” is not a picture.") % {"name": upload.name},
+                              code="photo_not_image") from None
     finally:
         upload.seek(0)
     if fmt not in PHOTO_TYPES:
@@ -126,4 +127,4 @@ def ticket_intake(*, community, kind, category, assignee=None, team=None, actor,
             return dispatch.ticket_dispatch(ticket=ticket, assignee=assignee, team=team, actor=actor)
         raise ValidationError(_("An enquiry is answered, not dispatched: leave “Dispatch to” empty."))
     except ValidationError as exc:
-        raise ValidationError({"dispatch_to": exc.messages})
+        raise ValidationError({"dispatch_to": exc.messages}) from exc

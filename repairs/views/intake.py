@@ -24,7 +24,7 @@ def ticket_create(request):
         try:
             unit = get_object_or_404(units_for(request.user), pk=int(unit_pk))
         except ValueError:
-            raise Http404
+            raise Http404 from None
     options = intake_options(user=request.user, unit=unit)
     communities = options.communities
     initial = {"unit": unit, "community": communities[0] if len(communities) == 1 else None}

@@ -29,7 +29,7 @@ S = Ticket.Status
 
 @pytest.fixture
 def demo_world(community_a, community_b, make_user):
-    for code, community in (("a", community_a), ("b", community_b)):
+    for community in (community_a, community_b):
         for b in ("1", "2", "3"):
             entrance = EntranceFactory(building=BuildingFactory(community=community, name=b), name="1")
             for n in ("101", "102", "201"):

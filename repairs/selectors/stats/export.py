@@ -31,7 +31,7 @@ def stats_export_rows(stats: Stats):
     yield []
     yield [_("Satisfaction (callbacks)")]
     yield [_("Period"), _("Callbacks"), _("Average (1–5)")]
-    for label, s in zip(stats.labels, stats.satisfaction):
+    for label, s in zip(stats.labels, stats.satisfaction, strict=True):
         yield [label, s["count"], s["average"]]
     yield []
     yield [_("Complaint hot spots")]

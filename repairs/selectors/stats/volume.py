@@ -50,5 +50,5 @@ def table_rows(groups, key_name: str = "name") -> list[dict]:
     """A table of groups, the biggest first: name, repairs and complaints per period, total, cells."""
     out = [{key_name: name, "repairs": g[K.REPAIR], "complaints": g[K.COMPLAINT],
             "total": sum(g[K.REPAIR]) + sum(g[K.COMPLAINT]),
-            "cells": list(zip(g[K.REPAIR], g[K.COMPLAINT]))} for name, g in groups.items()]
+            "cells": list(zip(g[K.REPAIR], g[K.COMPLAINT], strict=True))} for name, g in groups.items()]
     return sorted(out, key=lambda r: (-r["total"], str(r[key_name])))
