@@ -221,7 +221,7 @@ def test_manage_pages(client, users, community_a, make_user, community_b):
     client.force_login(manager)
     response = client.get(reverse("repairs:manage"))
     assert response.context["categories"] == [] and len(response.context["default_categories"]) == 10
-    assert not Category.objects.exists()  # no write on a GET
+    assert not Category.objects.exists() and not ClockSettings.objects.exists()  # no write on a GET
     client.post(reverse("repairs:manage_categories_default"), {"community_pk": community_a.pk, "form_token": ""})
     assert len(client.get(reverse("repairs:manage")).context["categories"]) == 10
     url = reverse("repairs:manage_category_create") + f"?community={community_a.pk}"
