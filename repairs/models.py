@@ -5,6 +5,8 @@ The clocks are rows (``Clock``): one per deadline of a ticket, with an indexed `
 ETA task fires at the warning and the deadline, and a beat sweeper every minute catches anything
 missed; ``warned_at`` / ``breached_at`` are set under a row lock, so nothing is sent twice."""
 
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.db import models
@@ -16,19 +18,24 @@ from django.utils.translation import pgettext_lazy
 
 @pghistory.track()
 class ClockSettings(models.Model):
-    """Per-community durations (defaults from seeds 002/003)."""
+    """Per-community durations. Defaults: dispatch within 3 minutes, an urgent repair on site within 15,
+    a complaint handled within 24 hours, a home repair's callback the same day by 20:00; warn when a
+    third of the time is left."""
 
     community = models.OneToOneField("frontdesk.Community", on_delete=models.PROTECT, related_name="repair_clock_settings")
     dispatch_minutes = models.PositiveIntegerField(_("dispatch within (minutes)"), default=3)
     onsite_urgent_minutes = models.PositiveIntegerField(_("urgent: on site within (minutes)"), default=15)
     complaint_hours = models.PositiveIntegerField(_("complaints handled within (hours)"), default=24)
-    callback_end_of_day = models.TimeField(_("same-day callback by"), default="20:00")
+    callback_end_of_day = models.TimeField(_("same-day callback by"), default=datetime.time(20, 0))
     warn_before_percent = models.PositiveSmallIntegerField(
         _("warn when this share of the time is left (%)"), default=33)
 
     class Meta:
         verbose_name = _("clock settings")
         verbose_name_plural = _("clock settings")
+
+    def __str__(self):
+        return f"{self.community_id}: {self.dispatch_minutes}/{self.onsite_urgent_minutes} min, {self.complaint_hours} h"
 
 
 @pghistory.track()
@@ -81,6 +88,9 @@ class TicketCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["community", "prefix", "day"], name="ticket_counter_unique")]
 
+    def __str__(self):
+        return f"{self.prefix}-{self.day:%Y%m%d}: {self.last}"
+
 
 OPEN_STATUS_VALUES = {"new", "dispatched", "accepted", "on_site", "on_hold", "assigned", "in_progress", "reopened",
                       "completed", "replied"}
@@ -122,7 +132,7 @@ class Ticket(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
 
     S = Status
-    # kind -> status -> allowed next statuses. One table; ``repairs.services.ticket_set_status`` enforces it.
+    # kind -> status -> allowed next statuses. One table; ``repairs.services.tickets.ticket_set_status`` enforces it.
     TRANSITIONS = {
         Kind.REPAIR: {
             S.NEW: {S.DISPATCHED, S.CANCELLED},
@@ -248,6 +258,9 @@ class TicketStatusChange(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["ticket", "at"], name="ticket_change_idx")]
 
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
 
 @pghistory.track()
 class Clock(models.Model):
@@ -259,6 +272,9 @@ class Clock(models.Model):
         APPOINTMENT = "appointment", _("Appointment")
         COMPLAINT = "complaint", _("Complaint handled")
         CALLBACK = "callback", _("Callback")
+
+    # A missed deadline of these kinds means engineering cannot arrive in time: the desk must tell the owner.
+    INFORM_OWNER_KINDS = frozenset({Kind.DISPATCH, Kind.ON_SITE, Kind.APPOINTMENT})
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="clocks")
     kind = models.CharField(_("clock"), max_length=12, choices=Kind.choices)
@@ -292,6 +308,9 @@ class Clock(models.Model):
         verbose_name = _("clock")
         verbose_name_plural = _("clocks")
 
+    def __str__(self):
+        return f"{self.kind} {self.due_at}"
+
 
 @pghistory.track()
 class TicketPhoto(models.Model):
@@ -309,6 +328,9 @@ class TicketPhoto(models.Model):
     class Meta:
         ordering = ["ticket", "uploaded_at"]
 
+    def __str__(self):
+        return self.image.name
+
 
 @pghistory.track()
 class Callback(models.Model):
@@ -322,6 +344,13 @@ class Callback(models.Model):
         SATISFIED = "satisfied", _("Satisfied")
         REOPEN = "reopen", _("Dissatisfied: ticket reopened")
         ESCALATE = "escalate", _("Dissatisfied: escalated to the supervisor")
+
+    # status -> allowed next statuses; ``repairs.services.callbacks.callback_set_status`` enforces it.
+    # done -> to do: the ticket was completed again after a reopen.
+    TRANSITIONS = {
+        Status.PENDING: {Status.DONE},
+        Status.DONE: {Status.PENDING},
+    }
 
     ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="callback")
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
@@ -344,6 +373,26 @@ class Callback(models.Model):
         verbose_name = _("callback")
         verbose_name_plural = _("callbacks")
 
+    def __str__(self):
+        return f"{self.ticket_id}: {self.status}"
+
+
+class CallbackStatusChange(models.Model):
+    callback = models.ForeignKey(Callback, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Callback.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Callback.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["callback", "at"], name="callback_change_idx")]
+
+    def __str__(self):
+        return f"{self.from_status} → {self.to_status}"
+
 
 class CallbackAttempt(models.Model):
     class Result(models.TextChoices):
@@ -359,6 +408,9 @@ class CallbackAttempt(models.Model):
 
     class Meta:
         ordering = ["callback", "at"]
+
+    def __str__(self):
+        return f"{self.result} {self.at}"
 
 
 @pghistory.track()
@@ -378,6 +430,9 @@ class Charge(models.Model):
         indexes = [models.Index(fields=["community", "billed_at"], name="charge_unbilled_idx")]
         constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="charge_positive")]
 
+    def __str__(self):
+        return f"{self.description}: {self.amount}"
+
 
 class SavedFilter(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ticket_filters")
@@ -387,6 +442,9 @@ class SavedFilter(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_filter_unique_name")]
+
+    def __str__(self):
+        return self.name
 
 
 assert {str(s) for s in Ticket.OPEN_STATUSES} == OPEN_STATUS_VALUES, "keep OPEN_STATUS_VALUES in step"

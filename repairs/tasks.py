@@ -8,9 +8,9 @@ from django.db import InterfaceError, OperationalError
 def clock_fire(clock_id: int, what: str) -> str:
     """ETA task at a clock's warning or deadline. Idempotent: the service checks and stamps under a lock
     (an early or stale firing does nothing; the sweeper catches what is still due)."""
-    from .services.escalation import clock_breach, clock_warn
+    from .services.escalation import clock_fire as fire
 
-    return (clock_warn if what == "warn" else clock_breach)(clock_id=clock_id)
+    return fire(clock_id=clock_id, what=what)
 
 
 @shared_task(expires=55)
@@ -24,6 +24,6 @@ def clock_sweep() -> int:
 @shared_task
 def callback_reminders() -> int:
     """Every 15 minutes (beat): remind the clerk on duty of callbacks coming due (once each)."""
-    from .services.callbacks import callback_reminders_send
+    from .services.callbacks import callback_reminders_sweep
 
-    return len(callback_reminders_send())
+    return callback_reminders_sweep()

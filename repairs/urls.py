@@ -1,7 +1,19 @@
-"""Each area's views module declares its own ``urlpatterns``; names are unique across the app."""
+"""Each area's views module declares its own ``urlpatterns``; names are unique across the app. The
+ticket page's fixed paths (``tickets/<pk>/history/``) come before the desk's moves (``tickets/<pk>/<move>/``)."""
 
-from .views import callbacks, clocks, engineer, stats, tickets
+from .views import (
+               board,
+               callbacks,
+               clocks,
+               engineer,
+               intake,
+               manage,
+               moves,
+               stats,
+               tickets,
+)
 
 app_name = "repairs"
-urlpatterns = [*tickets.urlpatterns, *engineer.urlpatterns, *callbacks.urlpatterns, *clocks.urlpatterns,
+urlpatterns = [*board.urlpatterns, *intake.urlpatterns, *tickets.urlpatterns, *moves.urlpatterns,
+               *manage.urlpatterns, *engineer.urlpatterns, *callbacks.urlpatterns, *clocks.urlpatterns,
                *stats.urlpatterns]

@@ -1,2 +1,3 @@
-"""Every write of the repairs app. ``tickets`` holds intake and the one status writer; ``clocks`` the
-deadlines; other modules (dispatch, work orders, callbacks) call ``tickets.ticket_set_status``."""
+"""Every write of the repairs app, one module per area: ``tickets`` (numbers and the one ticket status
+writer), ``intake``, ``dispatch`` (the desk's moves), ``work`` (the engineer's), ``callbacks`` (with the
+one callback status writer), ``clocks`` and ``escalation``, ``manage`` (settings), ``board`` (saved filters)."""

@@ -5,17 +5,16 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Role, User
 from core.notifications import notify
-from frontdesk.scoping import scope
 from core.text import clean_text
 
-from ..models import Callback, CallbackAttempt, Clock, Ticket
+from ..models import Callback, CallbackAttempt, CallbackStatusChange, Clock, Ticket
 from . import clocks
 from .tickets import ticket_set_status
 
@@ -37,16 +36,34 @@ def callback_due_at(*, ticket: Ticket, done_at: datetime.datetime) -> datetime.d
     cfg = clocks.clock_settings(ticket.community)
     tz = timezone.get_current_timezone()
     local = timezone.localtime(done_at, tz)
-    end_time = cfg.callback_end_of_day
-    if isinstance(end_time, str):  # a fresh row still holds the field's default as written
-        end_time = datetime.time.fromisoformat(end_time)
-    end_of_day = datetime.datetime.combine(local.date(), end_time, tzinfo=tz)
+    end_of_day = datetime.datetime.combine(local.date(), cfg.callback_end_of_day, tzinfo=tz)
     if local <= end_of_day:
         return end_of_day
     return datetime.datetime.combine(local.date() + datetime.timedelta(days=1), datetime.time(12, 0), tzinfo=tz)
 
 
-def callback_open_for(ticket: Ticket, *, now=None) -> Callback:
+@transaction.atomic
+def callback_set_status(*, callback: Callback, to: str, actor=None, note: str = "", now=None, **fields) -> Callback:
+    """The only writer of ``Callback.status``: lock, check the move against ``Callback.TRANSITIONS``,
+    save with ``fields``, record the change (``actor`` None: the system)."""
+    now = now or timezone.now()
+    callback = Callback.objects.select_for_update().select_related("ticket").get(pk=callback.pk)
+    if to not in Callback.TRANSITIONS[callback.status]:
+        if callback.status == Callback.Status.DONE:
+            raise ValidationError(_("This callback has already been done."), code="done")
+        raise ValidationError(_("This callback is still to do."), code="bad_move")
+    previous = callback.status
+    for name, value in fields.items():
+        setattr(callback, name, value)
+    callback.status = to
+    callback.full_clean()
+    callback.save()
+    CallbackStatusChange.objects.create(callback=callback, from_status=previous, to_status=to, actor=actor,
+                                        note=note, at=now)
+    return callback
+
+
+def callback_open_for(ticket: Ticket, *, actor=None, now=None) -> Callback:
     """Open the ticket's callback and start its clock (call inside the transaction that completes the
     repair or records the reply to a complaint). A ticket completed again after a reopen gets its one
     callback back to "to do" with a new deadline; the earlier result stays in the history."""
@@ -58,51 +75,12 @@ def callback_open_for(ticket: Ticket, *, now=None) -> Callback:
         callback.full_clean()
         callback.save()
     elif callback.status == Callback.Status.DONE:
-        callback.status = Callback.Status.PENDING
-        callback.due_at = due
-        callback.satisfaction = None
-        callback.outcome = ""
-        callback.comment = ""
-        callback.done_by = None
-        callback.done_at = None
-        callback.reminder_sent_at = None
-        callback.save()
+        callback = callback_set_status(callback=callback, to=Callback.Status.PENDING, actor=actor, now=now,
+                                       due_at=due, satisfaction=None, outcome="", comment="", done_by=None,
+                                       done_at=None, reminder_sent_at=None)
     clocks.clock_start(ticket=ticket, kind=Clock.Kind.CALLBACK, due_at=callback.due_at, now=now)
     return callback
 
-
-# --- reads ---------------------------------------------------------------------------------------
-
-def callbacks_for(user):
-    """Callbacks of the user's communities (a foreign one is a 404)."""
-    return scope(Callback.objects.all(), user)
-
-
-def callback_list(*, user, overdue_only: bool = False, now=None):
-    """Callbacks to do, the earliest deadline (so the overdue) first. Constant queries."""
-    now = now or timezone.now()
-    qs = (callbacks_for(user).filter(status=Callback.Status.PENDING)
-          .select_related("ticket", "ticket__unit", "ticket__category", "ticket__assignee", "community")
-          .annotate(attempt_count=Count("attempts"))
-          .order_by("due_at", "id"))
-    if overdue_only:
-        qs = qs.filter(due_at__lt=now)
-    return qs
-
-
-def callback_overdue_count(*, user, now=None) -> int:
-    return callbacks_for(user).filter(status=Callback.Status.PENDING, due_at__lt=now or timezone.now()).count()
-
-
-def callback_detail(*, user, pk: int) -> Callback:
-    from django.shortcuts import get_object_or_404
-
-    qs = callbacks_for(user).select_related("ticket", "ticket__unit", "ticket__category", "ticket__assignee",
-                                            "ticket__team", "done_by")
-    return get_object_or_404(qs, pk=pk)
-
-
-# --- writes --------------------------------------------------------------------------------------
 
 def _locked_pending(callback: Callback) -> Callback:
     callback = Callback.objects.select_for_update().select_related("ticket").get(pk=callback.pk)
@@ -163,15 +141,15 @@ def callback_result_record(*, callback: Callback, satisfaction: int, comment: st
                    body=_("Satisfaction %(n)s/5. Reason: %(reason)s. Comment: %(comment)s")
                    % {"n": satisfaction, "reason": reason, "comment": comment or "—"},
                    url=reverse("repairs:callback_detail", args=[callback.pk]))
-    callback.satisfaction = satisfaction
-    callback.comment = comment if not reason else (f"{comment}\n{reason}".strip())
-    callback.outcome = outcome
-    callback.status = Callback.Status.DONE
-    callback.done_by = actor
-    callback.done_at = now
-    callback.full_clean()
-    callback.save()
-    return callback
+    return callback_set_status(
+        callback=callback, to=Callback.Status.DONE, actor=actor, now=now,
+        satisfaction=satisfaction, comment=comment if not reason else (f"{comment}\n{reason}".strip()),
+        outcome=outcome, done_by=actor, done_at=now)
+
+
+def callback_reminders_sweep(*, now=None) -> int:
+    """The beat task's run: ``callback_reminders_send``; returns how many callbacks were reminded."""
+    return len(callback_reminders_send(now=now))
 
 
 def callback_reminders_send(*, now=None) -> list:
@@ -192,7 +170,8 @@ def callback_reminders_send(*, now=None) -> list:
             callback.reminder_sent_at = now
             callback.save(update_fields=["reminder_sent_at"])
             local_due = timezone.localtime(callback.due_at)
-            title = (_("Callback overdue: %(number)s") if callback.due_at < now else _("Callback due at %(time)s: %(number)s")) % {
+            title = (_("Callback overdue: %(number)s") if callback.due_at < now
+                     else _("Callback due at %(time)s: %(number)s")) % {
                 "number": callback.ticket.number, "time": f"{local_due:%H:%M}"}
             notify(users=User.objects.filter(is_active=True, role=Role.CLERK, communities=callback.community_id),
                    title=title, body=callback.ticket.description[:200],

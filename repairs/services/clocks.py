@@ -13,6 +13,7 @@ K = Clock.Kind
 
 
 def clock_settings(community) -> ClockSettings:
+    """The community's durations for a write (the row is created with the defaults on first use)."""
     settings_row, _created = ClockSettings.objects.get_or_create(community=community)
     return settings_row
 
@@ -54,7 +55,8 @@ def clocks_cancel(*, ticket: Ticket, now=None) -> None:
 
 def clocks_pause(*, ticket: Ticket, now=None) -> None:
     now = now or timezone.now()
-    Clock.objects.filter(ticket=ticket, met_at__isnull=True, cancelled_at__isnull=True, paused_at__isnull=True).update(paused_at=now)
+    Clock.objects.filter(ticket=ticket, met_at__isnull=True, cancelled_at__isnull=True,
+                         paused_at__isnull=True).update(paused_at=now)
 
 
 def clocks_resume(*, ticket: Ticket, now=None) -> None:
@@ -68,38 +70,3 @@ def clocks_resume(*, ticket: Ticket, now=None) -> None:
         clock.paused_at = None
         clock.save(update_fields=["due_at", "warn_at", "paused_at"])
         _schedule(clock)
-
-
-def clock_state(clock: Clock, now: datetime.datetime) -> dict:
-    """How a clock reads on the board (pure: no queries). ``state`` is "ok", "warn" (amber: inside the
-    warning share), "late" (red: deadline passed), "paused" (on hold) or "met" (met or cancelled: no
-    longer running). ``seconds_left`` is the time to the deadline: negative when late; frozen while
-    paused; for a met clock, how early (positive) or late (negative) it was met."""
-    if clock.met_at or clock.cancelled_at:
-        return {"state": "met", "seconds_left": int((clock.due_at - (clock.met_at or clock.cancelled_at)).total_seconds())}
-    if clock.paused_at:
-        return {"state": "paused", "seconds_left": int((clock.due_at - clock.paused_at).total_seconds())}
-    left = int((clock.due_at - now).total_seconds())
-    if left <= 0 or clock.breached_at:
-        return {"state": "late", "seconds_left": left}
-    return {"state": "warn" if now >= clock.warn_at else "ok", "seconds_left": left}
-
-
-# --- reads (the overdue list) --------------------------------------------------------------------
-
-def overdue_clocks(*, user, kind: str | None = None, owner_pending: bool = False):
-    """Breached clocks still running (not met, not cancelled) in the user's communities, oldest deadline
-    first, with everything the overdue list shows (a constant number of queries)."""
-    from frontdesk.scoping import scope
-
-    from .escalation import INFORM_OWNER_KINDS
-
-    qs = scope(Clock.objects.filter(breached_at__isnull=False, met_at__isnull=True, cancelled_at__isnull=True),
-               user, field="ticket__community")
-    if kind in K.values:
-        qs = qs.filter(kind=kind)
-    if owner_pending:
-        qs = qs.filter(kind__in=INFORM_OWNER_KINDS, owner_informed_at__isnull=True)
-    return (qs.select_related("ticket__community", "ticket__unit__building", "ticket__unit__entrance",
-                              "ticket__assignee", "ticket__team", "owner_informed_by")
-            .order_by("due_at", "pk"))

@@ -12,16 +12,12 @@ from django.utils.translation import gettext as _
 
 from core.models import Role
 
-from ..models import Ticket, TicketStatusChange
+from ..models import Ticket
+from ..selectors.tickets import last_status_change, resume_target, ticket_version
 from .tickets import ticket_set_status
 
 S = Ticket.Status
 ENGINEER_ROLES = (Role.ENGINEER, Role.SUPERVISOR)
-
-
-def ticket_version(ticket: Ticket) -> str:
-    """What the clerk saw: status, engineer and team. Carried in a hidden field of every action form."""
-    return f"{ticket.status}|{ticket.assignee_id or ''}|{ticket.team_id or ''}"
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -32,7 +28,7 @@ def _lock(ticket: Ticket) -> Ticket:
 def _check_seen(locked: Ticket, seen: str | None) -> None:
     if not seen or seen == ticket_version(locked):
         return
-    last = (TicketStatusChange.objects.filter(ticket=locked).select_related("actor").order_by("-at", "-id").first())
+    last = last_status_change(locked)
     who = last.actor.display_name if last else _("someone")
     if locked.status == S.DISPATCHED or locked.status == S.ASSIGNED:
         target = locked.assignee.display_name if locked.assignee else (locked.team.name if locked.team else "")
@@ -123,7 +119,7 @@ def ticket_reply(*, ticket: Ticket, text: str, actor, seen: str | None = None) -
     if ticket.kind == Ticket.Kind.COMPLAINT:  # every answered complaint gets its callback (回访)
         from .callbacks import callback_open_for
 
-        callback_open_for(ticket, now=ticket.replied_at)
+        callback_open_for(ticket, actor=actor, now=ticket.replied_at)
     return ticket
 
 
@@ -133,17 +129,6 @@ def ticket_hold(*, ticket: Ticket, reason: str, actor, seen: str | None = None) 
     _check_seen(locked, seen)
     reason = _reason(reason)
     return ticket_set_status(ticket=locked, to=S.ON_HOLD, actor=actor, note=reason, hold_reason=reason[:200])
-
-
-def resume_target(ticket: Ticket) -> str | None:
-    """Where a ticket on hold goes back to: the status it was held from (when that move is allowed)."""
-    if ticket.status != S.ON_HOLD:
-        return None
-    held = TicketStatusChange.objects.filter(ticket=ticket, to_status=S.ON_HOLD).order_by("-at", "-id").first()
-    target = held.from_status if held else None
-    if target not in ticket.allowed_moves():
-        target = S.IN_PROGRESS if ticket.kind == Ticket.Kind.COMPLAINT else S.DISPATCHED
-    return target
 
 
 @transaction.atomic
@@ -177,30 +162,3 @@ def ticket_reopen(*, ticket: Ticket, reason: str, actor, seen: str | None = None
     _check_seen(locked, seen)
     reason = _reason(reason)
     return ticket_set_status(ticket=locked, to=S.REOPENED, actor=actor, note=reason)
-
-
-# The desk's moves, by name: (target status or None when it depends on the ticket, needs a reason/text).
-DESK_MOVES = {
-    "dispatch": S.DISPATCHED, "assign": S.ASSIGNED, "start": S.IN_PROGRESS, "reply": S.REPLIED,
-    "hold": S.ON_HOLD, "resume": None, "cancel": S.CANCELLED, "close": S.CLOSED, "reopen": S.REOPENED,
-}
-
-
-def desk_moves(ticket: Ticket) -> list[str]:
-    """The desk's moves the transition table allows from the ticket's status (buttons on the ticket page)."""
-    allowed = ticket.allowed_moves()
-    moves = []
-    for name, to in DESK_MOVES.items():
-        if name == "dispatch" and ticket.kind != Ticket.Kind.REPAIR:
-            continue
-        if name == "assign" and ticket.kind != Ticket.Kind.COMPLAINT:
-            continue
-        if name == "resume":
-            if ticket.status == S.ON_HOLD:
-                moves.append(name)
-            continue
-        if name == "reopen":
-            continue  # reopening is the callback's decision (dissatisfied owner)
-        if to in allowed and not (name == "dispatch" and ticket.status == S.ON_HOLD):
-            moves.append(name)
-    return moves

@@ -30,8 +30,7 @@ from ..models import Clock, Ticket
 
 K = Clock.Kind
 WARN, BREACH = "warn", "breach"
-# Breaches of these clocks mean engineering cannot arrive in time: the desk must tell the owner (003).
-INFORM_OWNER_KINDS = frozenset({K.DISPATCH, K.ON_SITE, K.APPOINTMENT})
+INFORM_OWNER_KINDS = Clock.INFORM_OWNER_KINDS  # breaches the desk must tell the owner about
 SWEEP_BATCH = 500
 EMAIL_LINES = 50  # breaches listed in one supervisor's e-mail; the rest are on the overdue list
 
@@ -46,6 +45,11 @@ def clock_warn(*, clock_id: int, now: datetime.datetime | None = None) -> str:
 def clock_breach(*, clock_id: int, now: datetime.datetime | None = None) -> str:
     """A missed deadline: mark the ticket overdue, tell the supervisors, prompt the desk to inform the owner."""
     return _fire(clock_id, BREACH, now or timezone.now())
+
+
+def clock_fire(*, clock_id: int, what: str, now: datetime.datetime | None = None) -> str:
+    """The ETA task's moment: the warning (``what`` "warn") or the deadline ("breach")."""
+    return (clock_warn if what == WARN else clock_breach)(clock_id=clock_id, now=now)
 
 
 def _fire(clock_id: int, what: str, now: datetime.datetime) -> str:

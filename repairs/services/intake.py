@@ -1,39 +1,22 @@
-"""Intake: a new ticket with its number and clocks; the photos it came with. Also the desk's
-configuration (categories, teams, clock durations), which managers keep per community."""
+"""Intake: a new ticket with its number and clocks and the photos it came with; "log and dispatch" in one step."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.forms import ModelChoiceField
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from frontdesk.validators import clean_phone
 
-from ..models import Category, Clock, ClockSettings, Team, Ticket, TicketPhoto
-from . import clocks, tickets
-
-# English source strings; shown through gettext when the row is created (names are data afterwards).
-DEFAULT_CATEGORIES = [
-    gettext_noop("Plumbing"), gettext_noop("Electrical"), gettext_noop("Doors and windows"), gettext_noop("Lift"),
-    gettext_noop("Public facilities"), gettext_noop("Cleaning and environment"), gettext_noop("Noise"),
-    gettext_noop("Security"), gettext_noop("Parking"), gettext_noop("Other"),
-]
+from ..models import Category, Clock, Ticket, TicketPhoto
+from . import clocks, dispatch, tickets
+from .manage import categories_ensure
 
 PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_COUNT = 6
-
-
-def categories_ensure(*, community) -> None:
-    """The default categories, created once per community on first use."""
-    if Category.objects.filter(community=community).exists():
-        return
-    Category.objects.bulk_create(
-        [Category(community=community, name=_(name), sort_order=(i + 1) * 10) for i, name in enumerate(DEFAULT_CATEGORIES)],
-        ignore_conflicts=True,
-    )
 
 
 def photo_check(upload) -> None:
@@ -48,7 +31,8 @@ def photo_check(upload) -> None:
             fmt = image.format
             image.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("“%(name)s” is not a picture.") % {"name": upload.name}, code="photo_not_image")
+        raise ValidationError(_("“%(name)s” is not a picture.") % {"name": upload.name},
+                              code="photo_not_image") from None
     finally:
         upload.seek(0)
     if fmt not in PHOTO_TYPES:
@@ -56,10 +40,11 @@ def photo_check(upload) -> None:
                               code="photo_type")
 
 
-def photos_check(photos) -> None:
+def photos_check(photos, *, max_count: int | None = PHOTO_MAX_COUNT) -> None:
+    """Each photo as ``photo_check`` (all the refusals together), and at most ``max_count`` (None: any number)."""
     photos = list(photos)
-    if len(photos) > PHOTO_MAX_COUNT:
-        raise ValidationError(_("At most %(n)d photos.") % {"n": PHOTO_MAX_COUNT}, code="photo_count")
+    if max_count is not None and len(photos) > max_count:
+        raise ValidationError(_("At most %(n)d photos.") % {"n": max_count}, code="photo_count")
     errors = []
     for photo in photos:
         try:
@@ -121,35 +106,25 @@ def ticket_create(*, community, kind, channel, unit=None, location="", contact_n
     return ticket
 
 
-# --- configuration (repairs.manage) ----------------------------------------------------------------
-
-def category_save(*, community, category=None, name, sort_order=0, is_active=True, actor) -> Category:
-    category = category or Category(community=community)
-    category.name, category.sort_order, category.is_active = name, sort_order, is_active
-    category.full_clean()
-    category.save()
-    return category
-
-
 @transaction.atomic
-def team_save(*, community, team=None, name, members=(), is_active=True, actor) -> Team:
-    team = team or Team(community=community)
-    team.name, team.is_active = name, is_active
-    team.full_clean(validate_unique=False)
-    if Team.objects.filter(community=community, name=name).exclude(pk=team.pk).exists():
-        raise ValidationError({"name": _("A team with this name already exists.")})
-    foreign = [m for m in members if not m.communities.filter(pk=community.pk).exists()]
-    if foreign:
-        raise ValidationError({"members": _("Members must work in this community.")})
-    team.save()
-    team.members.set(members)
-    return team
-
-
-def clock_settings_save(*, community, actor, **values) -> ClockSettings:
-    row = clocks.clock_settings(community)
-    for name, value in values.items():
-        setattr(row, name, value)
-    row.full_clean()
-    row.save()
-    return row
+def ticket_intake(*, community, kind, category, assignee=None, team=None, actor, now=None, **values) -> Ticket:
+    """The intake form's one step: log the ticket (``ticket_create``'s arguments) and, when an engineer
+    or a team is given, dispatch it (a repair) or assign it (a complaint) in the same transaction: a
+    refused dispatch logs nothing (the refusal is the ``dispatch_to`` field's error). A category not
+    saved yet (a community's default, offered before its first ticket) is created with the defaults."""
+    if category is not None and category.pk is None:
+        categories_ensure(community=category.community)
+        category = Category.objects.filter(community=category.community_id, name=category.name, is_active=True).first()
+        if category is None:  # renamed or put out of use since the form was shown
+            raise ValidationError({"category": ModelChoiceField.default_error_messages["invalid_choice"]})
+    ticket = ticket_create(community=community, kind=kind, category=category, actor=actor, now=now, **values)
+    if assignee is None and team is None:
+        return ticket
+    try:
+        if kind == Ticket.Kind.COMPLAINT:
+            return dispatch.complaint_assign(ticket=ticket, team=team, assignee=assignee, actor=actor)
+        if kind == Ticket.Kind.REPAIR:
+            return dispatch.ticket_dispatch(ticket=ticket, assignee=assignee, team=team, actor=actor)
+        raise ValidationError(_("An enquiry is answered, not dispatched: leave “Dispatch to” empty."))
+    except ValidationError as exc:
+        raise ValidationError({"dispatch_to": exc.messages}) from exc

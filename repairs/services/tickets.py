@@ -1,4 +1,4 @@
-"""Intake and the one status writer."""
+"""Ticket numbers and the one writer of ``Ticket.status``."""
 
 import datetime
 
@@ -64,7 +64,8 @@ def _clocks_follow(ticket: Ticket, previous: str, to: str, now: datetime.datetim
         clocks.clocks_meet(ticket=ticket, kinds=[K.DISPATCH], now=now)
         if ticket.kind == Ticket.Kind.REPAIR and ticket.urgency == Ticket.Urgency.URGENT and previous != S.DISPATCHED:
             cfg = clocks.clock_settings(ticket.community)
-            clocks.clock_start(ticket=ticket, kind=K.ON_SITE, due_at=now + datetime.timedelta(minutes=cfg.onsite_urgent_minutes), now=now)
+            clocks.clock_start(ticket=ticket, kind=K.ON_SITE,
+                               due_at=now + datetime.timedelta(minutes=cfg.onsite_urgent_minutes), now=now)
     if to == S.ON_SITE:
         clocks.clocks_meet(ticket=ticket, kinds=[K.ON_SITE, K.APPOINTMENT], now=now)
     if to in (S.COMPLETED, S.REPLIED):

@@ -8,61 +8,22 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Min, Q
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Role
 from core.money import to_money
-from frontdesk.scoping import scope
 from core.text import clean_text
 
-from ..models import Charge, Team, Ticket, TicketPhoto
+from ..models import Charge, Ticket, TicketPhoto
 from .callbacks import callback_open_for
 from .tickets import ticket_set_status
 
 S = Ticket.Status
-WORKING = [S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.ON_HOLD]
 # A signature drawn on the canvas, stored as an SVG path: moves and lines with numbers only.
 SIGNATURE_RE = re.compile(r"^[ML0-9 .]+$")
 SIGNATURE_MAX = 20000
 
-
-# --- reads ---------------------------------------------------------------------------------------
-
-def work_tickets_for(user):
-    """Tickets this user may work on: an engineer those assigned to them or to one of their teams;
-    supervisors and admins every ticket of their communities. Anything else is a 404."""
-    qs = scope(Ticket.objects.all(), user)
-    if user.role == Role.ENGINEER and not user.is_superuser:
-        qs = qs.filter(Q(assignee=user) | Q(team__in=Team.objects.filter(members=user).values("pk")))
-    return qs
-
-
-def work_list(*, user):
-    """My open work: overdue first, then urgent, then the nearest deadline. Constant queries."""
-    open_clock = Q(clocks__met_at__isnull=True, clocks__cancelled_at__isnull=True)
-    return (work_tickets_for(user).filter(kind=Ticket.Kind.REPAIR, status__in=WORKING)
-            .select_related("unit", "category", "assignee", "team")
-            .annotate(next_due=Min("clocks__due_at", filter=open_clock))
-            .order_by("-is_overdue", "-urgency", F("next_due").asc(nulls_last=True), "created_at", "id"))
-
-
-def work_ticket(*, user, pk: int) -> Ticket:
-    qs = work_tickets_for(user).select_related("unit", "category", "assignee", "team", "community", "created_by")
-    return get_object_or_404(qs, pk=pk)
-
-
-def work_order_ticket(*, user, pk: int) -> Ticket:
-    """For the printable work order: any ticket of the user's communities."""
-    qs = (scope(Ticket.objects.all(), user)
-          .select_related("unit", "category", "assignee", "team", "community", "created_by")
-          .prefetch_related("photos"))
-    return get_object_or_404(qs, pk=pk)
-
-
-# --- writes --------------------------------------------------------------------------------------
 
 def ticket_accept(*, ticket: Ticket, actor, now=None) -> Ticket:
     """Dispatched → accepted. A ticket sent to a team is taken by the engineer who accepts it."""
@@ -139,7 +100,7 @@ def ticket_complete(*, ticket: Ticket, actor, work_done: str, materials: str = "
     ticket_photos_add(ticket=ticket, stage=TicketPhoto.Stage.AFTER, files=photos_after, actor=actor)
     if ticket.is_paid and charge_amount and charge_amount > 0:
         _charge_record(ticket=ticket, amount=charge_amount)
-    callback_open_for(ticket, now=now)
+    callback_open_for(ticket, actor=actor, now=now)
     return ticket
 
 

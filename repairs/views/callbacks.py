@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from core.forms import submit_once
 from core.permissions import require
 
-from ..forms_work import AttemptForm, ResultForm
+from ..forms.callbacks import AttemptForm, ResultForm
+from ..selectors import callbacks as selectors
 from ..services import callbacks as services
 
 
@@ -18,7 +19,7 @@ from ..services import callbacks as services
 def callback_list(request):
     overdue_only = request.GET.get("show") == "overdue"
     now = timezone.now()
-    rows = list(services.callback_list(user=request.user, overdue_only=overdue_only, now=now))
+    rows = list(selectors.callback_list(user=request.user, overdue_only=overdue_only, now=now))
     return render(request, "repairs/callback_list.html", {
         "callbacks": rows, "now": now, "overdue_only": overdue_only,
         "overdue_count": sum(1 for c in rows if c.due_at < now) if not overdue_only else len(rows),
@@ -30,7 +31,7 @@ def _detail(request, callback, attempt_form=None, result_form=None, status=200):
 
     return render(request, "repairs/callback_detail.html", {
         "callback": callback, "ticket": callback.ticket, "now": timezone.now(),
-        "attempts": list(callback.attempts.select_related("by")),
+        "attempts": selectors.callback_attempts(callback),
         "attempt_form": attempt_form or AttemptForm(), "result_form": result_form or ResultForm(),
         "contact_phone": privacy.display(request.user, privacy.PHONE, callback.ticket.contact_phone),
     }, status=status)
@@ -38,12 +39,12 @@ def _detail(request, callback, attempt_form=None, result_form=None, status=200):
 
 @require("repairs.callback")
 def callback_detail(request, pk):
-    return _detail(request, services.callback_detail(user=request.user, pk=pk))
+    return _detail(request, selectors.callback_detail(user=request.user, pk=pk))
 
 
 @require("repairs.callback")
 def callback_attempt(request, pk):
-    callback = services.callback_detail(user=request.user, pk=pk)
+    callback = selectors.callback_detail(user=request.user, pk=pk)
     form = AttemptForm(request.POST or None)
 
     def perform(data):
@@ -59,7 +60,7 @@ def callback_attempt(request, pk):
 
 @require("repairs.callback")
 def callback_result(request, pk):
-    callback = services.callback_detail(user=request.user, pk=pk)
+    callback = selectors.callback_detail(user=request.user, pk=pk)
     form = ResultForm(request.POST or None)
 
     def perform(data):

@@ -8,47 +8,36 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import privacy
 from core.forms import StaffForm, submit_once
-from core.money import rmb_upper
-from core.pdf import pdf_response, render_pdf
+from core.pdf import pdf_response
 from core.permissions import require
 
-from ..forms_work import CompleteForm, HoldForm
-from ..models import TicketPhoto
+from .. import documents
+from ..forms.work import CompleteForm, HoldForm
+from ..selectors import clocks as clock_selectors
+from ..selectors import work as selectors
 from ..services import work
-
-
-def _contact_person(ticket):
-    """The unit's current resident whose phone is the contact phone, for the logged "show"."""
-    if not (ticket.unit_id and ticket.contact_phone):
-        return None
-    from frontdesk.models import Person
-
-    return (Person.objects.filter(occupancies__unit_id=ticket.unit_id, occupancies__end_date__isnull=True)
-            .filter(phone=ticket.contact_phone).order_by("pk").first())
 
 
 @require("repairs.work")
 def work_list(request):
-    tickets = list(work.work_list(user=request.user))
+    tickets = list(selectors.work_list(user=request.user))
     return render(request, "repairs/engineer_list.html", {"tickets": tickets, "now": timezone.now()})
 
 
 @require("repairs.work")
 def work_ticket(request, pk):
-    ticket = work.work_ticket(user=request.user, pk=pk)
-    person = _contact_person(ticket)
+    ticket = selectors.work_ticket(user=request.user, pk=pk)
+    person = selectors.contact_person(ticket)
     return render(request, "repairs/engineer_ticket.html", {
         "ticket": ticket, "now": timezone.now(), "hold_form": HoldForm(), "action_form": StaffForm(),
         "contact_reveal_url": reverse("frontdesk:person_reveal", args=[person.pk, "phone"]) if person else "",
-        "photos": list(ticket.photos.all()), "clocks": list(ticket.clocks.filter(met_at__isnull=True,
-                                                                                cancelled_at__isnull=True)),
+        "photos": selectors.ticket_photos(ticket), "clocks": clock_selectors.ticket_open_clocks(ticket),
     })
 
 
 def _move(request, pk, perform, done_message):
-    ticket = work.work_ticket(user=request.user, pk=pk)
+    ticket = selectors.work_ticket(user=request.user, pk=pk)
     form = StaffForm(request.POST)
 
     def run(_data):
@@ -84,7 +73,7 @@ def work_resume(request, pk):
 
 @require("repairs.work")
 def work_hold(request, pk):
-    ticket = work.work_ticket(user=request.user, pk=pk)
+    ticket = selectors.work_ticket(user=request.user, pk=pk)
     form = HoldForm(request.POST or None)
 
     def perform(data):
@@ -100,7 +89,7 @@ def work_hold(request, pk):
 
 @require("repairs.work")
 def work_complete(request, pk):
-    ticket = work.work_ticket(user=request.user, pk=pk)
+    ticket = selectors.work_ticket(user=request.user, pk=pk)
     form = CompleteForm(request.POST or None, request.FILES or None, ticket=ticket)
 
     def perform(data):
@@ -117,27 +106,10 @@ def work_complete(request, pk):
     return render(request, "repairs/engineer_complete.html", {"ticket": ticket, "form": form})
 
 
-def _ticket_url(ticket) -> str:
-    """The ticket's page (the board's), or the engineer's card while the board's page is not there."""
-    from django.urls import NoReverseMatch
-
-    try:
-        return ticket.get_absolute_url()
-    except NoReverseMatch:
-        return reverse("repairs:work_ticket", args=[ticket.pk])
-
-
 @require("repairs.view")
 def work_order_pdf(request, pk):
-    ticket = work.work_order_ticket(user=request.user, pk=pk)
-    photos = [p for p in ticket.photos.all() if p.stage in (TicketPhoto.Stage.BEFORE, TicketPhoto.Stage.AFTER)]
-    pdf = render_pdf("repairs/pdf/work_order.html", {
-        "ticket": ticket, "printed_at": timezone.now(), "printed_by": request.user,
-        "contact_phone": privacy.display(request.user, privacy.PHONE, ticket.contact_phone),
-        "charge_upper": rmb_upper(ticket.charge_amount) if ticket.charge_amount is not None else "",
-        "photo_count": len(photos), "qr_url": _ticket_url(ticket),
-    }, request=request)
-    return pdf_response(pdf, f"work-order-{ticket.number}.pdf")
+    pdf, filename = documents.work_order_pdf(user=request.user, pk=pk, request=request)
+    return pdf_response(pdf, filename)
 
 
 urlpatterns = [

@@ -9,24 +9,27 @@ from core.exports import xlsx_response
 from core.permissions import require
 from frontdesk.scoping import choose_community
 
-from ..services import stats as stats_service
+from ..selectors.stats import periods
+from ..selectors.stats.export import stats_export_rows
+from ..selectors.stats.report import ticket_stats
+from ..selectors.stats.targets import COMPLAINT_TARGET_PER_MONTH
 
 
 @require("repairs.stats")
 def stats(request):
-    period = request.GET.get("period") if request.GET.get("period") in (stats_service.WEEK, stats_service.MONTH) \
-        else stats_service.WEEK
+    period = request.GET.get("period") if request.GET.get("period") in (periods.WEEK, periods.MONTH) \
+        else periods.WEEK
     try:
         count = int(request.GET.get("count") or 0) or None
     except ValueError:
         count = None
     choice = choose_community(request, all_allowed=True)
     communities, chosen, ids = choice.communities, choice.value, choice.ids
-    result = stats_service.ticket_stats(community_ids=ids, period=period, count=count)
+    result = ticket_stats(community_ids=ids, period=period, count=count)
     if request.GET.get("export") == "xlsx":
         name = _("repair-statistics-%(period)s-%(date)s.xlsx") % {"period": period, "date": f"{timezone.localdate():%Y%m%d}"}
         return xlsx_response(name, [_("Repairs and complaints statistics"), result.labels[0], result.labels[-1]],
-                             stats_service.stats_export_rows(result))
+                             stats_export_rows(result))
     chart = {
         "labels": result.labels,
         "repairs": result.totals["repairs"], "complaints": result.totals["complaints"],
@@ -42,7 +45,7 @@ def stats(request):
     }
     return render(request, "repairs/stats.html", {
         "stats": result, "chart": chart, "communities": communities, "chosen": chosen, "period": period,
-        "count": count or stats_service.DEFAULT_PERIODS[period], "target": stats_service.COMPLAINT_TARGET_PER_MONTH,
+        "count": count or periods.DEFAULT_PERIODS[period], "target": COMPLAINT_TARGET_PER_MONTH,
     })
 
 

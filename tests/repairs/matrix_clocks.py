@@ -1,14 +1,14 @@
 """Access matrix rows of the clock pages, and the small builders the clock tests share."""
 
 import datetime
+import zoneinfo
 
 from django.db import transaction
-from django.utils import timezone
 
 from core.models import Role
 
 DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
-T0 = timezone.make_aware(datetime.datetime(2026, 11, 22, 9, 0))  # a Sunday morning at the desk
+T0 = datetime.datetime(2026, 11, 22, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))  # a Sunday morning at the desk
 
 
 def make_ticket(community, *, actor, kind="repair", urgency="normal", at=T0, unit=None, **fields):

@@ -2,7 +2,7 @@
 
 from core.models import Role
 from repairs.models import Category, Team
-from repairs.services import intake
+from repairs.services import intake, manage
 
 DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 VIEW = DESK | {Role.ENGINEER}
@@ -20,6 +20,7 @@ ENTRIES = {
     "repairs:ticket_history": (lambda o: {"pk": o["intake_ticket"].pk}, VIEW, "get", True),
     "repairs:ticket_move": (lambda o: {"pk": o["intake_ticket"].pk, "move": "cancel"}, DESK, "get", True),
     "repairs:manage": (None, MANAGE, "get", False),
+    "repairs:manage_categories_default": (None, MANAGE, "post", False),
     "repairs:manage_category_create": (None, MANAGE, "get", False),
     "repairs:manage_category_edit": (lambda o: {"pk": o["intake_category"].pk}, MANAGE, "get", True),
     "repairs:manage_team_create": (None, MANAGE, "get", False),
@@ -31,7 +32,7 @@ ENTRIES = {
 def objects(community, users):
     from tests.factories import BuildingFactory, EntranceFactory, UnitFactory
 
-    intake.categories_ensure(community=community)
+    manage.categories_ensure(community=community)
     category = Category.objects.filter(community=community).first()
     unit = UnitFactory(entrance=EntranceFactory(building=BuildingFactory(community=community, name="9"), name="1"),
                        number="901")

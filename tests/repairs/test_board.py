@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import Role
-from repairs import selectors
 from repairs.models import Category, ClockSettings, SavedFilter, Team, Ticket
+from repairs.selectors import board as selectors
 from repairs.services import dispatch
 from tests.factories import BuildingFactory, EntranceFactory, UnitFactory
 from tests.repairs.test_dispatch import new_ticket
@@ -63,7 +63,7 @@ def test_board_queries_do_not_grow_with_the_page(clerk_client, community_a, cler
 
 
 def test_board_pages_without_a_count(clerk_client, community_a, clerk, monkeypatch):
-    from repairs.views import tickets as views
+    from repairs.views import board as views
 
     monkeypatch.setattr(views, "PAGE_SIZE", 4)
     made = [new_ticket(community_a, clerk, description=f"单{i}") for i in range(9)]
@@ -88,10 +88,10 @@ def test_board_pages_without_a_count(clerk_client, community_a, clerk, monkeypat
 
 def test_board_options_in_one_query(community_a, community_b, clerk, users, make_user, django_assert_num_queries):
     from frontdesk.models import Building
-    from repairs.services import intake
+    from repairs.services import manage
 
-    intake.categories_ensure(community=community_a)
-    intake.categories_ensure(community=community_b)
+    manage.categories_ensure(community=community_a)
+    manage.categories_ensure(community=community_b)
     BuildingFactory(community=community_a, name="2")
     BuildingFactory(community=community_a, name="10")
     BuildingFactory(community=community_b, name="外")
@@ -141,9 +141,9 @@ def test_clock_colours(clerk_client, community_a, clerk):
     near.clocks.update(warn_at=now - datetime.timedelta(seconds=5), due_at=now + datetime.timedelta(minutes=1))
     late.clocks.update(warn_at=now - datetime.timedelta(minutes=5), due_at=now - datetime.timedelta(minutes=2))
     html = board(clerk_client).content.decode()
-    assert "text-bg-warning clock-near" in html and "text-bg-danger clock-late" in html and "clock-ok" in html
+    assert "text-bg-warning clock-warn" in html and "text-bg-danger clock-late" in html and "clock-ok" in html
     states = {r["ticket"].description: r["clocks"][0]["state"] for r in board(clerk_client).context["rows"]}
-    assert states == {"ok": "ok", "near": "near", "late": "late"}
+    assert states == {"ok": "ok", "near": "warn", "late": "late"}
     assert ok
 
 
@@ -220,7 +220,10 @@ def test_manage_pages(client, users, community_a, make_user, community_b):
     manager = users[Role.MANAGER]
     client.force_login(manager)
     response = client.get(reverse("repairs:manage"))
-    assert len(response.context["categories"]) == 10
+    assert response.context["categories"] == [] and len(response.context["default_categories"]) == 10
+    assert not Category.objects.exists() and not ClockSettings.objects.exists()  # no write on a GET
+    client.post(reverse("repairs:manage_categories_default"), {"community_pk": community_a.pk, "form_token": ""})
+    assert len(client.get(reverse("repairs:manage")).context["categories"]) == 10
     url = reverse("repairs:manage_category_create") + f"?community={community_a.pk}"
     token = client.get(url).context["form"].initial["form_token"]
     client.post(url, {"name": "绿化", "sort_order": 5, "is_active": "on", "form_token": token})
@@ -242,9 +245,9 @@ def test_manage_pages(client, users, community_a, make_user, community_b):
 
 
 def test_manage_foreign_category_is_404(client, community_a, community_b, make_user):
-    from repairs.services import intake
+    from repairs.services import manage
 
-    intake.categories_ensure(community=community_a)
+    manage.categories_ensure(community=community_a)
     client.force_login(make_user(role=Role.MANAGER, communities=[community_b], username="mgr_b"))
     category = Category.objects.filter(community=community_a).first()
     assert client.get(reverse("repairs:manage_category_edit", args=[category.pk])).status_code == 404

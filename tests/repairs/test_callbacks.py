@@ -10,7 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import Notification, Role
-from repairs.models import Callback, CallbackAttempt, Clock, Ticket
+from repairs.models import (
+    Callback,
+    CallbackAttempt,
+    CallbackStatusChange,
+    Clock,
+    Ticket,
+)
 from repairs.services import callbacks as cb
 from repairs.services import work
 from tests.repairs.matrix_work import dispatched_to, move
@@ -108,6 +114,35 @@ def test_satisfied_result_marks_callback_done(client, users, community_a):
     # a second result is refused
     with pytest.raises(ValidationError):
         cb.callback_result_record(callback=callback, satisfaction=5, actor=users[Role.CLERK])
+
+
+def test_callback_status_has_one_writer_checked_against_its_table(users, community_a):
+    clerk = users[Role.CLERK]
+    callback = completed(users, community_a)
+    with pytest.raises(ValidationError) as exc:  # the rejected move: to do -> to do
+        cb.callback_set_status(callback=callback, to=Callback.Status.PENDING, actor=clerk)
+    assert exc.value.code == "bad_move" and not CallbackStatusChange.objects.exists()
+    done = cb.callback_set_status(callback=callback, to=Callback.Status.DONE, actor=clerk, note="核实",
+                                  satisfaction=5, done_by=clerk)
+    assert done.status == Callback.Status.DONE and done.satisfaction == 5
+    change = CallbackStatusChange.objects.get()
+    assert (change.callback, change.from_status, change.to_status, change.actor, change.note) == (
+        callback, "pending", "done", clerk, "核实")
+    with pytest.raises(ValidationError) as exc:  # done -> done
+        cb.callback_set_status(callback=callback, to=Callback.Status.DONE, actor=clerk)
+    assert exc.value.code == "done"
+
+
+def test_completed_again_puts_the_callback_back_to_do_with_a_change_row(users, community_a):
+    callback = completed(users, community_a)
+    cb.callback_result_record(callback=callback, satisfaction=1, action="reopen", reason="还漏", actor=users[Role.CLERK])
+    ticket = move(Ticket.objects.get(pk=callback.ticket_id), S.DISPATCHED, S.ACCEPTED, S.ON_SITE,
+                  actor=users[Role.ENGINEER])
+    work.ticket_complete(ticket=ticket, actor=users[Role.ENGINEER], work_done="再修", owner_confirmation="张建国")
+    callback.refresh_from_db()
+    assert callback.status == Callback.Status.PENDING and callback.satisfaction is None and callback.outcome == ""
+    assert list(CallbackStatusChange.objects.filter(callback=callback).values_list("from_status", "to_status", "actor")) == [
+        ("pending", "done", users[Role.CLERK].pk), ("done", "pending", users[Role.ENGINEER].pk)]
 
 
 def test_dissatisfied_needs_a_choice_and_a_reason(client, users, community_a):

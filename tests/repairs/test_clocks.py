@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from core.models import Notification, OutboundMessage, Role
 from repairs.models import Clock, ClockSettings, Ticket
+from repairs.selectors.clocks import clock_state
 from repairs.services import clocks
-from repairs.services.clocks import clock_state
 from repairs.services.escalation import (
     clock_breach,
     clock_owner_informed,
@@ -407,14 +407,20 @@ def test_eta_task_and_sweeper_racing_send_once(community_a, users):
 
 def test_clock_state_is_pure_and_reads_like_the_board(ticket, django_assert_num_queries):
     clock = make_clock(ticket, K.DISPATCH)  # warn at 2:00.6, due at 3:00
+
+    def read(at):
+        state = clock_state(clock, at)
+        return {"state": state["state"], "seconds_left": state["seconds_left"]}
+
     with django_assert_num_queries(0):
-        assert clock_state(clock, T0 + MIN) == {"state": "ok", "seconds_left": 120}
-        assert clock_state(clock, T0 + 150 * datetime.timedelta(seconds=1)) == {"state": "warn", "seconds_left": 30}
-        assert clock_state(clock, T0 + 4 * MIN) == {"state": "late", "seconds_left": -60}
+        assert read(T0 + MIN) == {"state": "ok", "seconds_left": 120}
+        assert read(T0 + 150 * datetime.timedelta(seconds=1)) == {"state": "warn", "seconds_left": 30}
+        assert read(T0 + 4 * MIN) == {"state": "late", "seconds_left": -60}
+        assert clock_state(clock, T0 + 4 * MIN)["late"] and clock_state(clock, T0 + 4 * MIN)["mins"] == 1
         clock.paused_at = T0 + 2 * MIN
-        assert clock_state(clock, T0 + 50 * MIN) == {"state": "paused", "seconds_left": 60}
+        assert read(T0 + 50 * MIN) == {"state": "paused", "seconds_left": 60}
         clock.paused_at, clock.met_at = None, T0 + 4 * MIN
-        assert clock_state(clock, T0 + 50 * MIN) == {"state": "met", "seconds_left": -60}
+        assert read(T0 + 50 * MIN) == {"state": "met", "seconds_left": -60}
 
 
 # --- the owner was informed ------------------------------------------------------------------------

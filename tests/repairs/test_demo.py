@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import Role
-from repairs import demo_tickets
+from repairs import demo
 from repairs.models import (
     Callback,
     Charge,
@@ -29,7 +29,7 @@ S = Ticket.Status
 
 @pytest.fixture
 def demo_world(community_a, community_b, make_user):
-    for code, community in (("a", community_a), ("b", community_b)):
+    for community in (community_a, community_b):
         for b in ("1", "2", "3"):
             entrance = EntranceFactory(building=BuildingFactory(community=community, name=b), name="1")
             for n in ("101", "102", "201"):
@@ -41,7 +41,7 @@ def demo_world(community_a, community_b, make_user):
 
 def test_demo_has_every_state_and_only_legal_moves(community_a, community_b, demo_world):
     out = io.StringIO()
-    demo_tickets.load(out)
+    demo.load(out)
     assert "loaded" in out.getvalue()
     ch = Ticket.objects.filter(community=community_a)
     assert 190 <= ch.count() <= 230 and Ticket.objects.filter(community=community_b).exists()
@@ -103,10 +103,10 @@ def test_demo_has_every_state_and_only_legal_moves(community_a, community_b, dem
 
 
 def test_demo_is_idempotent(community_a, demo_world):
-    demo_tickets.load(io.StringIO())
+    demo.load(io.StringIO())
     before = (Ticket.objects.count(), TicketStatusChange.objects.count(), Clock.objects.count(), Callback.objects.count())
     out = io.StringIO()
-    demo_tickets.load(out)
+    demo.load(out)
     assert "already" in out.getvalue()
     assert (Ticket.objects.count(), TicketStatusChange.objects.count(), Clock.objects.count(),
             Callback.objects.count()) == before
@@ -114,5 +114,5 @@ def test_demo_is_idempotent(community_a, demo_world):
 
 def test_demo_without_the_frontdesk_data_does_nothing(db):
     out = io.StringIO()
-    demo_tickets.load(out)
+    demo.load(out)
     assert "skipped" in out.getvalue() and not Ticket.objects.exists()

@@ -11,15 +11,17 @@ from django.urls import reverse
 
 from core.models import Role
 from repairs.models import Category, Team, Ticket, TicketStatusChange
-from repairs.services import dispatch, intake
+from repairs.selectors.tickets import ticket_version
+from repairs.services import dispatch, intake, manage
 from repairs.services.tickets import ticket_set_status
+from repairs.views.moves import desk_moves
 
 S = Ticket.Status
 K = Ticket.Kind
 
 
 def new_ticket(community, actor, kind=K.REPAIR, **kw):
-    intake.categories_ensure(community=community)
+    manage.categories_ensure(community=community)
     values = {"community": community, "kind": kind, "channel": "phone", "location": "3号楼大堂", "contact_name": "张建国",
                   "contact_phone": "13812345678", "category": Category.objects.filter(community=community).first(),
                   "description": "水管漏水", "urgency": "normal", "actor": actor}
@@ -151,7 +153,7 @@ def test_hold_pauses_and_resume_goes_back(community_a, clerk, engineer):
         dispatch.ticket_hold(ticket=ticket, reason="", actor=clerk)
     ticket = dispatch.ticket_hold(ticket=ticket, reason="等配件", actor=clerk)
     assert ticket.status == S.ON_HOLD and ticket.hold_reason == "等配件"
-    assert dispatch.desk_moves(ticket) == ["resume", "cancel"]
+    assert desk_moves(ticket) == ["resume", "cancel"]
     ticket = dispatch.ticket_resume(ticket=ticket, actor=clerk)
     assert ticket.status == S.ACCEPTED and ticket.hold_reason == ""
     with pytest.raises(ValidationError):
@@ -166,7 +168,7 @@ def test_cancel_needs_a_reason_and_is_final(community_a, clerk):
     ticket = dispatch.ticket_cancel(ticket=ticket, reason="业主自行修好", actor=clerk)
     assert ticket.status == S.CANCELLED and ticket.cancel_reason == "业主自行修好"
     assert ticket.clocks.get().cancelled_at is not None
-    assert dispatch.desk_moves(ticket) == []
+    assert desk_moves(ticket) == []
     with pytest.raises(ValidationError):
         dispatch.ticket_cancel(ticket=ticket, reason="again", actor=clerk)
 
@@ -174,7 +176,7 @@ def test_cancel_needs_a_reason_and_is_final(community_a, clerk):
 @pytest.mark.django_db
 def test_enquiry_is_answered_then_closed(community_a, clerk, engineer):
     ticket = new_ticket(community_a, clerk, kind=K.ENQUIRY)
-    assert dispatch.desk_moves(ticket) == ["reply", "cancel"]
+    assert desk_moves(ticket) == ["reply", "cancel"]
     with pytest.raises(ValidationError):
         dispatch.ticket_dispatch(ticket=ticket, assignee=engineer, actor=clerk)
     ticket = dispatch.ticket_reply(ticket=ticket, text="物业费可在前台或App缴纳", actor=clerk)
@@ -184,7 +186,7 @@ def test_enquiry_is_answered_then_closed(community_a, clerk, engineer):
 @pytest.mark.django_db
 def test_stale_page_is_refused_with_who_did_what(community_a, clerk, engineer, users):
     ticket = new_ticket(community_a, clerk)
-    seen = dispatch.ticket_version(ticket)
+    seen = ticket_version(ticket)
     dispatch.ticket_dispatch(ticket=ticket, assignee=engineer, actor=users[Role.SUPERVISOR], seen=seen)
     with pytest.raises(ValidationError) as exc:
         dispatch.ticket_dispatch(ticket=ticket, assignee=users[Role.SUPERVISOR], actor=clerk, note="x", seen=seen)
@@ -231,7 +233,7 @@ def test_dispatch_through_the_page_and_a_rejected_one(client, community_a, clerk
     ticket.refresh_from_db()
     assert ticket.status == S.DISPATCHED
     close = reverse("repairs:ticket_move", args=[ticket.pk, "close"])
-    response = client.post(close, {"form_token": "", "seen": dispatch.ticket_version(ticket)})
+    response = client.post(close, {"form_token": "", "seen": ticket_version(ticket)})
     assert response.status_code == 200 and "cannot become" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == S.DISPATCHED
@@ -264,7 +266,7 @@ def test_two_clerks_dispatching_at_once_one_wins(community_a, users, make_user):
     first_eng = users[Role.ENGINEER]
     second_eng = users[Role.SUPERVISOR]
     ticket = new_ticket(community_a, clerk)
-    seen = dispatch.ticket_version(ticket)
+    seen = ticket_version(ticket)
     barrier = threading.Barrier(2)
     results = {}
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from core.models import IdempotencyKey, Role
 from repairs.models import Category, Clock, Ticket, TicketPhoto
-from repairs.services import intake
+from repairs.services import intake, manage
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def png_bytes(size=(8, 8), fmt="PNG"):
 
 @pytest.fixture
 def category(community_a):
-    intake.categories_ensure(community=community_a)
+    manage.categories_ensure(community=community_a)
     return Category.objects.get(community=community_a, name=gettext("Plumbing"))
 
 
@@ -38,8 +38,8 @@ def create(community, unit, clerk, category, **kw):
 
 
 def test_default_categories_once(community_a):
-    intake.categories_ensure(community=community_a)
-    intake.categories_ensure(community=community_a)
+    manage.categories_ensure(community=community_a)
+    manage.categories_ensure(community=community_a)
     names = list(Category.objects.filter(community=community_a).values_list("name", flat=True))
     assert len(names) == 10 and names[0] == gettext("Plumbing") and names[-1] == gettext("Other")
 
@@ -95,7 +95,7 @@ def form_data(client, unit, **extra):
     page = client.get(reverse("repairs:ticket_create"), {"unit": unit.pk})
     form = page.context["form"]
     data = {"form_token": form.initial["form_token"], "unit": unit.pk, "kind": "repair", "channel": "phone",
-            "contact_name": "张建国", "contact_phone": "13812345678", "category": form.initial["category"].pk,
+            "contact_name": "张建国", "contact_phone": "13812345678", "category": form["category"].value(),
             "description": "卫生间马桶堵塞", "urgency": "normal", "dispatch_to": "", "location": ""}
     data.update(extra)
     return data
@@ -177,7 +177,7 @@ def test_good_photos_are_kept(clerk_client, unit_a, settings, tmp_path):
 def test_common_area_form_keeps_input(clerk_client, users):
     page = clerk_client.get(reverse("repairs:ticket_create"))
     data = {"form_token": page.context["form"].initial["form_token"], "kind": "repair", "channel": "patrol",
-            "contact_name": "巡逻保安", "contact_phone": "", "category": page.context["form"].initial["category"].pk,
+            "contact_name": "巡逻保安", "contact_phone": "", "category": page.context["form"]["category"].value(),
             "description": "地库B1灯不亮", "urgency": "normal", "location": ""}
     response = clerk_client.post(reverse("repairs:ticket_create"), data)
     assert response.context["form"].errors["location"] and "地库B1灯不亮" in response.content.decode()
@@ -215,10 +215,14 @@ def test_common_area_in_the_community_of_the_category(client, make_user, communi
     clerk = make_user(role=Role.CLERK, communities=[community_a, community_b], username="clerk_ab")
     client.force_login(clerk)
     page = client.get(reverse("repairs:ticket_create"))
-    category_b = Category.objects.filter(community=community_b).first()
+    assert not Category.objects.exists()  # no write on a GET: the defaults are offered, created by the first ticket
+    offered = page.context["form"].fields["category"].categories
+    category_b = next(key for key, c in offered.items() if c.community_id == community_b.pk)
     data = {"form_token": page.context["form"].initial["form_token"], "kind": "complaint", "channel": "walk_in",
-            "contact_name": "王五", "contact_phone": "", "category": category_b.pk, "description": "小区门口垃圾堆放",
+            "contact_name": "王五", "contact_phone": "", "category": category_b, "description": "小区门口垃圾堆放",
             "urgency": "normal", "location": "北门"}
     assert client.post(reverse("repairs:ticket_create"), data).status_code == 302
     ticket = Ticket.objects.get()
     assert ticket.community == community_b and ticket.number.startswith("TS-")
+    assert Category.objects.filter(community=community_b).count() == 10 and ticket.category.community == community_b
+    assert not Category.objects.filter(community=community_a).exists()

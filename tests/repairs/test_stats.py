@@ -4,6 +4,7 @@ spots, the 002 target per building; a fixed number of queries; scoping; the .xls
 import datetime
 import io
 import itertools
+import zoneinfo
 
 import openpyxl
 import pytest
@@ -14,11 +15,11 @@ from django.utils import timezone, translation
 
 from core.models import Role
 from repairs.models import Callback, Category, Clock, Ticket
-from repairs.services import stats as stats_service
+from repairs.selectors.stats import report as stats_service
 from tests.factories import BuildingFactory, EntranceFactory, UnitFactory
 
 K, S = Ticket.Kind, Ticket.Status
-NOW = timezone.make_aware(datetime.datetime(2026, 11, 22, 10, 0))  # a Sunday; the week began 11-16
+NOW = datetime.datetime(2026, 11, 22, 10, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))  # a Sunday; the week began 11-16
 _seq = itertools.count(1)
 
 
@@ -121,7 +122,8 @@ def test_on_time_rate_per_clock_and_average_satisfaction(community_a, setup):
     t2 = make_ticket(community_a, s["u3"], s["plumbing"], at=start, actor=s["actor"])
     Clock.objects.create(ticket=t2, kind="dispatch", started_at=start, due_at=start + 3 * m, warn_at=start + 2 * m,
                          met_at=start + 2 * m)
-    Clock.objects.create(ticket=t2, kind="callback", started_at=start, due_at=start + 3 * m, warn_at=start + 2 * m)  # open, not due
+    # open, not due
+    Clock.objects.create(ticket=t2, kind="callback", started_at=start, due_at=start + 3 * m, warn_at=start + 2 * m)
     Callback.objects.create(ticket=t, community=community_a, due_at=NOW, status="done", satisfaction=5, done_at=NOW - m)
     Callback.objects.create(ticket=t2, community=community_a, due_at=NOW, status="done", satisfaction=2, done_at=NOW - m)
 
@@ -140,8 +142,8 @@ def _bulk(community_a, s, n):
     for i in range(n):
         t = make_ticket(community_a, s["u3"] if i % 2 else s["u5"], s["plumbing"] if i % 3 else s["noise"],
                         kind=K.COMPLAINT if i % 4 == 0 else K.REPAIR, at=NOW - datetime.timedelta(days=i % 40), actor=s["actor"])
-        Clock.objects.create(ticket=t, kind="dispatch", started_at=t.created_at, due_at=t.created_at + datetime.timedelta(minutes=3),
-                             warn_at=t.created_at, met_at=t.created_at)
+        Clock.objects.create(ticket=t, kind="dispatch", started_at=t.created_at,
+                             due_at=t.created_at + datetime.timedelta(minutes=3), warn_at=t.created_at, met_at=t.created_at)
         Callback.objects.create(ticket=t, community=community_a, due_at=NOW, status="done", satisfaction=4,
                                 done_at=t.created_at)
 
@@ -237,7 +239,7 @@ def test_export_has_the_same_tables(client, community_a, setup, users):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     flat = [str(c) for row in rows for c in row if c is not None]
     for title in ("Repairs and complaints by category", "Repairs and complaints by building", "Clocks: on time",
                   "Satisfaction (callbacks)", "Complaint hot spots"):

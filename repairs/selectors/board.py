@@ -1,9 +1,10 @@
-"""Every non-trivial read of tickets, scoped to the user's communities, with its joins decided here."""
+"""The open-tickets board: its rows, a page of them without a COUNT, its option lists, saved filters,
+and what the bulk dispatch offers."""
 
-import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     BooleanField,
     Case,
@@ -12,7 +13,6 @@ from django.db.models import (
     IntegerField,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -20,47 +20,22 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from core.models import Role
 from core.permissions import sees_all_communities
+from frontdesk.models import Building, Community, Unit
 from frontdesk.scoping import scope
-from frontdesk.models import Building, Community, Occupancy, Unit
 from frontdesk.selectors import ROOM_RE, normalise_query
 
-from .models import (
-    OPEN_STATUS_VALUES,
-    Category,
-    Clock,
-    ClockSettings,
-    SavedFilter,
-    Team,
-    Ticket,
-    TicketPhoto,
-    TicketStatusChange,
-)
-
-S = Ticket.Status
+from ..models import OPEN_STATUS_VALUES, Category, Clock, SavedFilter, Team, Ticket
+from .clocks import clock_badges
+from .tickets import open_clocks, tickets_for, with_board_joins
 
 SORTS = {  # "due" (due soonest) is ordered by the earliest open clock, see ticket_board
     "newest": ("-created_at", "-id"),
     "oldest": ("created_at", "id"),
     "activity": ("-last_activity_at", "-id"),
 }
-
-
-def tickets_for(user):
-    return scope(Ticket.objects.all(), user)
-
-
-def _open_clocks():
-    return Prefetch("clocks", queryset=Clock.objects.filter(met_at__isnull=True, cancelled_at__isnull=True)
-                    .order_by("due_at"), to_attr="open_clocks")
-
-
-def _board_related(qs):
-    return qs.select_related("unit__building", "unit__entrance", "category", "assignee", "team", "community")
 
 
 def _board_filter(qs, *, user, status="", kind="", category=None, building=None, engineer=None, overdue=False,
@@ -111,7 +86,7 @@ def ticket_board(*, user, sort="newest", **filters):
     """The open-tickets board: one query for the rows (with room, category, engineer, team), one for
     their open clocks, whatever the page size. ``filters``: see ``_board_filter``."""
     qs = _board_filter(tickets_for(user), user=user, **filters)
-    return _board_related(_board_order(qs, sort)).prefetch_related(_open_clocks())
+    return with_board_joins(_board_order(qs, sort)).prefetch_related(open_clocks())
 
 
 @dataclass
@@ -160,7 +135,7 @@ def ticket_board_page(*, user, number=1, size=50, sort="newest", **filters) -> B
     # join_collapse_limit) hashed the whole joined ticket table against the page's ids (seconds at 1M).
     in_page = Func(F("pk"), Func(Subquery(ids), function="ARRAY"), arg_joiner=" = ANY(", template="%(expressions)s)",
                    output_field=BooleanField())
-    qs = _board_related(_board_order(Ticket.objects.filter(in_page), sort)).prefetch_related(_open_clocks())
+    qs = with_board_joins(_board_order(Ticket.objects.filter(in_page), sort)).prefetch_related(open_clocks())
     rows = list(qs)
     return BoardPage(number=number, size=size, object_list=rows[:size], has_next=len(rows) > size)
 
@@ -197,8 +172,6 @@ def board_options(user, *, with_teams=True) -> BoardOptions:
     """Every option list of the board page in one query (a UNION ALL): the filter's categories,
     buildings and engineers, the dispatch select's teams, and the user's saved filters. Each part
     keeps its own order (row_number over the same ORDER BY as the single-list selectors)."""
-    from django.contrib.auth import get_user_model
-
     def part(qs, tag, order, *, name, community=None, community_name=None, query=None):
         return qs.order_by().annotate(
             o_tag=Value(tag), o_rank=Window(RowNumber(), order_by=order), o_pk=F("pk"), o_name=name,
@@ -235,66 +208,12 @@ def board_options(user, *, with_teams=True) -> BoardOptions:
                         saved=lists["s"])
 
 
-def ticket_detail(*, user, pk: int) -> Ticket:
-    """The ticket page: the ticket, its status changes (with who), all its clocks and photos."""
-    qs = _board_related(tickets_for(user)).select_related("created_by", "callback").prefetch_related(
-        Prefetch("status_changes", queryset=TicketStatusChange.objects.select_related("actor").order_by("at", "id"),
-                 to_attr="history"),
-        Prefetch("clocks", queryset=Clock.objects.select_related("owner_informed_by").order_by("due_at"),
-                 to_attr="all_clocks"),
-        Prefetch("photos", queryset=TicketPhoto.objects.order_by("uploaded_at"), to_attr="all_photos"),
-    )
-    return get_object_or_404(qs, pk=pk)
-
-
-def unit_open_tickets(*, unit, limit: int = 10) -> list[Ticket]:
-    """The unit page's panel: two queries (tickets with category and engineer, their open clocks)."""
-    return list(Ticket.objects.filter(unit=unit, status__in=Ticket.OPEN_STATUSES)
-                .select_related("category", "assignee", "team").prefetch_related(_open_clocks())
-                .order_by("-created_at")[:limit])
-
-
-def unit_people(*, unit) -> list[Occupancy]:
-    """The unit's current people, owners first: whom the intake form offers as the contact."""
-    return list(Occupancy.objects.filter(unit=unit, end_date__isnull=True).select_related("person")
-                .order_by("kind", "start_date", "id"))
-
-
-def units_for(user):
-    return scope(Unit.objects.select_related("building", "entrance", "community"), user)
-
-
-def categories_for(*, community, active_only=True):
-    qs = Category.objects.filter(community=community)
-    return qs.filter(is_active=True) if active_only else qs
-
-
 def categories_for_user(user):
     return scope(Category.objects.filter(is_active=True), user).select_related("community").order_by(
         "community__name", "sort_order", "name")
 
 
-def teams_for(*, community, active_only=True):
-    qs = Team.objects.filter(community=community)
-    return qs.filter(is_active=True) if active_only else qs
-
-
-def teams_with_members(*, community):
-    return Team.objects.filter(community=community).prefetch_related("members").order_by("name")
-
-
-def engineers_for(*, community):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(communities=community, is_active=True,
-                                           role__in=[Role.ENGINEER, Role.SUPERVISOR]).order_by("role", "full_name")
-
-
 def engineers_for_user(user):
-    from django.contrib.auth import get_user_model
-
-    from frontdesk.models import Community
-
     if user.is_superuser or user.role == Role.ADMIN:
         qs = get_user_model().objects.all()
     else:
@@ -311,20 +230,17 @@ def saved_filters(*, user):
     return SavedFilter.objects.filter(user=user).order_by("name")
 
 
-def clock_state(clock: Clock, now: datetime.datetime | None = None) -> dict:
-    """Time left and colour of one clock: ok, near (past warn_at), late (past due_at), paused."""
-    now = now or timezone.now()
-    if clock.paused_at:
-        left, state = clock.due_at - clock.paused_at, "paused"
-    else:
-        left = clock.due_at - now
-        state = "late" if (left.total_seconds() <= 0 or clock.breached_at) else ("near" if now >= clock.warn_at else "ok")
-    minutes = int(abs(left.total_seconds()) // 60)
-    return {"clock": clock, "state": state, "late": left.total_seconds() <= 0, "minutes": minutes,
-            "hours": minutes // 60, "mins": minutes % 60, "days": minutes // 1440}
+def bulk_dispatch_choices(user):
+    """What the board's bulk dispatch offers: (the user's repairs, engineers, active teams)."""
+    teams = scope(Team.objects.filter(is_active=True).select_related("community"), user).order_by("name")
+    return tickets_for(user).filter(kind=Ticket.Kind.REPAIR), engineers_for_user(user), teams
 
 
-def community_clock_settings(community) -> ClockSettings:
-    from .services.clocks import clock_settings
-
-    return clock_settings(community)
+def board_rows(tickets, now) -> list[dict]:
+    """The board's rows with their labels worked out here, once per request (status, type, the clocks'
+    badges): 50 rows of template includes and ``get_…_display`` calls were most of the list's rendering time."""
+    status = {k: str(v) for k, v in Ticket.Status.choices}
+    kind = {k: str(v) for k, v in Ticket.Kind.choices}
+    clock_kind = {k: str(v) for k, v in Clock.Kind.choices}
+    return [{"ticket": t, "clocks": clock_badges(getattr(t, "open_clocks", []), now, kind_labels=clock_kind),
+             "status": status.get(t.status, t.status), "kind": kind.get(t.kind, t.kind)} for t in tickets]

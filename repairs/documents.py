@@ -1,0 +1,32 @@
+"""Every PDF the repairs app renders: a selector's data → ``templates/repairs/pdf/<doc>.html`` → bytes."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from core import privacy
+from core.money import rmb_upper
+from core.pdf import render_pdf
+
+from .models import TicketPhoto
+from .selectors.work import work_order_ticket
+
+
+def _ticket_url(ticket) -> str:
+    """The ticket's page (the board's), or the engineer's card while the board's page is not there."""
+    try:
+        return ticket.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("repairs:work_ticket", args=[ticket.pk])
+
+
+def work_order_pdf(*, user, pk: int, request=None) -> tuple[bytes, str]:
+    """The printable work order (维修单) of a ticket of the user's communities: (PDF bytes, file name)."""
+    ticket = work_order_ticket(user=user, pk=pk)
+    photos = [p for p in ticket.photos.all() if p.stage in (TicketPhoto.Stage.BEFORE, TicketPhoto.Stage.AFTER)]
+    pdf = render_pdf("repairs/pdf/work_order.html", {
+        "ticket": ticket, "printed_at": timezone.now(), "printed_by": user,
+        "contact_phone": privacy.display(user, privacy.PHONE, ticket.contact_phone),
+        "charge_upper": rmb_upper(ticket.charge_amount) if ticket.charge_amount is not None else "",
+        "photo_count": len(photos), "qr_url": _ticket_url(ticket),
+    }, request=request)
+    return pdf, f"work-order-{ticket.number}.pdf"

@@ -1,0 +1,48 @@
+"""The repairs app's one plug into the others, called from ``RepairsConfig.ready()``: the unit page's
+tickets panel and its "repair or complaint" action, the lookup's quick action, the demo data."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import has_perm
+
+
+def _unit_panel(request, unit):
+    """The unit's open tickets with status and clocks, and "new ticket" (two queries)."""
+    from .selectors.clocks import clock_badges
+    from .selectors.tickets import unit_open_tickets
+
+    now = timezone.now()
+    return {"unit": unit, "can_intake": has_perm(request.user, "repairs.intake"),
+            "rows": [{"ticket": t, "clocks": clock_badges(t.open_clocks, now)} for t in unit_open_tickets(unit=unit)]}
+
+
+def register():
+    from billing import interface as billing_interface
+    from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
+    from frontdesk.registry import (
+        UnitAction,
+        UnitPanel,
+        register_unit_action,
+        register_unit_panel,
+    )
+
+    from . import charges, demo
+
+    register_unit_action(UnitAction(key="repairs", label=_("Repair or complaint"), url_name="repairs:ticket_create",
+                                    action="repairs.intake"))
+    register_unit_panel(UnitPanel(key="repairs", title=_("Repairs and complaints"), order=20,
+                                  template="repairs/partials/_unit_panel.html", context=_unit_panel,
+                                  action="repairs.view"))
+    register_demo_loader(40, "repairs", demo.load)
+    billing_interface.register_charge_source(charges.charge_source())
+    register_menu(MenuSection(key="repairs", label=_("Repairs and complaints"), order=20, links=(
+        MenuLink(_("New ticket"), "repairs:ticket_create"),
+        MenuLink(_("Open tickets"), "repairs:board"),
+        MenuLink(_("Overdue clocks"), "repairs:overdue"),
+        MenuLink(_("My tickets"), "repairs:work_list"),
+        MenuLink(_("Callbacks"), "repairs:callback_list"),
+        MenuLink(_("Statistics"), "repairs:stats"),
+        MenuLink(_("Categories, teams and clocks"), "repairs:manage", divider=True),
+    )))

@@ -1,0 +1,86 @@
+"""How clocks read (``clock_state``, the one function for the board, the ticket page and the unit
+panel), the overdue list and the clock of "the owner was informed"."""
+
+import datetime
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+
+from frontdesk.scoping import scope
+
+from ..models import Clock
+
+BADGE = {"late": "text-bg-danger", "warn": "text-bg-warning", "paused": "text-bg-secondary", "ok": "text-bg-light border",
+         "met": "text-bg-light border"}
+
+
+def clock_state(clock: Clock, now: datetime.datetime | None = None) -> dict:
+    """How a clock reads (pure: no queries). ``state`` is "ok", "warn" (amber: inside the warning share),
+    "late" (red: deadline passed), "paused" (on hold) or "met" (met or cancelled: no longer running).
+    ``seconds_left`` is the time to the deadline: negative when late; frozen while paused; for a met
+    clock, how early (positive) or late (negative) it was met. ``late``, ``days``, ``hours``, ``mins``
+    (and ``minutes``) spell the time left or over for the badge."""
+    now = now or timezone.now()
+    if clock.met_at or clock.cancelled_at:
+        state, left = "met", int((clock.due_at - (clock.met_at or clock.cancelled_at)).total_seconds())
+    elif clock.paused_at:
+        state, left = "paused", int((clock.due_at - clock.paused_at).total_seconds())
+    else:
+        left = int((clock.due_at - now).total_seconds())
+        state = "late" if (left <= 0 or clock.breached_at) else ("warn" if now >= clock.warn_at else "ok")
+    minutes = abs(left) // 60
+    return {"clock": clock, "state": state, "seconds_left": left, "late": left <= 0, "minutes": minutes,
+            "hours": minutes // 60, "mins": minutes % 60, "days": minutes // 1440}
+
+
+def clock_badges(clocks, now: datetime.datetime | None = None, *, kind_labels: dict | None = None) -> list[dict]:
+    """``clock_state`` of each clock with its badge: colour, text ("Dispatch 2 min left") and title
+    (kind and deadline). ``kind_labels``: the clock kinds' labels, when the caller has them already."""
+    now = now or timezone.now()
+    kind_labels = kind_labels or {k: str(v) for k, v in Clock.Kind.choices}
+    due, paused = _("due"), _("paused")
+    badges = []
+    for clock in clocks:
+        c = clock_state(clock, now)
+        label = kind_labels.get(clock.kind, clock.kind)
+        if c["late"]:
+            left = (_("overdue %(h)s h %(m)s min") % {"h": c["hours"], "m": c["mins"]} if c["hours"]
+                    else _("overdue %(m)s min") % {"m": c["mins"]})
+        elif c["days"] > 1:
+            left = _("%(d)s days left") % {"d": c["days"]}
+        elif c["hours"]:
+            left = _("%(h)s h %(m)s min left") % {"h": c["hours"], "m": c["mins"]}
+        else:
+            left = _("%(m)s min left") % {"m": c["mins"]}
+        text = " ".join(x for x in (label, paused if c["state"] == "paused" else "", left) if x)
+        title = f"{label} · {due} {date_format(timezone.localtime(clock.due_at), 'm-d H:i')}"
+        badges.append({**c, "badge": BADGE[c["state"]], "text": text, "title": title})
+    return badges
+
+
+def overdue_clocks(*, user, kind: str | None = None, owner_pending: bool = False):
+    """Breached clocks still running (not met, not cancelled) in the user's communities, oldest deadline
+    first, with everything the overdue list shows (a constant number of queries)."""
+    qs = scope(Clock.objects.filter(breached_at__isnull=False, met_at__isnull=True, cancelled_at__isnull=True),
+               user, field="ticket__community")
+    if kind in Clock.Kind.values:
+        qs = qs.filter(kind=kind)
+    if owner_pending:
+        qs = qs.filter(kind__in=Clock.INFORM_OWNER_KINDS, owner_informed_at__isnull=True)
+    return (qs.select_related("ticket__community", "ticket__unit__building", "ticket__unit__entrance",
+                              "ticket__assignee", "ticket__team", "owner_informed_by")
+            .order_by("due_at", "pk"))
+
+
+def clock_to_inform(*, user, pk: int) -> Clock:
+    """A missed dispatch / on-site / appointment deadline of the user's communities (else a 404)."""
+    return get_object_or_404(
+        scope(Clock.objects.select_related("ticket__unit__building", "ticket__unit__entrance", "ticket__community",
+                                           "owner_informed_by"), user, field="ticket__community"),
+        pk=pk, kind__in=Clock.INFORM_OWNER_KINDS, breached_at__isnull=False)
+
+
+def ticket_open_clocks(ticket) -> list[Clock]:
+    return list(ticket.clocks.filter(met_at__isnull=True, cancelled_at__isnull=True))

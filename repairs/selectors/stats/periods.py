@@ -1,0 +1,46 @@
+"""The statistics' periods: local (Asia/Shanghai) ISO weeks or calendar months, the last one the
+current period, to date."""
+
+import datetime
+
+from django.db.models.functions import TruncMonth, TruncWeek
+from django.utils import timezone
+
+from core.dates import add_months, month_start
+
+WEEK, MONTH = "week", "month"
+DEFAULT_PERIODS = {WEEK: 8, MONTH: 6}
+MAX_PERIODS = 24
+
+
+def start_of(period: str, day: datetime.date) -> datetime.date:
+    if period == WEEK:
+        return day - datetime.timedelta(days=day.weekday())
+    return month_start(day)
+
+
+def step_back(period: str, start: datetime.date, n: int) -> datetime.date:
+    if period == WEEK:
+        return start - datetime.timedelta(weeks=n)
+    return add_months(start, -n)
+
+
+def period_starts(period: str, count: int, today: datetime.date) -> list[datetime.date]:
+    last = start_of(period, today)
+    return [step_back(period, last, n) for n in range(count - 1, -1, -1)]
+
+
+def aware(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def trunc(period: str, name: str):
+    return (TruncWeek if period == WEEK else TruncMonth)(name, tzinfo=timezone.get_current_timezone())
+
+
+def local_day(value) -> datetime.date:
+    return timezone.localtime(value).date() if isinstance(value, datetime.datetime) else value
+
+
+def label(period: str, day: datetime.date) -> str:
+    return day.strftime("%m-%d") if period == WEEK else day.strftime("%Y-%m")

@@ -1,0 +1,56 @@
+"""The engineer's side: the tickets an engineer may work on, their list, one ticket card, the work order."""
+
+from django.db.models import F, Min, Q
+from django.shortcuts import get_object_or_404
+
+from core.models import Role
+from frontdesk.models import Person
+from frontdesk.scoping import scope
+
+from ..models import Team, Ticket
+
+S = Ticket.Status
+WORKING = [S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.ON_HOLD]
+
+
+def work_tickets_for(user):
+    """Tickets this user may work on: an engineer those assigned to them or to one of their teams;
+    supervisors and admins every ticket of their communities. Anything else is a 404."""
+    qs = scope(Ticket.objects.all(), user)
+    if user.role == Role.ENGINEER and not user.is_superuser:
+        qs = qs.filter(Q(assignee=user) | Q(team__in=Team.objects.filter(members=user).values("pk")))
+    return qs
+
+
+def work_list(*, user):
+    """My open work: overdue first, then urgent, then the nearest deadline. Constant queries."""
+    open_clock = Q(clocks__met_at__isnull=True, clocks__cancelled_at__isnull=True)
+    return (work_tickets_for(user).filter(kind=Ticket.Kind.REPAIR, status__in=WORKING)
+            .select_related("unit", "category", "assignee", "team")
+            .annotate(next_due=Min("clocks__due_at", filter=open_clock))
+            .order_by("-is_overdue", "-urgency", F("next_due").asc(nulls_last=True), "created_at", "id"))
+
+
+def work_ticket(*, user, pk: int) -> Ticket:
+    qs = work_tickets_for(user).select_related("unit", "category", "assignee", "team", "community", "created_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+def work_order_ticket(*, user, pk: int) -> Ticket:
+    """For the printable work order: any ticket of the user's communities."""
+    qs = (scope(Ticket.objects.all(), user)
+          .select_related("unit", "category", "assignee", "team", "community", "created_by")
+          .prefetch_related("photos"))
+    return get_object_or_404(qs, pk=pk)
+
+
+def ticket_photos(ticket: Ticket) -> list:
+    return list(ticket.photos.all())
+
+
+def contact_person(ticket: Ticket) -> Person | None:
+    """The unit's current resident whose phone is the contact phone, for the logged "show"."""
+    if not (ticket.unit_id and ticket.contact_phone):
+        return None
+    return (Person.objects.filter(occupancies__unit_id=ticket.unit_id, occupancies__end_date__isnull=True)
+            .filter(phone=ticket.contact_phone).order_by("pk").first())
