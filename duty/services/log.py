@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from core.text import clean_text
 
 from ..models import DutyLogChain, DutyLogEntry
+from ..selectors.log import closed_by
 
 GENESIS = "0" * 64
 HASHED_FIELDS = ("community_id", "seq", "author_id", "assignment_id", "occurred_at", "recorded_at", "kind", "content",
@@ -78,6 +79,12 @@ def entry_hash(entry: DutyLogEntry) -> str:
     return _hash_values([getattr(entry, field) for field in _SORTED_FIELDS])
 
 
+def _lock_chain(community) -> DutyLogChain:
+    """The community's chain head, created on the first entry, locked until the transaction ends."""
+    chain, _created = DutyLogChain.objects.get_or_create(community=community)
+    return DutyLogChain.objects.select_for_update().get(pk=chain.pk)
+
+
 @transaction.atomic
 def entry_append(*, community, author, kind: str, content: str, handling: str = "", occurred_at=None,
                  follow_up_needed: bool = False, important: bool = False, unit=None, reference: str = "",
@@ -95,8 +102,7 @@ def entry_append(*, community, author, kind: str, content: str, handling: str = 
             raise ValidationError({field: _("This belongs to another community.")})
     if closes_follow_up and follow_up_of is None:
         raise ValidationError({"follow_up_of": _("Say which entry's follow-up this closes.")})
-    chain, _created = DutyLogChain.objects.get_or_create(community=community)
-    chain = DutyLogChain.objects.select_for_update().get(pk=chain.pk)
+    chain = _lock_chain(community)
     entry = DutyLogEntry(
         community=community, seq=chain.last_seq + 1, author=author, assignment=assignment, occurred_at=occurred_at,
         recorded_at=now, kind=kind, content=content, handling=handling, follow_up_needed=follow_up_needed,
@@ -149,17 +155,6 @@ def verify_chain(*, community, batch_size: int = 20000) -> ChainReport:
     return ChainReport(community.pk, checked, True)
 
 
-def open_follow_ups(*, community):
-    """Entries that asked for a follow-up and have not been closed by a later entry."""
-    return (DutyLogEntry.objects.filter(community=community, follow_up_needed=True)
-            .exclude(follow_ups__closes_follow_up=True)
-            .select_related("author", "unit__building", "unit__entrance")
-            .order_by("seq"))
-
-
-def _lock_chain(community) -> DutyLogChain:
-    chain, _created = DutyLogChain.objects.get_or_create(community=community)
-    return DutyLogChain.objects.select_for_update().get(pk=chain.pk)
 
 
 @transaction.atomic
@@ -184,9 +179,9 @@ def follow_up_close(*, entry: DutyLogEntry, author, content: str, handling: str 
     _lock_chain(entry.community)
     if not entry.follow_up_needed:
         raise ValidationError(_("Entry no. %(seq)s did not ask for a follow-up.") % {"seq": entry.seq})
-    closed_by = entry.follow_ups.filter(closes_follow_up=True).values_list("seq", flat=True).first()
-    if closed_by is not None:
-        raise ValidationError(_("Entry no. %(seq)s was already closed by no. %(by)s.") % {"seq": entry.seq, "by": closed_by})
+    by = closed_by(entry=entry)
+    if by is not None:
+        raise ValidationError(_("Entry no. %(seq)s was already closed by no. %(by)s.") % {"seq": entry.seq, "by": by})
     return entry_append(community=entry.community, author=author, kind=kind or entry.kind, content=content,
                         handling=handling, occurred_at=occurred_at, unit=entry.unit, reference=entry.reference,
                         follow_up_of=entry, closes_follow_up=True)

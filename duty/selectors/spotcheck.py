@@ -1,51 +1,37 @@
-"""Reads of the supervisor's review: spot checks, nonconformities, the weekly counter and the monthly
-appraisal. Scoped to the user's communities; joins and aggregates decided here, once. Every measure
-is one aggregate query over all clerks, never a query per clerk."""
+"""Reads of the supervisor's spot checks 抽查: the checklist's results, the nonconformities they find
+(质量检查记录), the weekly counter and the clerks to choose from. Scoped to the user's communities; joins
+and aggregates decided here, once: every measure is one aggregate query over all clerks, never one per clerk."""
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Sum,
-    Value,
-    When,
-)
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import next_month
 from core.models import Role
-from frontdesk.scoping import scope
 from frontdesk.models import Community
-from frontdesk.selectors import communities_for as review_communities  # noqa: F401 (used by views)
+from frontdesk.scoping import communities_of, scope
 
-from .models import Assignment, DutyLogEntry, Handover, Nonconformity, SpotCheck
+from ..models import Assignment, Nonconformity, SpotCheck
 
-WEEKLY_MINIMUM = 3  # seed 003 4.4.3: 每周至少抽查三次
+WEEKLY_MINIMUM = 3  # each community's front desk is spot-checked at least 3 times a week (Monday to Sunday)
 WEEKS_SHOWN = 5
 # Shown on the dashboard next to the counter, and tested: tests/duty/test_spotcheck.py.
-WEEKLY_RULE = _("At least %(minimum)s spot checks per community each week, Monday to Sunday (seed 003 4.4.3). "
+WEEKLY_RULE = _("At least %(minimum)s spot checks per community each week, Monday to Sunday. "
                 "The counter turns red when fewer than %(minimum)s are recorded and more than half of the week "
                 "has gone (after Thursday 12:00).")
-LOG_COMPLETENESS_DEFINITION = _(
-    "Log completeness: of the clerk's shifts this month that have ended (active roster assignments in this "
-    "community), the share on which the clerk wrote at least one duty-log entry timed between the start and "
-    "the end of the shift.")
-LATE_DEFINITION = _(
-    "Late handovers: handovers this month where the clerk was the incoming clerk and arrived late (minutes "
-    "late above zero); overrides: handovers where the clerk was outgoing and the supervisor had to override "
-    "an unfinished important job.")
-NONCONFORMITY_DEFINITION = _(
-    "Nonconformities: found by spot checks made this month, by checklist item; open ones are not yet corrected.")
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """``month`` as aware datetimes: its first day 00:00 and the next month's first day 00:00 (local time)."""
+    first = month.replace(day=1)
+    return (timezone.make_aware(datetime.datetime.combine(first, datetime.time.min)),
+            timezone.make_aware(datetime.datetime.combine(next_month(first), datetime.time.min)))
 
 
 # --- communities and clerks ---------------------------------------------------------------------
@@ -55,6 +41,12 @@ def community_clerks(*, community):
     """Active clerks who work in the community (the choices of the spot-check form)."""
     return (get_user_model().objects.filter(communities=community, role=Role.CLERK, is_active=True)
             .order_by("full_name", "username"))
+
+
+def clerk_belongs(*, community, clerk) -> bool:
+    """The clerk works in the community, or was rostered there."""
+    return (community.staff.filter(pk=clerk.pk).exists()
+            or Assignment.objects.filter(community=community, user=clerk).exists())
 
 
 def on_duty(*, community, at=None) -> list:
@@ -129,7 +121,7 @@ def weekly_counts(*, user, now=None, weeks: int = WEEKS_SHOWN) -> list[Community
     now = now or timezone.now()
     this_monday = week_start(now)
     first = this_monday - datetime.timedelta(weeks=weeks - 1)
-    communities = list(review_communities(user))
+    communities = list(communities_of(user))
     tz = timezone.get_current_timezone()
     rows = (SpotCheck.objects.filter(community__in=[c.pk for c in communities], checked_at__gte=first,
                                      checked_at__lt=this_monday + datetime.timedelta(weeks=1))
@@ -182,6 +174,11 @@ def nonconformities_for(user):
                  user)
 
 
+def nonconformity_for(*, user, pk) -> Nonconformity:
+    """One nonconformity of the user's communities; a foreign one is a 404."""
+    return get_object_or_404(nonconformities_for(user), pk=pk)
+
+
 def nonconformity_list(*, user, community=None, clerk=None, item=None, status=None, month: datetime.date | None = None):
     """Open first (oldest open at the top: it has waited longest), then corrected, newest first."""
     qs = nonconformities_for(user).annotate(
@@ -216,105 +213,3 @@ def clerks_seen(*, user):
     return get_user_model().objects.filter(pk__in=ids).order_by("full_name", "username")
 
 
-# --- monthly appraisal ----------------------------------------------------------------------------
-
-def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    first = month.replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    return (timezone.make_aware(datetime.datetime.combine(first, datetime.time.min)),
-            timezone.make_aware(datetime.datetime.combine(following, datetime.time.min)))
-
-
-@dataclass
-class AppraisalRow:
-    clerk: object
-    spot_checks: int = 0
-    nc_open: int = 0
-    nc_corrected: int = 0
-    nc_by_item: dict = field(default_factory=dict)
-    late_handovers: int = 0
-    late_minutes: int = 0
-    overrides: int = 0
-    shifts: int = 0
-    logged_shifts: int = 0
-
-    @property
-    def nonconformities(self) -> int:
-        return self.nc_open + self.nc_corrected
-
-    @property
-    def completeness(self) -> int | None:
-        """Percentage, rounded down; None when the clerk had no finished shift."""
-        return self.logged_shifts * 100 // self.shifts if self.shifts else None
-
-    @property
-    def items(self) -> list[tuple[str, str, int]]:
-        labels = dict(SpotCheck.ITEMS)
-        return [(code, labels[code], self.nc_by_item[code]) for code, _label in SpotCheck.ITEMS
-                if self.nc_by_item.get(code)]
-
-
-def appraisal_month(*, community, month: datetime.date, now=None) -> dict:
-    """Per clerk of ``community`` for ``month``: spot checks, nonconformities (open/corrected, by item),
-    late handovers and overrides, log completeness. Six queries whatever the number of clerks."""
-    now = now or timezone.now()
-    start, end = month_bounds(month)
-    first = month.replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    rows: dict[int, AppraisalRow] = {}
-
-    def row(user_id) -> AppraisalRow:
-        return rows.setdefault(user_id, AppraisalRow(clerk=None))
-
-    checks = SpotCheck.objects.filter(community=community, checked_at__gte=start, checked_at__lt=end)
-    for r in checks.values("clerk_id").annotate(n=Count("id")).order_by():
-        row(r["clerk_id"]).spot_checks = r["n"]
-
-    findings = Nonconformity.objects.filter(community=community, spot_check__checked_at__gte=start,
-                                            spot_check__checked_at__lt=end)
-    for r in findings.values("clerk_id", "status", "item").annotate(n=Count("id")).order_by():
-        target = row(r["clerk_id"])
-        if r["status"] == Nonconformity.Status.OPEN:
-            target.nc_open += r["n"]
-        else:
-            target.nc_corrected += r["n"]
-        target.nc_by_item[r["item"]] = target.nc_by_item.get(r["item"], 0) + r["n"]
-
-    handovers = Handover.objects.filter(community=community, started_at__gte=start, started_at__lt=end)
-    late = (handovers.filter(incoming_late_minutes__gt=0).values("incoming_id")
-            .annotate(n=Count("id"), minutes=Sum("incoming_late_minutes")).order_by())
-    for r in late:
-        target = row(r["incoming_id"])
-        target.late_handovers, target.late_minutes = r["n"], r["minutes"] or 0
-    for r in (handovers.filter(override_by__isnull=False).values("outgoing_id").annotate(n=Count("id")).order_by()):
-        row(r["outgoing_id"]).overrides = r["n"]
-
-    wrote = DutyLogEntry.objects.filter(community=OuterRef("community"), author=OuterRef("user"),
-                                        occurred_at__gte=OuterRef("starts_at"), occurred_at__lte=OuterRef("ends_at"))
-    shifts = (Assignment.objects.filter(community=community, is_active=True, date__gte=first, date__lt=following,
-                                        ends_at__lte=now)
-              .values("user_id").annotate(total=Count("id"), logged=Count("id", filter=Exists(wrote))).order_by())
-    for r in shifts:
-        target = row(r["user_id"])
-        target.shifts, target.logged_shifts = r["total"], r["logged"]
-
-    people = (get_user_model().objects
-              .filter(Q(pk__in=list(rows)) | Q(communities=community, role=Role.CLERK, is_active=True))
-              .distinct().order_by("full_name", "username"))
-    result = []
-    for person in people:
-        entry = rows.get(person.pk) or AppraisalRow(clerk=None)
-        entry.clerk = person
-        result.append(entry)
-    totals = AppraisalRow(clerk=None)
-    for entry in result:
-        for name in ("spot_checks", "nc_open", "nc_corrected", "late_handovers", "late_minutes", "overrides", "shifts",
-                     "logged_shifts"):
-            setattr(totals, name, getattr(totals, name) + getattr(entry, name))
-        for code, n in entry.nc_by_item.items():
-            totals.nc_by_item[code] = totals.nc_by_item.get(code, 0) + n
-    return {
-        "community": community, "month": first, "rows": result, "totals": totals, "now": now,
-        "definitions": [NONCONFORMITY_DEFINITION, LATE_DEFINITION, LOG_COMPLETENESS_DEFINITION],
-        "month_in_progress": start <= now < end,
-    }
