@@ -1,18 +1,22 @@
-"""Reads of the duty log, scoped to the user's communities.
+"""Reads of the duty log, scoped to the user's communities, and the check of its hash chain.
 
 Every list here costs a fixed number of queries whatever the number of rows (tests/duty/test_log.py
 counts them): joins are decided once, here."""
 
 import datetime
+import hashlib
+from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from frontdesk.models import Unit
 from frontdesk.scoping import scope
 
-from ..models import DutyLogEntry
+from ..chain import _SORTED_FIELDS, GENESIS, _row_payload
+from ..models import DutyLogChain, DutyLogEntry
 
 SINCE_HANDOVER_LIMIT = 300
 
@@ -80,3 +84,41 @@ def day_last_seq(*, community, date: datetime.date) -> int:
 def closed_by(*, entry: DutyLogEntry) -> int | None:
     """The number of the entry that closed ``entry``'s follow-up, or None while it is open."""
     return entry.follow_ups.filter(closes_follow_up=True).values_list("seq", flat=True).first()
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    community_id: int
+    checked: int
+    ok: bool
+    broken_seq: int | None = None
+    problem: str = ""
+
+
+def verify_chain(*, community, batch_size: int = 20000) -> ChainReport:
+    """Walk the community's log in order; stop at the first broken link.
+
+    Reads only the hashed columns as tuples (no model instances) through a server-side cursor:
+    3 years of a busy desk (~100k entries) verify in about a second (bench/duty_log.py)."""
+    sha256 = hashlib.sha256
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    seq_at, prev_at = _SORTED_FIELDS.index("seq"), _SORTED_FIELDS.index("prev_hash")
+    rows = (DutyLogEntry.objects.filter(community=community).order_by("seq")
+            .values_list(*_SORTED_FIELDS, "hash").iterator(chunk_size=batch_size))
+    for row in rows:
+        seq, prev_hash, stored = row[seq_at], row[prev_at], row[-1]
+        if seq != expected_seq:
+            return ChainReport(community.pk, checked, False, expected_seq,
+                               _("Entry no. %(seq)s is missing (removed).") % {"seq": expected_seq})
+        if prev_hash != expected_prev:
+            return ChainReport(community.pk, checked, False, seq,
+                               _("Entry no. %(seq)s does not follow the entry before it.") % {"seq": seq})
+        if sha256(_row_payload(row).encode()).hexdigest() != stored:
+            return ChainReport(community.pk, checked, False, seq,
+                               _("Entry no. %(seq)s was altered after it was written.") % {"seq": seq})
+        expected_prev, expected_seq, checked = stored, expected_seq + 1, checked + 1
+    head = DutyLogChain.objects.filter(community=community).first()
+    if head and head.last_seq != checked:
+        return ChainReport(community.pk, checked, False, checked + 1,
+                           _("The last %(n)s entries are missing (removed).") % {"n": head.last_seq - checked})
+    return ChainReport(community.pk, checked, True)

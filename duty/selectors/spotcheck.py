@@ -145,19 +145,24 @@ def spot_checks_for(user):
     return scope(SpotCheck.objects.select_related("community", "clerk", "checker"), user)
 
 
-def spot_check_list(*, user, community=None, clerk=None, month: datetime.date | None = None):
-    qs = spot_checks_for(user).annotate(
-        nonconforming=Count("nonconformities", distinct=True),
-        still_open=Count("nonconformities", filter=Q(nonconformities__status=Nonconformity.Status.OPEN), distinct=True),
-    )
+def _filtered(qs, *, community=None, clerk=None, month: datetime.date | None = None, checked_at: str = "checked_at"):
+    """The review lists' filters: a community id, a clerk id, the month the check was made in."""
     if community:
         qs = qs.filter(community_id=community)
     if clerk:
         qs = qs.filter(clerk_id=clerk)
     if month:
         start, end = month_bounds(month)
-        qs = qs.filter(checked_at__gte=start, checked_at__lt=end)
-    return qs.order_by("-checked_at", "-id")
+        qs = qs.filter(**{f"{checked_at}__gte": start, f"{checked_at}__lt": end})
+    return qs
+
+
+def spot_check_list(*, user, community=None, clerk=None, month: datetime.date | None = None):
+    qs = spot_checks_for(user).annotate(
+        nonconforming=Count("nonconformities", distinct=True),
+        still_open=Count("nonconformities", filter=Q(nonconformities__status=Nonconformity.Status.OPEN), distinct=True),
+    )
+    return _filtered(qs, community=community, clerk=clerk, month=month).order_by("-checked_at", "-id")
 
 
 def spot_check_detail(*, user, pk: int) -> SpotCheck:
@@ -184,17 +189,11 @@ def nonconformity_list(*, user, community=None, clerk=None, item=None, status=No
     qs = nonconformities_for(user).annotate(
         open_first=Case(When(status=Nonconformity.Status.OPEN, then=Value(0)), default=Value(1),
                         output_field=IntegerField()))
-    if community:
-        qs = qs.filter(community_id=community)
-    if clerk:
-        qs = qs.filter(clerk_id=clerk)
     if item:
         qs = qs.filter(item=item)
     if status:
         qs = qs.filter(status=status)
-    if month:
-        start, end = month_bounds(month)
-        qs = qs.filter(spot_check__checked_at__gte=start, spot_check__checked_at__lt=end)
+    qs = _filtered(qs, community=community, clerk=clerk, month=month, checked_at="spot_check__checked_at")
     return qs.order_by("open_first", "spot_check__checked_at", "id")
 
 

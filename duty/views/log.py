@@ -139,7 +139,7 @@ def log_verify(request):
     if community is None:
         return no_community(request)
     started = timezone.now()
-    report = services.verify_chain(community=community)
+    report = selectors.verify_chain(community=community)
     seconds = (timezone.now() - started).total_seconds()
     return render(request, "duty/log_verify.html", {"community": community, "communities": communities,
                                                     "report": report, "seconds": seconds, "duty_can": duty_can(request.user)})

@@ -58,12 +58,17 @@ def spotcheck_create(request):
     return render(request, "duty/spotcheck_form.html", {"form": form, "community": community, "on_duty": on_duty})
 
 
+def _list_page(request, form_class, select, template: str):
+    """A filtered list of the user's communities, a page at a time: the filter form → ``select`` → ``template``."""
+    form = form_class(request.GET or None, communities=communities_of(request.user),
+                      clerks=selectors.clerks_seen(user=request.user))
+    qs = select(user=request.user, **form.filters())
+    return render(request, template, {"form": form, "page": paginate(request, qs, PAGE_SIZE)})
+
+
 @require("duty.review")
 def spotcheck_list(request):
-    form = SpotCheckFilterForm(request.GET or None, communities=communities_of(request.user),
-                               clerks=selectors.clerks_seen(user=request.user))
-    qs = selectors.spot_check_list(user=request.user, **form.filters())
-    return render(request, "duty/spotcheck_list.html", {"form": form, "page": paginate(request, qs, PAGE_SIZE)})
+    return _list_page(request, SpotCheckFilterForm, selectors.spot_check_list, "duty/spotcheck_list.html")
 
 
 @require("duty.review")
@@ -75,10 +80,7 @@ def spotcheck_detail(request, pk):
 
 @require("duty.review")
 def nonconformity_list(request):
-    form = NonconformityFilterForm(request.GET or None, communities=communities_of(request.user),
-                                   clerks=selectors.clerks_seen(user=request.user))
-    qs = selectors.nonconformity_list(user=request.user, **form.filters())
-    return render(request, "duty/nonconformity_list.html", {"form": form, "page": paginate(request, qs, PAGE_SIZE)})
+    return _list_page(request, NonconformityFilterForm, selectors.nonconformity_list, "duty/nonconformity_list.html")
 
 
 @require("duty.review")
