@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from core.forms import submit_once
 from core.pdf import pdf_response
 from core.permissions import require
-from frontdesk.scoping import choose_community
 
 from .. import documents
 from ..forms.handover import (
@@ -24,15 +23,13 @@ from ..models import Handover
 from ..selectors import handover as selectors
 from ..selectors.log import entries_since, open_follow_ups
 from ..services import handover as services
-from .common import duty_can, no_community
+from .common import community_page, duty_can
 
 
 @require("duty.view")
-def handover_list(request):
-    choice = choose_community(request, remember=True, required=False)
+@community_page
+def handover_list(request, choice):
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     return render(request, "duty/handover_list.html", {
         "community": community, "communities": communities, "duty_can": duty_can(request.user),
         "open": selectors.handover_open(community=community),
@@ -41,11 +38,9 @@ def handover_list(request):
 
 
 @require("duty.log")
-def handover_start(request):
-    choice = choose_community(request, remember=True, required=False)
+@community_page
+def handover_start(request, choice):
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     current = selectors.handover_open(community=community)
     if current is not None and request.method != "POST":
         messages.warning(request, _("A handover is already in progress: finish it first."))
@@ -168,11 +163,9 @@ def handover_pdf(request, pk):
 # --- shared items --------------------------------------------------------------------------------
 
 @require("duty.roster")
-def items(request):
-    choice = choose_community(request, remember=True, required=False)
+@community_page
+def items(request, choice):
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     form = SharedItemForm(request.POST or None)
 
     def perform(data):

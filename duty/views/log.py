@@ -1,8 +1,8 @@
 """The duty log (值班记录) pages and the chain check.
 
-Thin views: permission → form → one service call → redirect. The community is chosen with
-``frontdesk.scoping.choose_community`` (``?community=`` switches, remembered in the session); an object
-of a foreign community is a 404."""
+Thin views: permission → form → one service call → redirect. The community is chosen by
+``common.community_page`` (``?community=`` switches, remembered in the session); an object of a foreign
+community is a 404."""
 
 import datetime
 
@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from core.dates import parse_date
 from core.forms import submit_once
 from core.permissions import require
-from frontdesk.scoping import choose_community
 
 from ..forms.log import CloseFollowUpForm, EntryForm
 from ..models import DutyLogEntry
@@ -23,7 +22,7 @@ from ..selectors import handover as handover_selectors
 from ..selectors import log as selectors
 from ..selectors.review import daily_review
 from ..services import log as services
-from .common import duty_can, no_community, today_url
+from .common import community_page, duty_can, today_url
 
 FOLLOW_UPS_SHOWN = 50  # the oldest open ones, important first; the total is shown beside them
 
@@ -50,21 +49,17 @@ def _today_context(request, community, communities, date, form=None):
 
 
 @require("duty.view")
-def today(request):
+@community_page
+def today(request, choice):
     """值班记录: the day's log (newest last), the add form on top, open follow-ups, a handover in progress."""
-    choice = choose_community(request, remember=True, required=False)
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     return render(request, "duty/log_today.html", _today_context(request, community, communities, _date(request)))
 
 
 @require("duty.log")
-def log_add(request):
-    choice = choose_community(request, remember=True, required=False)
+@community_page
+def log_add(request, choice):
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     if request.method != "POST":
         return redirect(today_url(community))
     form = EntryForm(request.POST, units=selectors.units_of(community))
@@ -132,12 +127,10 @@ def log_close(request, pk):
 
 
 @require("duty.review")
-def log_verify(request):
+@community_page
+def log_verify(request, choice):
     """Recompute the community's hash chain and show OK with the count, or the first broken link."""
-    choice = choose_community(request, remember=True, required=False)
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     started = timezone.now()
     report = selectors.verify_chain(community=community)
     seconds = (timezone.now() - started).total_seconds()

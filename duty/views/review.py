@@ -14,22 +14,19 @@ from django.utils.translation import gettext as _
 from core.dates import parse_date
 from core.forms import submit_once
 from core.permissions import require
-from frontdesk.scoping import choose_community
 
 from ..forms.review import DaySignForm
 from ..selectors import review as selectors
 from ..selectors.log import day_entries
 from ..services import review as services
-from .common import duty_can, no_community
+from .common import community_page, duty_can
 
 
 @require("duty.review")
-def review_days(request):
+@community_page
+def review_days(request, choice):
     """Days with entries not yet signed (newest first, with counts), and the last signed days."""
-    choice = choose_community(request, remember=True, required=False)
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     return render(request, "duty/review_day_list.html", {
         "community": community, "communities": communities, "duty_can": duty_can(request.user),
         "days": selectors.days_unsigned(community=community),
@@ -38,12 +35,10 @@ def review_days(request):
 
 
 @require("duty.review")
-def review_day(request, date):
+@community_page
+def review_day(request, choice, date):
     """One day's log with the comment box and the sign button; a signed day shows who and when."""
-    choice = choose_community(request, remember=True, required=False)
     community, communities = choice.community, choice.communities
-    if community is None:
-        return no_community(request)
     day = parse_date(date)
     if day is None:
         raise Http404
