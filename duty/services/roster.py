@@ -38,6 +38,7 @@ from ..selectors.roster import (
     community_staff,
     previous_pattern,
     roster_is_late,
+    roster_of,
     roster_submitter,
 )
 
@@ -206,6 +207,14 @@ def roster_set_status(*, roster: Roster, to_status: str, actor, note: str = "") 
             "month": month, "community": roster.community.name}
         notify(users=list(recipients), title=title, body=note, url=url)
     return roster
+
+
+def roster_submit(*, community, month: datetime.date, actor) -> Roster:
+    """The supervisor submits the month's roster to the manager (``roster_set_status``); no roster yet is an empty one."""
+    roster = roster_of(community=community, month=month)
+    if roster is None:
+        raise ValidationError(_("The roster is empty."))
+    return roster_set_status(roster=roster, to_status=Roster.Status.SUBMITTED, actor=actor)
 
 
 # --- reminders -----------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ querysets, so another community's roster or request is a 404.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -149,12 +148,9 @@ def roster_submit(request, community_pk, year, month):
     community = _community(request, community_pk)
     month = _month(year, month)
     form = ConfirmForm(request.POST)
-    roster = selectors.roster_of(community=community, month=month)
 
     def perform(data):
-        if roster is None:
-            raise ValidationError(_("The roster is empty."))
-        services.roster_set_status(roster=roster, to_status=Roster.Status.SUBMITTED, actor=request.user)
+        services.roster_submit(community=community, month=month, actor=request.user)
         messages.success(request, _("Roster submitted to the manager."))
         return _month_url(community.pk, month)
 
