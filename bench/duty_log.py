@@ -59,8 +59,8 @@ def generate(args):
     from django.utils import timezone
 
     from core.models import Role
+    from duty.chain import GENESIS, entry_hash
     from duty.models import DutyLogChain, DutyLogEntry
-    from duty.services.log import GENESIS, entry_hash
     from frontdesk.models import Community
 
     community, _ = Community.objects.get_or_create(code=BENCH_CODE, defaults={"name": "基准测试小区"})
@@ -135,7 +135,7 @@ def main(argv=None):
     from django.utils import timezone
 
     from duty.models import DutyLogEntry
-    from duty.services.log import verify_chain
+    from duty.selectors.log import verify_chain
 
     call_command("migrate", verbosity=0)
     community, user = generate(args)

@@ -7,8 +7,6 @@ class DutyConfig(AppConfig):
     verbose_name = _("Duty")
 
     def ready(self):
-        from core.demo import register_demo_loader
+        from . import extensions
 
-        from . import demo
-
-        register_demo_loader(50, "duty", demo.load)
+        extensions.register()

@@ -1,6 +1,6 @@
 """Duty: shift templates, the monthly roster, leave and swaps, the append-only hash-chained duty log,
-handovers with shared-item counts, daily supervisor sign-off and spot checks (seeds 001 4.1–4.3,
-003 篇3/篇4). Writes go through ``duty.services``; status moves follow each model's TRANSITIONS."""
+handovers with shared-item counts, daily supervisor sign-off and spot checks. Writes go through
+``duty.services``; status moves follow each model's TRANSITIONS."""
 
 import pghistory
 import pgtrigger
@@ -334,7 +334,7 @@ class HandoverPendingItem(models.Model):
 
 @pgtrigger.register(*append_only("daily_review"))
 class DailyReview(models.Model):
-    """The supervisor read and signed a day's log (001 4.3). Written once."""
+    """The supervisor read and signed a day's log. Written once."""
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("date"))
@@ -353,7 +353,7 @@ class DailyReview(models.Model):
 
 @pghistory.track()
 class SpotCheck(models.Model):
-    """抽查 of the front desk against the checklist a)–j) of seed 003 4.4.1."""
+    """抽查 of the front desk against the ten-item checklist a)–j) below (at least three a week per community)."""
 
     ITEMS = [
         ("a", _("Appearance and conduct")),

@@ -1,6 +1,7 @@
 """Each area's views module declares its own ``urlpatterns``; names are unique across the app."""
 
-from .views import handover, log, review, roster
+from .views import appraisal, handover, log, review, roster, spotcheck
 
 app_name = "duty"
-urlpatterns = [*roster.urlpatterns, *log.urlpatterns, *handover.urlpatterns, *review.urlpatterns]
+urlpatterns = [*roster.urlpatterns, *log.urlpatterns, *handover.urlpatterns, *review.urlpatterns,
+               *spotcheck.urlpatterns, *appraisal.urlpatterns]

@@ -1,4 +1,4 @@
-"""交接班 (001 4.2, 003 4.3): the outgoing clerk hands over the desk; the incoming one reads the log,
+"""交接班: the outgoing clerk hands over the desk; the incoming one reads the log,
 counts the shared items, takes over the pending work, and both sign with their password.
 
 Order: ``handover_start`` (outgoing) → ``handover_sign_outgoing`` (outgoing, password) →
@@ -12,15 +12,16 @@ supervisor overrides it with a reason (``handover_override``). One open handover
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
+from core.db import save_unique
 from core.notifications import notify
 from core.text import clean_text
 
-from .. import selectors_log as selectors
 from ..models import (
     DutyLogEntry,
     Handover,
@@ -28,6 +29,8 @@ from ..models import (
     HandoverPendingItem,
     SharedItem,
 )
+from ..selectors import handover as selectors
+from ..selectors.log import last_seq, open_follow_ups
 from .log import entry_append
 
 
@@ -37,8 +40,9 @@ def _check_password(user, password: str, field: str = "password") -> None:
 
 
 def _locked(handover: Handover) -> Handover:
+    """The handover's row, locked, while it is still open (a completed one accepts no signature or override)."""
     locked = Handover.objects.select_for_update().select_related("outgoing", "incoming", "community").get(pk=handover.pk)
-    if locked.status != Handover.Status.OPEN:
+    if Handover.Status.COMPLETED not in Handover.TRANSITIONS[Handover.Status(locked.status)]:
         raise ValidationError(_("This handover is already completed."))
     return locked
 
@@ -59,7 +63,7 @@ def handover_start(*, community, incoming, notes: str = "", actor) -> Handover:
     Snapshots the community's open follow-ups as pending items (important ones marked)."""
     if incoming is None or not selectors.hand_over_candidates(community=community, exclude=actor).filter(pk=incoming.pk).exists():
         raise ValidationError({"incoming": _("Choose a clerk or supervisor of this community other than yourself.")})
-    if Handover.objects.filter(community=community, status=Handover.Status.OPEN).exists():
+    if selectors.handover_open(community=community) is not None:
         raise ValidationError(_already_open_message(community))
     now = timezone.now()
     handover = Handover(
@@ -68,14 +72,12 @@ def handover_start(*, community, incoming, notes: str = "", actor) -> Handover:
         incoming_assignment=selectors.incoming_assignment(community=community, user=incoming, at=now),
     )
     handover.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            handover.save(force_insert=True)
-    except IntegrityError as exc:  # a second clerk started one at the same moment
-        raise ValidationError(_already_open_message(community)) from exc
+    # A second clerk who started one at the same moment: the message names it, read once that one is committed.
+    save_unique(handover, field=None, message=lazy(_already_open_message, str)(community), clean=False,
+                force_insert=True)
     HandoverPendingItem.objects.bulk_create(
         HandoverPendingItem(handover=handover, entry=entry, important=entry.important)
-        for entry in selectors.open_follow_ups(community=community))
+        for entry in open_follow_ups(community=community))
     url = reverse("duty:handover_detail", args=[handover.pk])
     transaction.on_commit(lambda: notify(
         users=[incoming], title=_("%(name)s is handing the desk over to you") % {"name": actor.display_name},
@@ -104,7 +106,7 @@ def handover_override(*, handover: Handover, reason: str, actor) -> Handover:
     reason = clean_text(reason)
     if len(reason) < 2:
         raise ValidationError({"reason": _("Say why the handover may go ahead.")})
-    if not handover.pending_items.filter(important=True).exists():
+    if not selectors.has_important_pending(handover=handover):
         raise ValidationError(_("This handover has no important unfinished job: nothing to override."))
     if handover.override_by_id:
         raise ValidationError(_("Already overridden by %(name)s.") % {"name": handover.override_by.display_name})
@@ -137,7 +139,7 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
     _check_password(actor, password)
 
     errors = {}
-    items = list(SharedItem.objects.filter(community=handover.community, is_active=True))
+    items = list(selectors.shared_items(community=handover.community))
     rows = []
     for item in items:
         if item.pk not in counts:
@@ -157,7 +159,7 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
             errors[f"note_{item.pk}"] = _("Say what is missing or damaged and why.")
         rows.append(HandoverItemCount(handover=handover, item=item, expected=item.expected_count, counted=counted,
                                       condition=condition, note=note))
-    pending = list(handover.pending_items.select_related("entry"))
+    pending = list(selectors.pending_items(handover=handover))
     for p in pending:
         taken_over, note = taken.get(p.pk, (False, ""))
         p.taken_over, p.note = bool(taken_over), clean_text(note or "")
@@ -165,7 +167,7 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
             errors[f"take_{p.pk}"] = _(
                 "Important unfinished job no. %(seq)s: take it over, or a supervisor must override the handover "
                 "with a reason.") % {"seq": p.entry.seq}
-    chain_seq = selectors.last_seq(community=handover.community)
+    chain_seq = last_seq(community=handover.community)
     if errors:
         raise ValidationError(errors)
 
@@ -176,7 +178,7 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
     handover.last_entry_seq = min(max(int(read_up_to or 0), 0), chain_seq)
     handover.incoming_signed_at = now
     handover.incoming_late_minutes = late_minutes(handover.incoming_assignment, now)
-    handover.status, handover.completed_at = Handover.Status.COMPLETED, now
+    handover.status, handover.completed_at = Handover.Status.COMPLETED, now  # the move was checked by _locked
     handover.save(update_fields=["last_entry_seq", "incoming_signed_at", "incoming_late_minutes", "status",
                                  "completed_at"])
     entry_append(community=handover.community, author=actor, kind=DutyLogEntry.Kind.HANDOVER,
@@ -222,13 +224,7 @@ def shared_item_save(*, community, name: str, expected_count: int, sort_order: i
                      item: SharedItem | None = None, actor) -> SharedItem:
     name = clean_text(name)
     item = item or SharedItem(community=community)
-    if SharedItem.objects.filter(community=community, name=name).exclude(pk=item.pk).exists():
+    if selectors.shared_item_name_taken(community=community, name=name, item=item):
         raise ValidationError({"name": _("This item is already on the list.")})
     item.name, item.expected_count, item.sort_order, item.is_active = name, expected_count, sort_order, is_active
-    item.full_clean()
-    try:
-        with transaction.atomic():
-            item.save()
-    except IntegrityError as exc:
-        raise ValidationError({"name": _("This item is already on the list.")}) from exc
-    return item
+    return save_unique(item, field="name", message=_("This item is already on the list."))

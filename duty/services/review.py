@@ -1,24 +1,30 @@
-"""The supervisor's daily sign-off of the duty log (001 4.3, 003 4.2.5). Spot checks: ``spotcheck.py``.
+"""The supervisor's daily sign-off of the duty log. Spot checks: ``spotcheck.py``.
 
 A ``DailyReview`` is written once (append-only at the database, unique per community and day): it
 records who signed, when, with what comment, and the last log number they read, so entries added
 to that day afterwards show as "after sign-off"."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
+from core.db import save_unique
 from core.text import clean_text
 
-from .. import selectors_log as selectors
-from ..models import DailyReview, DutyLogEntry
+from ..models import DailyReview
+from ..selectors.log import day_last_seq, last_seq
+from ..selectors.review import daily_review
 
 
 def _signed_message(review: DailyReview) -> str:
     return _("This day was already signed by %(name)s at %(at)s.") % {
         "name": review.reviewer.display_name, "at": timezone.localtime(review.signed_at).strftime("%Y-%m-%d %H:%M")}
+
+
+def _signed_by_someone_else(community, date) -> str:
+    return _signed_message(daily_review(community=community, date=date))
 
 
 @transaction.atomic
@@ -27,19 +33,14 @@ def day_sign(*, community, date, comment: str = "", read_up_to: int | None = Non
     (defaults to the day's last entry); later entries of the day are flagged "after sign-off"."""
     if date > timezone.localdate():
         raise ValidationError(_("You cannot sign a day that has not begun."))
-    existing = selectors.daily_review(community=community, date=date)
+    existing = daily_review(community=community, date=date)
     if existing:
         raise ValidationError(_signed_message(existing))
-    start, end = selectors.day_bounds(date)
-    day_last = (DutyLogEntry.objects.filter(community=community, occurred_at__gte=start, occurred_at__lt=end)
-                .aggregate(m=Max("seq"))["m"] or 0)
-    seq = day_last if read_up_to is None else min(max(int(read_up_to), 0), selectors.last_seq(community=community))
+    day_last = day_last_seq(community=community, date=date)
+    seq = day_last if read_up_to is None else min(max(int(read_up_to), 0), last_seq(community=community))
     review = DailyReview(community=community, date=date, reviewer=actor, signed_at=timezone.now(),
                          last_entry_seq=seq, comment=clean_text(comment))
     review.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            review.save(force_insert=True)
-    except IntegrityError as exc:  # signed at the same moment by someone else
-        raise ValidationError(_signed_message(selectors.daily_review(community=community, date=date))) from exc
-    return review
+    # Signed at the same moment by someone else: the message names them, read once their sign-off is committed.
+    return save_unique(review, field=None, message=lazy(_signed_by_someone_else, str)(community, date), clean=False,
+                       force_insert=True)

@@ -3,19 +3,11 @@
 Every write of the roster area lives here. Assignments are never edited in place: a changed grid
 cell deactivates the old assignment and adds a new one; an approved leave or swap deactivates the
 affected assignments and adds the replacements, pointing at the approved request. Once a roster is
-approved, ``change_request_decide`` is the only function that writes its assignments.
-
-Coverage rules (``coverage_problems``): every opening hour of every day is covered (opening hours =
-earliest start to latest end of the community's active non-24-hour shifts; a 24-hour shift covers the
-whole day), nobody is on two overlapping shifts, and a person rests at least ``DUTY_MIN_REST_HOURS``
-(11 by default) between two shifts.
+approved, ``change_request_decide`` is the only function that writes its assignments. The coverage
+rules a roster must keep are in ``duty.selectors.coverage``.
 """
 
-import calendar
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass
-from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,10 +17,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.dates import month_days, month_start, next_month
+from core.db import save_unique
 from core.models import OutboundMessage, Role
 from core.notifications import notify, send_outbound
 from core.permissions import has_perm
 from core.text import clean_text
+from frontdesk.models import Community
 
 from ..models import (
     Assignment,
@@ -37,10 +32,16 @@ from ..models import (
     ShiftChangeRequest,
     ShiftTemplate,
 )
+from ..selectors.coverage import problems_around, roster_problems, shift_span
+from ..selectors.roster import (
+    EDITABLE,
+    community_staff,
+    previous_pattern,
+    roster_is_late,
+    roster_of,
+    roster_submitter,
+)
 
-DEFAULT_MIN_REST_HOURS = 11
-ROSTER_ROLES = (Role.CLERK, Role.SUPERVISOR)
-EDITABLE = (Roster.Status.DRAFT, Roster.Status.RETURNED)
 # (code, name, start, end, order). The names are data (the community renames them at will).
 DEFAULT_SHIFTS = [
     ("E", "早班", datetime.time(7, 30), datetime.time(15, 30), 10),
@@ -48,59 +49,6 @@ DEFAULT_SHIFTS = [
     ("L", "晚班", datetime.time(12, 0), datetime.time(20, 0), 30),
     ("D", "24小时", datetime.time(8, 30), datetime.time(8, 30), 40),
 ]
-
-
-def min_rest() -> datetime.timedelta:
-    return datetime.timedelta(hours=getattr(settings, "DUTY_MIN_REST_HOURS", DEFAULT_MIN_REST_HOURS))
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def next_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
-def previous_month(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-
-
-def month_days(month: datetime.date) -> list[datetime.date]:
-    return [month.replace(day=d) for d in range(1, calendar.monthrange(month.year, month.month)[1] + 1)]
-
-
-def is_24h(template: ShiftTemplate) -> bool:
-    return template.start_time == template.end_time
-
-
-def shift_span(date: datetime.date, template: ShiftTemplate) -> tuple[datetime.datetime, datetime.datetime]:
-    """Aware start and end of ``template`` worked on ``date``; a shift ending at or before its start ends the next day."""
-    tz = timezone.get_default_timezone()
-    starts = timezone.make_aware(datetime.datetime.combine(date, template.start_time), tz)
-    end_date = date + datetime.timedelta(days=1) if template.crosses_midnight else date
-    ends = timezone.make_aware(datetime.datetime.combine(end_date, template.end_time), tz)
-    return starts, ends
-
-
-def _late_deadline(roster: Roster) -> datetime.datetime:
-    """The end of the 25th of the month before (local time)."""
-    tz = timezone.get_default_timezone()
-    return timezone.make_aware(datetime.datetime.combine(roster.submission_deadline + datetime.timedelta(days=1),
-                                                         datetime.time()), tz)
-
-
-def roster_is_late(roster: Roster) -> bool:
-    if roster.submitted_at is None:
-        return False
-    return roster.submitted_at >= _late_deadline(roster)
-
-
-def community_staff(community, roles=ROSTER_ROLES):
-    from django.contrib.auth import get_user_model
-
-    return (get_user_model().objects.filter(communities=community, role__in=roles, is_active=True)
-            .order_by("role", "full_name", "username"))
 
 
 # --- shift templates -----------------------------------------------------------------------------
@@ -130,128 +78,7 @@ def shift_template_save(*, community, code: str, name: str, start_time, end_time
     template.code, template.name = code, clean_text(name)
     template.start_time, template.end_time = start_time, end_time
     template.is_active, template.sort_order = is_active, sort_order
-    template.full_clean()
-    try:
-        with transaction.atomic():
-            template.save()
-    except IntegrityError as exc:
-        raise ValidationError({"code": _("This shift code is already used.")}) from exc
-    return template
-
-
-# --- coverage ------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # "gap", "overlap", "rest", "staff"
-    date: datetime.date
-    message: str
-    user_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Slot:
-    """What the coverage rules need of an assignment (saved or planned)."""
-
-    user_id: int
-    date: datetime.date
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    whole_day: bool
-
-
-def slot_of(assignment: Assignment, template: ShiftTemplate | None = None) -> Slot:
-    template = template or assignment.shift
-    return Slot(assignment.user_id, assignment.date, assignment.starts_at, assignment.ends_at, is_24h(template))
-
-
-def _hm(moment: datetime.datetime) -> str:
-    return timezone.localtime(moment).strftime("%H:%M")
-
-
-def opening_span(date: datetime.date, templates) -> tuple[datetime.datetime, datetime.datetime] | None:
-    spans = [shift_span(date, t) for t in templates if t.is_active and not is_24h(t)]
-    if not spans:
-        return None
-    return min(s for s, _e in spans), max(e for _s, e in spans)
-
-
-def coverage_problems(*, slots: list[Slot], days: list[datetime.date], templates, names: dict[int, str]) -> list[Problem]:
-    """The three rules over ``slots`` (the planned assignments, plus neighbouring days' for rest and overlap).
-
-    Gaps are reported for ``days`` only; overlaps and short rests where the later shift falls on one of ``days``.
-    """
-    problems: list[Problem] = []
-    day_set = set(days)
-    by_date = defaultdict(list)
-    for slot in slots:
-        by_date[slot.date].append(slot)
-    for day in days:
-        span = opening_span(day, templates)
-        if span is None:
-            continue
-        if any(s.whole_day for s in by_date[day]):
-            continue
-        opens, closes = span
-        moment = opens
-        nearby = by_date[day - datetime.timedelta(days=1)] + by_date[day] + by_date[day + datetime.timedelta(days=1)]
-        intervals = sorted((s.starts_at, s.ends_at) for s in nearby if s.ends_at > opens and s.starts_at < closes)
-        gaps = []
-        for start, end in intervals:
-            if start > moment:
-                gaps.append((moment, min(start, closes)))
-            moment = max(moment, end)
-            if moment >= closes:
-                break
-        if moment < closes:
-            gaps.append((moment, closes))
-        for start, end in gaps:
-            problems.append(Problem("gap", day, _("%(date)s: nobody on duty %(start)s–%(end)s.") % {
-                "date": date_format(day, "SHORT_DATE_FORMAT"), "start": _hm(start), "end": _hm(end)}))
-    by_user = defaultdict(list)
-    for slot in slots:
-        by_user[slot.user_id].append(slot)
-    rest = min_rest()
-    for user_id, own in by_user.items():
-        own.sort(key=lambda s: (s.starts_at, s.ends_at))
-        for before, after in pairwise(own):
-            if after.date not in day_set and before.date not in day_set:
-                continue
-            if after.starts_at >= before.ends_at + rest:
-                continue
-            name = names.get(user_id, str(user_id))
-            when = date_format(after.date, "SHORT_DATE_FORMAT")
-            if after.starts_at < before.ends_at:
-                problems.append(Problem("overlap", after.date, _("%(date)s: %(name)s is on two overlapping shifts.") % {
-                    "date": when, "name": name}, user_id))
-            elif after.starts_at - before.ends_at < rest:
-                hours = (after.starts_at - before.ends_at).total_seconds() / 3600
-                problems.append(Problem("rest", after.date, _(
-                    "%(date)s: %(name)s rests only %(hours)s hours between shifts (at least %(min)s).") % {
-                    "date": when, "name": name, "hours": f"{hours:g}", "min": f"{rest.total_seconds() / 3600:g}"}, user_id))
-    problems.sort(key=lambda p: (p.date, p.kind, p.message))
-    return problems
-
-
-def _neighbour_slots(*, community, roster_id, first: datetime.date, last: datetime.date, user_ids=None) -> list[Slot]:
-    """Active assignments of other rosters on the days just before and after the month (for rest and overlap)."""
-    qs = (Assignment.objects.filter(community=community, is_active=True,
-                                    date__gte=first - datetime.timedelta(days=1), date__lte=last + datetime.timedelta(days=1))
-          .exclude(roster_id=roster_id).select_related("shift"))
-    if user_ids is not None:
-        qs = qs.filter(user_id__in=user_ids)
-    return [slot_of(a) for a in qs]
-
-
-def roster_problems(roster: Roster) -> list[Problem]:
-    days = month_days(roster.month)
-    templates = list(ShiftTemplate.objects.filter(community_id=roster.community_id))
-    by_id = {t.pk: t for t in templates}
-    assignments = list(Assignment.objects.filter(roster=roster, is_active=True).select_related("user"))
-    slots = [slot_of(a, by_id[a.shift_id]) for a in assignments]
-    slots += _neighbour_slots(community=roster.community, roster_id=roster.pk, first=days[0], last=days[-1])
-    names = {a.user_id: a.user.display_name for a in assignments}
-    return coverage_problems(slots=slots, days=days, templates=templates, names=names)
+    return save_unique(template, field="code", message=_("This shift code is already used."))
 
 
 # --- the roster grid -----------------------------------------------------------------------------
@@ -321,33 +148,6 @@ def roster_save_grid(*, community, month: datetime.date, cells: dict[tuple[int, 
     return {"added": len(to_add), "removed": len(to_remove), "roster": roster}
 
 
-def previous_pattern(*, roster: Roster, mode: str) -> dict[tuple[int, int], str]:
-    """Cells copied from last month's active assignments.
-
-    ``weekday``: each day takes the same weekday four weeks earlier (five when that is still this month);
-    ``day``: each day takes the same day number (days the previous month lacks stay empty).
-    """
-    previous = previous_month(roster.month)
-    source = {(a.user_id, a.date): a.shift.code for a in
-              Assignment.objects.filter(community=roster.community, date__gte=previous, date__lt=roster.month,
-                                        is_active=True).select_related("shift")}
-    staff_ids = list(community_staff(roster.community).values_list("pk", flat=True))
-    cells = {}
-    for day in month_days(roster.month):
-        if mode == "weekday":
-            origin = day - datetime.timedelta(days=28)
-            if origin >= roster.month:
-                origin -= datetime.timedelta(days=7)
-        else:
-            try:
-                origin = previous.replace(day=day.day)
-            except ValueError:
-                origin = None
-        for user_id in staff_ids:
-            cells[(user_id, day.day)] = source.get((user_id, origin), "") if origin else ""
-    return cells
-
-
 def roster_copy_previous(*, community, month: datetime.date, mode: str, actor) -> dict:
     if mode not in ("weekday", "day"):
         raise ValidationError({"mode": _("Choose by weekday or by day of the month.")})
@@ -401,16 +201,20 @@ def roster_set_status(*, roster: Roster, to_status: str, actor, note: str = "") 
             "month": month, "community": roster.community.name}
         notify(users=list(managers), title=title, body=note, url=url)
     else:
-        submitter = (RosterStatusChange.objects.filter(roster=roster, to_status=Roster.Status.SUBMITTED)
-                     .order_by("-at", "-id").values_list("actor", flat=True).first())
-        from django.contrib.auth import get_user_model
-
-        recipients = get_user_model().objects.filter(pk__in={submitter or roster.created_by_id})
+        recipients = roster_submitter(roster=roster)
         title = (_("Roster %(month)s of %(community)s approved") if to_status == Roster.Status.APPROVED
                  else _("Roster %(month)s of %(community)s returned for changes")) % {
             "month": month, "community": roster.community.name}
         notify(users=list(recipients), title=title, body=note, url=url)
     return roster
+
+
+def roster_submit(*, community, month: datetime.date, actor) -> Roster:
+    """The supervisor submits the month's roster to the manager (``roster_set_status``); no roster yet is an empty one."""
+    roster = roster_of(community=community, month=month)
+    if roster is None:
+        raise ValidationError(_("The roster is empty."))
+    return roster_set_status(roster=roster, to_status=Roster.Status.SUBMITTED, actor=actor)
 
 
 # --- reminders -----------------------------------------------------------------------------------
@@ -427,8 +231,6 @@ def roster_reminders_send(*, today: datetime.date) -> list[int]:
     The 20th reminder goes out from the 20th to the 23rd (catching up a missed day), the 24th reminder on
     the 24th or 25th (the deadline); each once per roster, marked on the roster row.
     """
-    from frontdesk.models import Community
-
     field = next((field for field, first, last in REMINDERS if first <= today.day <= last), None)
     if field is None:
         return []
@@ -520,9 +322,7 @@ def change_request_cancel(*, request: ShiftChangeRequest, actor) -> ShiftChangeR
         request = ShiftChangeRequest.objects.select_for_update().get(pk=request.pk)
         if request.requester_id != actor.pk:
             raise ValidationError(_("Only the person who asked can withdraw the request."))
-        _check_move(request, ShiftChangeRequest.Status.CANCELLED)
-        request.status, request.decided_by, request.decided_at = ShiftChangeRequest.Status.CANCELLED, actor, timezone.now()
-        request.save(update_fields=["status", "decided_by", "decided_at"])
+        _request_set_status(request, to_status=ShiftChangeRequest.Status.CANCELLED, actor=actor, at=timezone.now())
     return request
 
 
@@ -531,23 +331,12 @@ def _check_move(request: ShiftChangeRequest, to_status: str) -> None:
         raise ValidationError(_("This request is already %(status)s.") % {"status": request.get_status_display()})
 
 
-def _slots_for(community, user_ids, first, last) -> list[Slot]:
-    qs = (Assignment.objects.filter(community=community, is_active=True, user_id__in=user_ids,
-                                    date__gte=first - datetime.timedelta(days=1), date__lte=last + datetime.timedelta(days=1))
-          .select_related("shift"))
-    return [slot_of(a) for a in qs]
-
-
-def _day_slots(community, days) -> list[Slot]:
-    qs = (Assignment.objects.filter(community=community, is_active=True, date__gte=min(days) - datetime.timedelta(days=1),
-                                    date__lte=max(days)).select_related("shift"))
-    return [slot_of(a) for a in qs]
-
-
-def _problems_around(community, user_ids, days, names) -> set[str]:
-    templates = list(ShiftTemplate.objects.filter(community=community))
-    slots = {s for s in _slots_for(community, user_ids, min(days), max(days))} | set(_day_slots(community, days))
-    return {p.message for p in coverage_problems(slots=list(slots), days=days, templates=templates, names=names)}
+def _request_set_status(request: ShiftChangeRequest, *, to_status: str, actor, at, fields=()) -> None:
+    """The one writer of ShiftChangeRequest.status, on a row its caller has locked: checks the move against
+    ``ShiftChangeRequest.TRANSITIONS`` and records who decided and when (plus ``fields`` already set)."""
+    _check_move(request, to_status)
+    request.status, request.decided_by, request.decided_at = to_status, actor, at
+    request.save(update_fields=["status", "decided_by", "decided_at", *fields])
 
 
 @transaction.atomic
@@ -578,7 +367,7 @@ def change_request_decide(*, request: ShiftChangeRequest, approve: bool, actor, 
         users = {mine.user_id} | ({other.user_id} if other else set()) | ({cover_user.pk} if cover_user else set())
         days = sorted({mine.date} | ({other.date} if other else set()))
         names = {pk: u.display_name for pk, u in staff.items()}
-        before = _problems_around(mine.community, users, days, names)
+        before = problems_around(mine.community, users, days, names)
         deactivate = [mine.pk] + ([other.pk] if other else [])
         Assignment.objects.filter(pk__in=deactivate).update(is_active=False)
         new = []
@@ -596,13 +385,13 @@ def change_request_decide(*, request: ShiftChangeRequest, approve: bool, actor, 
                 Assignment.objects.bulk_create(new)
         except IntegrityError as exc:
             raise ValidationError(_("The swap would put someone on the same shift twice that day.")) from exc
-        after = _problems_around(mine.community, users, days, names)
+        after = problems_around(mine.community, users, days, names)
         introduced = sorted(after - before)
         if introduced:
             raise ValidationError([_("Approving this would break the roster rules:")] + introduced)
         request.cover_user = cover_user
-    request.status, request.decided_by, request.decided_at, request.decision_note = to_status, actor, now, note
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "cover_user"])
+    request.decision_note = note
+    _request_set_status(request, to_status=to_status, actor=actor, at=now, fields=("decision_note", "cover_user"))
     title = (_("Your %(kind)s request for %(date)s was approved") if approve
              else _("Your %(kind)s request for %(date)s was rejected")) % {
         "kind": request.get_kind_display(), "date": date_format(request.assignment.date, "SHORT_DATE_FORMAT")}

@@ -1,4 +1,5 @@
-"""Spot checks 抽查 of the front desk (seed 003 4.4.3) and the nonconformities they find (质量检查记录).
+"""Spot checks 抽查 of the front desk (at least three a week per community) and the nonconformities they
+find (质量检查记录).
 
 ``spot_check_record`` writes one SpotCheck, a SpotCheckResult for every checklist item a)–j) and a
 Nonconformity for each nonconforming item, in one transaction. ``nonconformity_correct`` is the one
@@ -16,7 +17,8 @@ from django.utils.translation import gettext as _
 from core.notifications import notify
 from core.text import clean_text
 
-from ..models import Assignment, Nonconformity, SpotCheck, SpotCheckResult
+from ..models import Nonconformity, SpotCheck, SpotCheckResult
+from ..selectors.spotcheck import clerk_belongs
 
 ITEM_CODES = [code for code, _label in SpotCheck.ITEMS]
 # A spot check is recorded on the spot or soon after; older dates are almost always a typo in the year.
@@ -31,12 +33,6 @@ def note_field(item: str) -> str:
 
 def result_field(item: str) -> str:
     return f"{item}_result"
-
-
-def clerk_belongs(*, community, clerk) -> bool:
-    """The clerk works in the community, or was rostered there."""
-    return (community.staff.filter(pk=clerk.pk).exists()
-            or Assignment.objects.filter(community=community, user=clerk).exists())
 
 
 def _clean_results(results: dict) -> dict[str, tuple[str, str]]:

@@ -2,17 +2,17 @@
 supervisor's override, the PDF record, the list, and the shared-items list (radios, keys, cash float…)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.forms import submit_once
-from core.pdf import pdf_response, render_pdf
+from core.pdf import pdf_response
 from core.permissions import require
 
-from .. import selectors_log as selectors
-from ..forms_log import (
+from .. import documents
+from ..forms.handover import (
     HandoverAcceptForm,
     HandoverStartForm,
     OverrideForm,
@@ -20,15 +20,16 @@ from ..forms_log import (
     SharedItemForm,
 )
 from ..models import Handover
+from ..selectors import handover as selectors
+from ..selectors.log import entries_since, open_follow_ups
 from ..services import handover as services
-from .log import _no_community, current_community, duty_can
+from .common import community_page, duty_can
 
 
 @require("duty.view")
-def handover_list(request):
-    community, communities = current_community(request)
-    if community is None:
-        return _no_community(request)
+@community_page
+def handover_list(request, choice):
+    community, communities = choice.community, choice.communities
     return render(request, "duty/handover_list.html", {
         "community": community, "communities": communities, "duty_can": duty_can(request.user),
         "open": selectors.handover_open(community=community),
@@ -37,10 +38,9 @@ def handover_list(request):
 
 
 @require("duty.log")
-def handover_start(request):
-    community, communities = current_community(request)
-    if community is None:
-        return _no_community(request)
+@community_page
+def handover_start(request, choice):
+    community, communities = choice.community, choice.communities
     current = selectors.handover_open(community=community)
     if current is not None and request.method != "POST":
         messages.warning(request, _("A handover is already in progress: finish it first."))
@@ -65,7 +65,7 @@ def handover_start(request):
         return response
     return render(request, "duty/handover_start.html", {
         "form": form, "community": community, "communities": communities, "successor": successor,
-        "follow_ups": list(selectors.open_follow_ups(community=community)),
+        "follow_ups": list(open_follow_ups(community=community)),
         "items": list(selectors.shared_items(community=community)), "duty_can": duty_can(request.user)})
 
 
@@ -77,7 +77,7 @@ def _detail_context(request, handover, **forms):
                "is_outgoing": user.pk == handover.outgoing_id, "is_incoming": user.pk == handover.incoming_id,
                "blocking": [p for p in handover.pending_items.all() if p.important and not p.taken_over]}
     if is_open:
-        context["entries"] = selectors.entries_since(
+        context["entries"] = entries_since(
             community=handover.community, after_seq=selectors.previous_handover_seq(community=handover.community))
         context["read_up_to"] = max((e.seq for e in context["entries"]), default=0)
         if context["is_outgoing"] and not handover.outgoing_signed_at:
@@ -157,17 +157,15 @@ def handover_override(request, pk):
 @require("duty.view")
 def handover_pdf(request, pk):
     handover = selectors.handover_detail(user=request.user, pk=pk)
-    pdf = render_pdf("duty/pdf/handover.html", {"handover": handover, "user": request.user}, request=request)
-    return pdf_response(pdf, f"handover-{handover.community.code}-{handover.pk}.pdf")
+    return pdf_response(*documents.handover_pdf(handover=handover, user=request.user, request=request))
 
 
 # --- shared items --------------------------------------------------------------------------------
 
 @require("duty.roster")
-def items(request):
-    community, communities = current_community(request)
-    if community is None:
-        return _no_community(request)
+@community_page
+def items(request, choice):
+    community, communities = choice.community, choice.communities
     form = SharedItemForm(request.POST or None)
 
     def perform(data):
@@ -185,7 +183,7 @@ def items(request):
 
 @require("duty.roster")
 def item_edit(request, pk):
-    item = get_object_or_404(selectors.shared_items_for(request.user), pk=pk)
+    item = selectors.shared_item_for(user=request.user, pk=pk)
     initial = {"name": item.name, "expected_count": item.expected_count, "sort_order": item.sort_order,
                "is_active": item.is_active}
     form = SharedItemForm(request.POST or None, initial=initial)

@@ -4,26 +4,23 @@ Thin: permission → form → one service call → redirect. Communities and req
 querysets, so another community's roster or request is a 404.
 """
 
-import datetime
-
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.dates import month_days, month_of, next_month, previous_month
 from core.forms import submit_once
-from core.pdf import pdf_response, render_pdf
+from core.pdf import pdf_response
 from core.permissions import has_perm, require
-from frontdesk.scoping import scope
+from frontdesk.scoping import choose_community, communities_of
 
-from .. import selectors_roster as selectors
-from ..forms_roster import (
+from .. import documents
+from ..forms.roster import (
     ChangeRequestForm,
     ConfirmForm,
     CopyPatternForm,
@@ -32,21 +29,24 @@ from ..forms_roster import (
     RosterGridForm,
     ShiftTemplateForm,
 )
-from ..models import Roster, ShiftChangeRequest, ShiftTemplate
+from ..models import Roster, ShiftChangeRequest
+from ..selectors import roster as selectors
 from ..services import roster as services
 
 
 def _community(request, community_pk):
-    community = get_object_or_404(selectors.communities_for(request.user), pk=community_pk)
+    """The community in the URL, one of the user's (else 404), with its default shifts in place."""
+    community = get_object_or_404(communities_of(request.user), pk=community_pk)
     services.shift_templates_ensure(community)
     return community
 
 
 def _month(year, month):
-    try:
-        return datetime.date(year, month, 1)
-    except ValueError as exc:
-        raise Http404 from exc
+    """The month in the URL (404 when it is none)."""
+    month = month_of(year, month)
+    if month is None:
+        raise Http404
+    return month
 
 
 def _month_url(community_pk, month):
@@ -62,7 +62,7 @@ def _perms(user):
 
 @require("duty.view")
 def roster_list(request):
-    for community in selectors.communities_for(request.user):
+    for community in communities_of(request.user):
         services.shift_templates_ensure(community)
     return render(request, "duty/roster_list.html", {
         "entries": selectors.roster_list(user=request.user), "perms": _perms(request.user),
@@ -94,7 +94,7 @@ def _grid_page(request, community, month, *, grid_form=None, posted=None, status
     return render(request, "duty/roster_month.html", {
         **grid, "perms": perms, "can_edit": can_edit,
         "grid_form": grid_form or RosterGridForm(), "copy_form": CopyPatternForm(), "submit_form": ConfirmForm(),
-        "previous": services.previous_month(month), "next": services.next_month(month),
+        "previous": previous_month(month), "next": next_month(month),
     }, status=status)
 
 
@@ -109,8 +109,8 @@ def roster_month(request, community_pk, year, month):
 def roster_save(request, community_pk, year, month):
     community = _community(request, community_pk)
     month = _month(year, month)
-    staff_ids = list(services.community_staff(community).values_list("pk", flat=True))
-    form = RosterGridForm(request.POST, staff_ids=staff_ids, days=services.month_days(month))
+    staff_ids = list(selectors.community_staff(community).values_list("pk", flat=True))
+    form = RosterGridForm(request.POST, staff_ids=staff_ids, days=month_days(month))
 
     def perform(data):
         result = services.roster_save_grid(community=community, month=month, cells=data["cells"], actor=request.user)
@@ -148,12 +148,9 @@ def roster_submit(request, community_pk, year, month):
     community = _community(request, community_pk)
     month = _month(year, month)
     form = ConfirmForm(request.POST)
-    roster = Roster.objects.filter(community=community, month=month).first()
 
     def perform(data):
-        if roster is None:
-            raise ValidationError(_("The roster is empty."))
-        services.roster_set_status(roster=roster, to_status=Roster.Status.SUBMITTED, actor=request.user)
+        services.roster_submit(community=community, month=month, actor=request.user)
         messages.success(request, _("Roster submitted to the manager."))
         return _month_url(community.pk, month)
 
@@ -166,7 +163,7 @@ def roster_submit(request, community_pk, year, month):
 
 @require("duty.approve_roster")
 def roster_decide(request, pk):
-    roster = get_object_or_404(scope(Roster.objects.select_related("community"), request.user), pk=pk)
+    roster = selectors.roster_for(user=request.user, pk=pk)
     form = RosterDecisionForm(request.POST or None)
 
     def perform(data):
@@ -186,8 +183,7 @@ def roster_pdf(request, community_pk, year, month):
     community = _community(request, community_pk)
     month = _month(year, month)
     grid = selectors.roster_grid(community=community, month=month)
-    pdf = render_pdf("duty/pdf/roster.html", {**grid, "printed_at": timezone.now(), "user": request.user}, request=request)
-    return pdf_response(pdf, f"roster-{community.code}-{month:%Y-%m}.pdf")
+    return pdf_response(*documents.roster_pdf(grid=grid, user=request.user, request=request))
 
 
 # --- shift templates -----------------------------------------------------------------------------
@@ -195,20 +191,20 @@ def roster_pdf(request, community_pk, year, month):
 @require("duty.roster")
 def shift_list(request, community_pk=None):
     if community_pk is None:  # the menu's link: the first of the user's communities
-        first = selectors.communities_for(request.user).first()
+        first = choose_community(request, required=False).community
         if first is None:
             messages.info(request, _("You do not work in any community yet."))
             return redirect("duty:roster_list")
         return redirect("duty:shift_list", community_pk=first.pk)
     community = _community(request, community_pk)
-    return render(request, "duty/shift_list.html", {"community": community, "communities": selectors.communities_for(request.user),
+    return render(request, "duty/shift_list.html", {"community": community, "communities": communities_of(request.user),
                                                     "templates": selectors.shift_templates(community=community)})
 
 
 @require("duty.roster")
 def shift_edit(request, community_pk, pk=None):
     community = _community(request, community_pk)
-    template = get_object_or_404(ShiftTemplate.objects.filter(community=community), pk=pk) if pk else None
+    template = selectors.shift_template_for(community=community, pk=pk) if pk else None
     fields = ("code", "name", "start_time", "end_time", "is_active", "sort_order")
     initial = {f: getattr(template, f) for f in fields} if template else {}
     form = ShiftTemplateForm(request.POST or None, initial=initial)
@@ -256,7 +252,7 @@ def request_create(request):
 
 @require("duty.roster")
 def request_decide(request, pk):
-    change = get_object_or_404(selectors.change_request_for(user=request.user, pk=pk))
+    change = selectors.change_request_for(user=request.user, pk=pk)
     is_leave = change.kind == ShiftChangeRequest.Kind.LEAVE
     candidates = selectors.cover_candidates(community=change.assignment.community).exclude(pk=change.assignment.user_id)
     form = RequestDecisionForm(request.POST or None, candidates=candidates, is_leave=is_leave)
@@ -276,7 +272,7 @@ def request_decide(request, pk):
 @require("duty.log")
 @require_POST
 def request_cancel(request, pk):
-    change = get_object_or_404(selectors.change_request_for(user=request.user, pk=pk))
+    change = selectors.change_request_for(user=request.user, pk=pk)
     form = ConfirmForm(request.POST)
 
     def perform(data):

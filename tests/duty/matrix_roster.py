@@ -4,7 +4,8 @@ import datetime
 
 from core.models import Role
 from duty.models import Assignment, Roster, ShiftChangeRequest, ShiftTemplate
-from duty.services.roster import shift_span, shift_templates_ensure
+from duty.selectors.coverage import shift_span
+from duty.services.roster import shift_templates_ensure
 
 DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 ROSTER = frozenset({Role.SUPERVISOR, Role.ADMIN})

@@ -13,8 +13,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import Role
-from duty.models import Assignment, Handover, Nonconformity, Roster, ShiftTemplate, SpotCheck
-from duty.selectors_review import appraisal_month
+from duty.models import (
+    Assignment,
+    Handover,
+    Nonconformity,
+    Roster,
+    ShiftTemplate,
+    SpotCheck,
+)
+from duty.selectors.appraisal import appraisal_month
 from duty.services.log import entry_append
 
 URL = reverse("duty:appraisal")

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from core.models import Role
+from duty.chain import entry_hash
 from duty.models import DutyLogEntry
-from duty.services.log import entry_append, entry_hash, follow_up_close, verify_chain
+from duty.selectors.log import verify_chain
+from duty.services.log import entry_append, follow_up_close
 
 pytestmark = pytest.mark.django_db
 
@@ -323,7 +325,7 @@ def test_fast_row_encoding_matches_the_hash_definition(community_a, clerk, unit_
     """verify_chain's hand-written row encoding must be byte-identical to json.dumps(sort_keys=True)."""
     import json
 
-    from duty.services.log import (
+    from duty.chain import (
         _SORTED_FIELDS,
         HASHED_FIELDS,
         _canonical,

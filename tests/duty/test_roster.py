@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import dates
 from core.models import Notification, OutboundMessage, Role
 from duty.models import (
     Assignment,
@@ -15,21 +16,23 @@ from duty.models import (
     ShiftChangeRequest,
     ShiftTemplate,
 )
+from duty.selectors import coverage
+from duty.selectors import roster as roster_selectors
 from duty.services import roster as services
 
 
 def next_month_start() -> datetime.date:
-    return services.next_month(timezone.localdate())
+    return dates.next_month(timezone.localdate())
 
 
 def today_before(month: datetime.date) -> datetime.date:
     """A fixed "today" in the month before ``month`` (the 22nd)."""
-    return services.previous_month(month).replace(day=22)
+    return dates.previous_month(month).replace(day=22)
 
 
 def covered_cells(staff, month, *, codes=("E", "L", "")) -> dict:
     """staff[0] early every day, staff[1] late every day, staff[2] off: every opening hour covered, rests ≥ 16 h."""
-    return {(user.pk, day.day): codes[i] if i < len(codes) else "" for day in services.month_days(month)
+    return {(user.pk, day.day): codes[i] if i < len(codes) else "" for day in dates.month_days(month)
             for i, user in enumerate(staff)}
 
 
@@ -96,13 +99,13 @@ def test_default_shifts_are_created_once(community_a):
     assert set(shifts) == {"E", "M", "L", "D"}
     assert (shifts["E"].start_time, shifts["E"].end_time) == (datetime.time(7, 30), datetime.time(15, 30))
     assert (shifts["M"].start_time, shifts["L"].start_time) == (datetime.time(9, 30), datetime.time(12, 0))
-    assert shifts["D"].crosses_midnight and services.is_24h(shifts["D"])
+    assert shifts["D"].crosses_midnight and coverage.is_24h(shifts["D"])
 
 
 def test_a_24_hour_shift_ends_the_next_morning(community_a):
     services.shift_templates_ensure(community_a)
     d = ShiftTemplate.objects.get(community=community_a, code="D")
-    starts, ends = services.shift_span(datetime.date(2026, 12, 31), d)
+    starts, ends = coverage.shift_span(datetime.date(2026, 12, 31), d)
     assert timezone.is_aware(starts) and ends - starts == datetime.timedelta(hours=24)
     assert timezone.localtime(ends).date() == datetime.date(2027, 1, 1)
     assert timezone.localtime(starts).strftime("%H:%M") == "08:30"
@@ -125,7 +128,7 @@ def test_grid_save_writes_aware_times_and_diffs(community_a, staff, supervisor, 
     roster = build(community_a, staff, supervisor, month)
     first = Assignment.objects.get(roster=roster, user=staff[0], date=month)
     assert timezone.localtime(first.starts_at).strftime("%H:%M") == "07:30"
-    assert Assignment.objects.filter(roster=roster, is_active=True).count() == 2 * len(services.month_days(month))
+    assert Assignment.objects.filter(roster=roster, is_active=True).count() == 2 * len(dates.month_days(month))
     # change one cell, empty another, add a third: only those are written; old rows stay (inactive)
     result = services.roster_save_grid(community=community_a, month=month, actor=supervisor, cells=_cell(
         community_a, staff, month, {(staff[0].pk, 1): "M", (staff[1].pk, 2): "", (staff[2].pk, 3): "D"}))
@@ -161,7 +164,7 @@ def test_grid_of_someone_not_on_the_staff_is_refused(community_a, staff, supervi
 
 def _problems(community, staff, supervisor, month, changes):
     roster = build(community, staff, supervisor, month, cells=_cell(community, staff, month, changes))
-    return services.roster_problems(roster)
+    return coverage.roster_problems(roster)
 
 
 def test_a_covered_month_has_no_problems(community_a, staff, supervisor, month):
@@ -195,7 +198,7 @@ def test_late_then_early_respects_eleven_hours(community_a, staff, supervisor, m
     assert _problems(community_a, staff, supervisor, month, changes) == []
     settings.DUTY_MIN_REST_HOURS = 12
     roster = services.Roster.objects.get(community=community_a, month=month)
-    assert [p.kind for p in services.roster_problems(roster)] == ["rest"]
+    assert [p.kind for p in coverage.roster_problems(roster)] == ["rest"]
 
 
 # status
@@ -254,16 +257,16 @@ def test_late_submission_is_marked(community_a, staff, supervisor, month):
     roster = build(community_a, staff, supervisor, month, status=Roster.Status.SUBMITTED)
     tz = timezone.get_default_timezone()
     deadline = roster.submission_deadline
-    assert deadline == services.previous_month(month).replace(day=25)
+    assert deadline == dates.previous_month(month).replace(day=25)
     roster.submitted_at = timezone.make_aware(datetime.datetime.combine(deadline, datetime.time(23, 59)), tz)
-    assert not services.roster_is_late(roster)
+    assert not roster_selectors.roster_is_late(roster)
     roster.submitted_at = timezone.make_aware(datetime.datetime.combine(deadline + datetime.timedelta(days=1),
                                                                         datetime.time(0, 1)), tz)
-    assert services.roster_is_late(roster)
+    assert roster_selectors.roster_is_late(roster)
 
 
 def test_copy_last_month_by_weekday_and_by_day(community_a, staff, supervisor, manager, month):
-    previous = services.previous_month(month)
+    previous = dates.previous_month(month)
     cells = covered_cells(staff, previous)
     cells[(staff[2].pk, 10)] = "M"
     Roster.objects.create(community=community_a, month=previous, created_by=supervisor)
@@ -277,7 +280,7 @@ def test_copy_last_month_by_weekday_and_by_day(community_a, staff, supervisor, m
     copied = Assignment.objects.get(roster=roster, user=staff[2], is_active=True)
     source = previous.replace(day=10)
     assert copied.date == source + datetime.timedelta(days=28) and copied.date.weekday() == source.weekday()
-    assert services.roster_problems(roster) == []
+    assert coverage.roster_problems(roster) == []
 
 
 # reminders
@@ -478,24 +481,21 @@ def test_only_the_requester_withdraws(approved, staff, month):
 
 
 def test_someone_who_left_stays_on_the_grid_until_their_shifts_are_removed(community_a, staff, supervisor, month):
-    from duty import selectors_roster
-
     build(community_a, staff, supervisor, month, cells=_cell(community_a, staff, month, {(staff[2].pk, 5): "M"}))
     staff[2].communities.clear()
-    grid = selectors_roster.roster_grid(community=community_a, month=month)
+    grid = roster_selectors.roster_grid(community=community_a, month=month)
     assert [r.user.pk for r in grid["rows"] if r.former] == [staff[2].pk]
     with pytest.raises(ValidationError):  # no new shifts for them
         services.roster_save_grid(community=community_a, month=month, actor=supervisor, cells={(staff[2].pk, 6): "M"})
     services.roster_save_grid(community=community_a, month=month, actor=supervisor, cells={(staff[2].pk, 5): ""})
     assert not Assignment.objects.filter(user=staff[2], is_active=True).exists()
-    assert not [r for r in selectors_roster.roster_grid(community=community_a, month=month)["rows"] if r.former]
+    assert not [r for r in roster_selectors.roster_grid(community=community_a, month=month)["rows"] if r.former]
 
 
 def test_demo_loader_builds_the_rosters_once(make_user):
     import io
 
-
-    from duty import demo_roster
+    from duty.demo import roster as demo_roster
     from tests.factories import CommunityFactory
 
     ch = CommunityFactory(code="CH", name="翠湖花园")
@@ -504,10 +504,10 @@ def test_demo_loader_builds_the_rosters_once(make_user):
     out = io.StringIO()
     demo_roster.load(out)
     demo_roster.load(out)
-    current = services.month_start(timezone.localdate())
+    current = dates.month_start(timezone.localdate())
     assert dict(Roster.objects.filter(community=ch).values_list("month", "status")) == {
-        current: "approved", services.next_month(current): "draft"}
-    assert services.roster_problems(Roster.objects.get(community=ch, month=current)) == []
+        current: "approved", dates.next_month(current): "draft"}
+    assert coverage.roster_problems(Roster.objects.get(community=ch, month=current)) == []
     kinds = sorted(ShiftChangeRequest.objects.values_list("kind", "status"))
     assert kinds == [("leave", "pending"), ("swap", "approved")] or timezone.localdate().day >= 28
     assert "already loaded" in out.getvalue()

@@ -9,6 +9,7 @@ import pytest
 
 from core.models import Role
 from duty.models import Assignment, Roster
+from duty.selectors import roster as roster_selectors
 from duty.services import roster as services
 from tests.duty.test_roster import covered_cells, make_staff, next_month_start
 
@@ -44,7 +45,7 @@ def test_supervisor_types_saves_submits_and_manager_approves_on_a_phone(page, br
     page.set_default_timeout(10_000)
     supervisor, manager = users[Role.SUPERVISOR], users[Role.MANAGER]
     make_staff(make_user, community_a)
-    staff = list(services.community_staff(community_a, roles=(Role.CLERK,)))  # in the grid's row order
+    staff = list(roster_selectors.community_staff(community_a, roles=(Role.CLERK,)))  # in the grid's row order
     month = next_month_start()
     services.shift_templates_ensure(community_a)
     # everything but the first two days is planned already; the supervisor types those by keyboard

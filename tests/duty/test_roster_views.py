@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from core import dates
 from core.models import Role
 from duty.models import Assignment, Roster, RosterStatusChange, ShiftChangeRequest
 from duty.services import roster as services
@@ -57,7 +58,7 @@ def _grid_post(staff, month, token=None, changes=None, users_extra=()):
     cells.update(changes or {})
     data = {f"c-{u}-{d}": code for (u, d), code in cells.items()}
     for user in users_extra:
-        for day in services.month_days(month):
+        for day in dates.month_days(month):
             data[f"c-{user.pk}-{day.day}"] = ""
     if token:
         data["form_token"] = token
@@ -79,7 +80,7 @@ def test_grid_save_in_one_post_and_double_click_writes_once(client, community_a,
     first = client.post(_url("roster_save", community_a, month), data)
     assert first.status_code == 302
     count = Assignment.objects.count()
-    assert count == 2 * len(services.month_days(month))
+    assert count == 2 * len(dates.month_days(month))
     data[f"c-{staff[2].pk}-5"] = "M"  # the same token again (a double-click): nothing more is written
     second = client.post(_url("roster_save", community_a, month), data)
     assert second.status_code == 302 and Assignment.objects.count() == count
@@ -134,7 +135,7 @@ def test_submit_then_manager_returns_then_approves_from_the_decide_page(client, 
 
 
 def test_copy_pattern_from_the_page(client, community_a, staff, supervisor, month):
-    build(community_a, staff, supervisor, services.previous_month(month))
+    build(community_a, staff, supervisor, dates.previous_month(month))
     client.force_login(supervisor)
     assert client.post(_url("roster_copy", community_a, month), {"mode": "day"}).status_code == 302
     assert Assignment.objects.filter(roster__month=month, is_active=True).count() > 0
@@ -151,7 +152,7 @@ def test_roster_pdf(client, community_a, staff, supervisor, month):
 def test_pdf_template_is_landscape_with_names_and_codes(community_a, staff, supervisor, month):
     from django.template.loader import render_to_string
 
-    from duty import selectors_roster
+    from duty.selectors import roster as selectors_roster
 
     build(community_a, staff, supervisor, month)
     html = render_to_string("duty/pdf/roster.html", {**selectors_roster.roster_grid(community=community_a, month=month),
@@ -193,7 +194,7 @@ def test_roster_list_query_count_is_constant(client, community_a, community_b, s
 
 def test_request_list_query_count_is_constant(client, community_a, staff, supervisor, manager, month):
     build(community_a, staff, supervisor, month, status=Roster.Status.APPROVED, manager=manager)
-    today = services.previous_month(month).replace(day=22)
+    today = dates.previous_month(month).replace(day=22)
 
     def ask(user, day):
         a = Assignment.objects.get(user=user, date=month.replace(day=day), is_active=True)
@@ -216,8 +217,8 @@ def test_request_list_query_count_is_constant(client, community_a, staff, superv
 def test_clerk_asks_for_a_swap_and_supervisor_approves(client, community_a, staff, supervisor, manager, month,
                                                        monkeypatch):
     build(community_a, staff, supervisor, month, status=Roster.Status.APPROVED, manager=manager)
-    monkeypatch.setattr("duty.selectors_roster.timezone.localdate", lambda: services.previous_month(month).replace(day=22))
-    monkeypatch.setattr("duty.services.roster.timezone.localdate", lambda: services.previous_month(month).replace(day=22))
+    monkeypatch.setattr("duty.selectors.roster.timezone.localdate", lambda: dates.previous_month(month).replace(day=22))
+    monkeypatch.setattr("duty.services.roster.timezone.localdate", lambda: dates.previous_month(month).replace(day=22))
     mine = Assignment.objects.get(user=staff[0], date=month.replace(day=10), is_active=True)
     theirs = Assignment.objects.get(user=staff[1], date=month.replace(day=10), is_active=True)
     client.force_login(staff[0])
@@ -243,7 +244,7 @@ def test_refused_approval_shows_the_reason(client, community_a, staff, superviso
     build(community_a, staff, supervisor, month, status=Roster.Status.APPROVED, manager=manager)
     a = Assignment.objects.get(user=staff[0], date=month.replace(day=10), is_active=True)
     request = services.change_request_create(requester=staff[0], kind="leave", assignment=a, reason="病假",
-                                             today=services.previous_month(month).replace(day=22))
+                                             today=dates.previous_month(month).replace(day=22))
     client.force_login(supervisor)
     response = client.post(reverse("duty:request_decide", args=[request.pk]), {"decision": "approve", "note": ""})
     assert response.status_code == 200 and "nobody on duty 07:30–12:00" in response.content.decode()
@@ -283,7 +284,7 @@ def test_phone_width_pages_render(client, community_a, staff, supervisor, manage
 
 def test_request_form_and_shift_list_query_counts_are_constant(client, community_a, make_user, supervisor, manager,
                                                                month, monkeypatch):
-    monkeypatch.setattr("duty.selectors_roster.timezone.localdate", lambda: services.previous_month(month).replace(day=22))
+    monkeypatch.setattr("duty.selectors.roster.timezone.localdate", lambda: dates.previous_month(month).replace(day=22))
     few = make_staff(make_user, community_a, 3, "few")
     build(community_a, few, supervisor, month, status=Roster.Status.APPROVED, manager=manager,
           cells=covered_cells(few, month))
@@ -291,7 +292,7 @@ def test_request_form_and_shift_list_query_counts_are_constant(client, community
     url = reverse("duty:request_create")
     one = _queries(client, url)
     extra = make_staff(make_user, community_a, 2, "extra")
-    next_one = services.next_month(month)
+    next_one = dates.next_month(month)
     build(community_a, few + extra, supervisor, next_one, status=Roster.Status.APPROVED, manager=manager,
           cells=covered_cells(few + extra, next_one, codes=("E", "L", "M", "E", "L")))
     assert _queries(client, url) == one

@@ -1,4 +1,4 @@
-"""Spot checks 抽查 (seed 003 4.4.1 a–j, 4.4.3), nonconformities until corrected, the weekly counter."""
+"""Spot checks 抽查 (checklist a–j, at least three a week), nonconformities until corrected, the weekly counter."""
 
 import datetime
 import re
@@ -12,8 +12,15 @@ from django.utils import timezone, translation
 from pghistory.models import Events
 
 from core.models import Notification, Role, User
-from duty import selectors_review as selectors
-from duty.models import Assignment, Nonconformity, Roster, ShiftTemplate, SpotCheck, SpotCheckResult
+from duty.models import (
+    Assignment,
+    Nonconformity,
+    Roster,
+    ShiftTemplate,
+    SpotCheck,
+    SpotCheckResult,
+)
+from duty.selectors import spotcheck as selectors
 from duty.services.spotcheck import nonconformity_correct, spot_check_record
 
 NEW = reverse("duty:spotcheck_create")
@@ -397,7 +404,7 @@ def test_demo_spot_checks_load_once(community_a, community_b, clerk, make_user):
     """CH (community_a has code CH): at least 3 a week except one short week; open and corrected findings."""
     from io import StringIO
 
-    from duty import demo_review
+    from duty.demo import spotcheck as demo_review
 
     make_user(role=Role.SUPERVISOR, communities=[community_a, community_b], username="supervisor")
     for name in ("clerk3", "clerk4"):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from duty.services.log import verify_chain
+from duty.selectors.log import verify_chain
 from frontdesk.models import Community
 
 

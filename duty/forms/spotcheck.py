@@ -1,41 +1,15 @@
-"""Forms of the supervisor's review: validation and layout only, never writes."""
-
-import datetime
-import re
+"""Forms of the supervisor's spot checks and nonconformities: validation and layout only, never writes."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StaffForm
+from core.forms import MonthField, StaffForm
 
-from .models import Nonconformity, SpotCheck, SpotCheckResult
-from .services.spotcheck import note_field, result_field
+from ..models import Nonconformity, SpotCheck, SpotCheckResult
+from ..services.spotcheck import note_field, result_field
 
 NONCONFORMING_NEEDS_NOTE = _("Describe the nonconformity: it goes into the quality inspection record.")
-
-
-class MonthField(forms.CharField):
-    """YYYY-MM (the value of <input type="month">) → the first day of that month."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM, e.g. 2026-11.")}
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip())
-        if not match or not 1 <= int(match[2]) <= 12 or not 2000 <= int(match[1]) <= 2100:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return datetime.date(int(match[1]), int(match[2]), 1)
-
-    def prepare_value(self, value):
-        return value.strftime("%Y-%m") if isinstance(value, datetime.date) else value
-
-
-def this_month() -> datetime.date:
-    return timezone.localdate().replace(day=1)
 
 
 class SpotCheckForm(StaffForm):
@@ -130,28 +104,3 @@ class NonconformityFilterForm(SpotCheckFilterForm):
         if filters or self.is_valid():
             filters.update(item=self.cleaned_data.get("item") or None, status=self.cleaned_data.get("status") or None)
         return filters
-
-
-class AppraisalForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None, empty_label=None)
-    month = MonthField(label=_("Month"))
-
-    def __init__(self, data=None, *, communities, **kwargs):
-        # An empty query string means "the defaults": the first community, this month.
-        if data is not None and not any(data.get(k) for k in ("community", "month")):
-            data = None
-        super().__init__(data, **kwargs)
-        self.fields["community"].queryset = communities
-        self.default_community = None
-        if not self.is_bound:
-            self.default_community = communities.first()
-            self.initial.update({"community": self.default_community.pk if self.default_community else None,
-                                 "month": this_month()})
-
-    def selection(self):
-        """(community, month) chosen, or the defaults when nothing valid was asked for."""
-        if self.is_bound and self.is_valid():
-            return self.cleaned_data["community"], self.cleaned_data["month"]
-        if self.is_bound:
-            return None, None
-        return self.default_community, this_month()

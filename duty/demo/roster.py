@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import month_days, month_start, next_month
 from core.models import Role
 from frontdesk.models import Community
 
-from .models import Assignment, Roster, RosterStatusChange, ShiftChangeRequest
-from .services import roster as services
+from ..models import Assignment, Roster, RosterStatusChange, ShiftChangeRequest
+from ..selectors.roster import community_staff
+from ..services import roster as services
 
 PASSWORD = "Demo@2026"
 EXTRA_CLERKS = [("clerk3", "王磊"), ("clerk4", "孙丽"), ("clerk5", "周洋"), ("clerk6", "吴婷")]
@@ -26,7 +28,7 @@ def load(stdout):
     if community is None:
         return
     today = timezone.localdate()
-    current = services.month_start(today)
+    current = month_start(today)
     if Roster.objects.filter(community=community, month=current).exists():
         stdout.write("Duty roster demo data already loaded.")
         return
@@ -47,10 +49,10 @@ def _clerks():
 
 
 def _cells(community, month):
-    clerks = list(services.community_staff(community, roles=(Role.CLERK,)))
-    supervisors = list(services.community_staff(community, roles=(Role.SUPERVISOR,)))
+    clerks = list(community_staff(community, roles=(Role.CLERK,)))
+    supervisors = list(community_staff(community, roles=(Role.SUPERVISOR,)))
     cells = {}
-    for day in services.month_days(month):
+    for day in month_days(month):
         n = (day - datetime.date(2026, 1, 1)).days
         for i, user in enumerate(clerks):
             cells[(user.pk, day.day)] = CYCLE[(n + i) % len(CYCLE)]
@@ -66,7 +68,7 @@ def _load(community, today, current):
     supervisor = User.objects.get(username="supervisor")
     manager = User.objects.get(username="manager")
     tz = timezone.get_default_timezone()
-    for month, approve in ((current, True), (services.next_month(current), False)):
+    for month, approve in ((current, True), (next_month(current), False)):
         result = services.roster_save_grid(community=community, month=month, cells=_cells(community, month), actor=supervisor)
         roster = result["roster"]
         if approve:

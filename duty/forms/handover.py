@@ -1,70 +1,11 @@
-"""Forms of the duty log, handover, shared items and daily sign-off: validation and layout only."""
-
-import datetime
+"""Forms of the handover and of the shared items counted at it: validation and layout only."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StaffForm
-from frontdesk.forms import UnitCodeField
 
-from .models import DutyLogEntry, HandoverItemCount
-
-ENTRY_KINDS = [(value, label) for value, label in DutyLogEntry.Kind.choices if value != DutyLogEntry.Kind.HANDOVER]
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
-
-
-def _now_minute():
-    return timezone.localtime().replace(second=0, microsecond=0)
-
-
-class EntryForm(StaffForm):
-    """One log line. Field order is the keyboard order at the counter: type, time, what, how, flags."""
-
-    kind = forms.ChoiceField(label=_("Type"), choices=ENTRY_KINDS, initial=DutyLogEntry.Kind.CALL)
-    occurred_at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    content = forms.CharField(label=_("What happened"), max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
-    handling = forms.CharField(label=_("Handling"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    room = UnitCodeField(required=False)
-    reference = forms.CharField(label=_("Reference"), max_length=50, required=False, help_text=_("e.g. a ticket number"))
-    follow_up_needed = forms.BooleanField(label=_("Follow-up needed"), required=False)
-    important = forms.BooleanField(label=_("Important"), required=False,
-                                   help_text=_("An important unfinished job blocks the handover."))
-
-    def __init__(self, *args, units, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["room"].units = units
-        if not self.is_bound:
-            self.initial.setdefault("occurred_at", _now_minute())
-
-    def clean_occurred_at(self):
-        value = self.cleaned_data["occurred_at"]
-        if value > timezone.now() + datetime.timedelta(minutes=5):
-            raise forms.ValidationError(_("The time cannot be in the future."))
-        return value
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("important") and not cleaned.get("follow_up_needed"):
-            cleaned["follow_up_needed"] = True  # an important job is by definition still to be followed up
-        return cleaned
-
-
-class CloseFollowUpForm(StaffForm):
-    content = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
-    handling = forms.CharField(label=_("Handling"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class CommunityChoiceForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("Community"), queryset=None)
+from ..models import HandoverItemCount
 
 
 class HandoverStartForm(StaffForm):
@@ -150,8 +91,3 @@ class SharedItemForm(StaffForm):
     expected_count = forms.IntegerField(label=_("Count"), min_value=0, max_value=9999, initial=1)
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0, required=False)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
-
-
-class DaySignForm(StaffForm):
-    comment = forms.CharField(label=_("Comment"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    read_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)

@@ -1,4 +1,5 @@
-"""Reads of the roster area: the grid, the rosters list, leave and swap requests. Query counts are fixed here."""
+"""Reads of the roster area: the grid, the rosters list, last month's pattern, leave and swap requests.
+Query counts are fixed here. The coverage rules are in ``coverage.py``."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -6,25 +7,76 @@ from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.dates import month_days, month_start, next_month, previous_month
 from core.models import Role
 from core.permissions import has_perm
-from frontdesk.scoping import scope
-from frontdesk.selectors import communities_for  # noqa: F401 (used by views)
+from frontdesk.scoping import communities_of, scope
 
-from .models import (
+from ..models import (
     Assignment,
     Roster,
     RosterStatusChange,
     ShiftChangeRequest,
     ShiftTemplate,
 )
-from .services import roster as services
+from .coverage import Slot, coverage_problems, is_24h, neighbour_slots
+
+ROSTER_ROLES = (Role.CLERK, Role.SUPERVISOR)
+EDITABLE = (Roster.Status.DRAFT, Roster.Status.RETURNED)
 
 
 def shift_templates(*, community):
     return ShiftTemplate.objects.filter(community=community).order_by("sort_order", "start_time")
+
+
+def _late_deadline(roster: Roster) -> datetime.datetime:
+    """The end of the 25th of the month before (local time)."""
+    tz = timezone.get_default_timezone()
+    return timezone.make_aware(datetime.datetime.combine(roster.submission_deadline + datetime.timedelta(days=1),
+                                                         datetime.time()), tz)
+
+
+def roster_is_late(roster: Roster) -> bool:
+    """Submitted after the 25th of the month before."""
+    if roster.submitted_at is None:
+        return False
+    return roster.submitted_at >= _late_deadline(roster)
+
+
+def community_staff(community, roles=ROSTER_ROLES):
+    """Active staff of the community with ``roles`` (clerks and supervisors: the roster's rows), by role and name."""
+    return (get_user_model().objects.filter(communities=community, role__in=roles, is_active=True)
+            .order_by("role", "full_name", "username"))
+
+
+def previous_pattern(*, roster: Roster, mode: str) -> dict[tuple[int, int], str]:
+    """Cells copied from last month's active assignments.
+
+    ``weekday``: each day takes the same weekday four weeks earlier (five when that is still this month);
+    ``day``: each day takes the same day number (days the previous month lacks stay empty).
+    """
+    previous = previous_month(roster.month)
+    source = {(a.user_id, a.date): a.shift.code for a in
+              Assignment.objects.filter(community=roster.community, date__gte=previous, date__lt=roster.month,
+                                        is_active=True).select_related("shift")}
+    staff_ids = list(community_staff(roster.community).values_list("pk", flat=True))
+    cells = {}
+    for day in month_days(roster.month):
+        if mode == "weekday":
+            origin = day - datetime.timedelta(days=28)
+            if origin >= roster.month:
+                origin -= datetime.timedelta(days=7)
+        else:
+            try:
+                origin = previous.replace(day=day.day)
+            except ValueError:
+                origin = None
+        for user_id in staff_ids:
+            cells[(user_id, day.day)] = source.get((user_id, origin), "") if origin else ""
+    return cells
 
 
 class Planned(NamedTuple):
@@ -63,10 +115,10 @@ def roster_grid(*, community, month: datetime.date, posted: dict | None = None) 
               .select_related("created_by")
               .prefetch_related(Prefetch("status_changes", queryset=RosterStatusChange.objects.select_related("actor")))
               .first())
-    days = services.month_days(month)
+    days = month_days(month)
     templates = list(shift_templates(community=community))
     by_id = {t.pk: t for t in templates}
-    staff = list(services.community_staff(community))
+    staff = list(community_staff(community))
     # Plain tuples, not model instances: a 30 × 31 grid is ~900 rows on every page view.
     assignments = [Planned(*row) for row in Assignment.objects.filter(roster=roster, is_active=True)
                    .order_by("date", "starts_at").values_list("user_id", "date", "shift_id", "starts_at", "ends_at", "origin")
@@ -79,11 +131,11 @@ def roster_grid(*, community, month: datetime.date, posted: dict | None = None) 
         staff += list(get_user_model().objects.filter(pk__in=former).order_by("full_name", "username"))
     problems = []
     if roster is not None:
-        slots = [services.Slot(a.user_id, a.date, a.starts_at, a.ends_at, services.is_24h(by_id[a.shift_id]))
+        slots = [Slot(a.user_id, a.date, a.starts_at, a.ends_at, is_24h(by_id[a.shift_id]))
                  for a in assignments]
-        slots += services._neighbour_slots(community=community, roster_id=roster.pk, first=days[0], last=days[-1])
+        slots += neighbour_slots(community=community, roster_id=roster.pk, first=days[0], last=days[-1])
         names = {u.pk: u.display_name for u in staff}
-        problems = services.coverage_problems(slots=slots, days=days, templates=templates, names=names)
+        problems = coverage_problems(slots=slots, days=days, templates=templates, names=names)
     flagged = {(p.user_id, p.date.day) for p in problems if p.user_id}
     rows = []
     for user in staff:
@@ -107,8 +159,8 @@ def roster_grid(*, community, month: datetime.date, posted: dict | None = None) 
         "active_templates": [t for t in templates if t.is_active], "rows": rows, "problems": problems,
         "status": roster.status if roster else Roster.Status.DRAFT, "changes": changes, "approval": approval,
         "deadline": roster.submission_deadline if roster else Roster(month=month).submission_deadline,
-        "late": services.roster_is_late(roster) if roster else False,
-        "editable": roster is None or roster.status in services.EDITABLE,
+        "late": roster_is_late(roster) if roster else False,
+        "editable": roster is None or roster.status in EDITABLE,
         "day_heads": [{"date": d, "gap": d.day in gap_days, "count": len(per_day.get(d.day, [])), "weekend": d.weekday() >= 5}
                       for d in days],
     }
@@ -117,13 +169,13 @@ def roster_grid(*, community, month: datetime.date, posted: dict | None = None) 
 def roster_list(*, user, today: datetime.date | None = None) -> list[dict]:
     """Per community of the user: the previous, current and next month's roster (or None)."""
     today = today or timezone.localdate()
-    current = services.month_start(today)
-    months = [services.previous_month(current), current, services.next_month(current)]
-    communities = list(communities_for(user))
+    current = month_start(today)
+    months = [previous_month(current), current, next_month(current)]
+    communities = list(communities_of(user))
     rosters = {(r.community_id, r.month): r for r in
                Roster.objects.filter(community__in=communities, month__in=months)}
     return [{"community": c, "months": [{"month": m, "roster": rosters.get((c.pk, m)),
-                                         "late": services.roster_is_late(rosters[(c.pk, m)]) if (c.pk, m) in rosters else False,
+                                         "late": roster_is_late(rosters[(c.pk, m)]) if (c.pk, m) in rosters else False,
                                          "deadline": Roster(month=m).submission_deadline}
                                         for m in months]}
             for c in communities]
@@ -149,8 +201,9 @@ def change_requests_decided(*, user):
     return _requests(user).exclude(status=ShiftChangeRequest.Status.PENDING).order_by("-decided_at")[:50]
 
 
-def change_request_for(*, user, pk):
-    return _requests(user).filter(pk=pk)
+def change_request_for(*, user, pk) -> ShiftChangeRequest:
+    """One leave or swap request of the user's communities; a foreign one is a 404."""
+    return get_object_or_404(_requests(user), pk=pk)
 
 
 def my_future_assignments(*, user, today: datetime.date | None = None):
@@ -167,8 +220,25 @@ def colleague_assignments(*, user, today: datetime.date | None = None):
 
 
 def cover_candidates(*, community):
-    return services.community_staff(community)
+    """Who may work a shift instead of someone on leave: the community's roster staff."""
+    return community_staff(community)
 
 
-def is_staff_role(user) -> bool:
-    return user.role in (Role.CLERK, Role.SUPERVISOR)
+def roster_submitter(*, roster: Roster):
+    """Who submitted the roster last (its creator when nobody has): told of the manager's decision."""
+    submitter = (RosterStatusChange.objects.filter(roster=roster, to_status=Roster.Status.SUBMITTED)
+                 .order_by("-at", "-id").values_list("actor", flat=True).first())
+    return get_user_model().objects.filter(pk__in={submitter or roster.created_by_id})
+
+
+def roster_of(*, community, month: datetime.date) -> Roster | None:
+    return Roster.objects.filter(community=community, month=month).first()
+
+
+def roster_for(*, user, pk) -> Roster:
+    """One roster of the user's communities; a foreign one is a 404."""
+    return get_object_or_404(scope(Roster.objects.select_related("community"), user), pk=pk)
+
+
+def shift_template_for(*, community, pk) -> ShiftTemplate:
+    return get_object_or_404(ShiftTemplate.objects.filter(community=community), pk=pk)

@@ -1,8 +1,8 @@
 """Spot-check demo data: 翠湖花园 (CH) checked by the supervisor over the last five ISO weeks — at
 least 3 a week except one short week — with nonconformities, the older ones corrected and the recent
 ones still open; and a single check of 锦绣家园 (JX) this week, so its counter shows the warning once
-the week is half gone. The clerk checked is whoever the roster has on duty then (demo_roster), else
-the CH clerks in turn (clerk3..clerk6 when demo_roster created them, else the demo clerk).
+the week is half gone. The clerk checked is whoever the roster has on duty then (``roster.py``), else
+the CH clerks in turn (clerk3..clerk6 when ``roster.py`` created them, else the demo clerk).
 Idempotent: returns when CH already has spot checks."""
 
 import datetime
@@ -16,9 +16,9 @@ from django.utils import timezone
 from core.models import Role
 from frontdesk.models import Community
 
-from .models import Assignment, SpotCheck
-from .selectors_review import week_start
-from .services.spotcheck import nonconformity_correct, spot_check_record
+from ..models import Assignment, SpotCheck
+from ..selectors.spotcheck import week_start
+from ..services.spotcheck import nonconformity_correct, spot_check_record
 
 # Completed weeks, oldest first (4 weeks ago … last week): the third one is short. This week: 2 so far.
 PLAN = {4: 3, 3: 4, 2: 2, 1: 3, 0: 2}

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from frontdesk.models import Community, Unit
 
-from .models import (
+from ..models import (
     Assignment,
     DailyReview,
     DutyLogEntry,
@@ -24,8 +24,9 @@ from .models import (
     HandoverPendingItem,
     SharedItem,
 )
-from .services.handover import handover_summary
-from .services.log import entry_append
+from ..selectors.log import day_last_seq, last_seq
+from ..services.handover import handover_summary
+from ..services.log import entry_append
 
 DAYS = 30
 ITEMS = [("对讲机", 4), ("机房钥匙", 2), ("备用金（元）", 500), ("雨伞", 6), ("急救箱", 1)]
@@ -134,12 +135,11 @@ def _load(community, clerks, supervisor):
 
 def _handover(community, outgoing, incoming, incoming_shift, when, items, open_follow_ups, radio_missing, rng):
     accepted = when + datetime.timedelta(minutes=rng.choice((-10, -8, -5, -5, -3, 0, 3, 18)))
-    last_seq = DutyLogEntry.objects.filter(community=community).order_by("-seq").values_list("seq", flat=True).first() or 0
     handover = Handover.objects.create(
         community=community, outgoing=outgoing, incoming=incoming, incoming_assignment=incoming_shift,
         status=Handover.Status.COMPLETED, started_at=accepted - datetime.timedelta(minutes=12),
         outgoing_signed_at=accepted - datetime.timedelta(minutes=7), incoming_signed_at=accepted, completed_at=accepted,
-        last_entry_seq=last_seq,
+        last_entry_seq=last_seq(community=community),
         incoming_late_minutes=max(0, int((accepted - incoming_shift.starts_at).total_seconds() // 60)) if incoming_shift else 0,
         notes="对讲机一台送修" if radio_missing else "")
     counts = []
@@ -159,11 +159,8 @@ def _handover(community, outgoing, incoming, incoming_shift, when, items, open_f
 
 
 def _sign(community, day, supervisor, rng):
-    start = _at(day, 0)
-    last = (DutyLogEntry.objects.filter(community=community, occurred_at__gte=start,
-                                        occurred_at__lt=start + datetime.timedelta(days=1))
-            .order_by("-seq").values_list("seq", flat=True).first())
-    if last is None:
+    last = day_last_seq(community=community, date=day)
+    if not last:
         return
     DailyReview.objects.create(community=community, date=day, reviewer=supervisor,
                                signed_at=_at(day + datetime.timedelta(days=1), 9, rng.randint(0, 40)),

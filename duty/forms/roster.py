@@ -9,7 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.forms import StaffForm
 
-from .models import ShiftChangeRequest
+from ..models import ShiftChangeRequest
 
 CELL = re.compile(r"^c-(\d+)-(\d+)$")
 

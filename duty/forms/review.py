@@ -1,0 +1,11 @@
+"""The supervisor's daily sign-off form: validation and layout only."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import StaffForm
+
+
+class DaySignForm(StaffForm):
+    comment = forms.CharField(label=_("Comment"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    read_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
