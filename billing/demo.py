@@ -214,7 +214,7 @@ def _extras(communities, people, today, now):
     deposits.deposit_collect(community=ch, unit=None, kind="worker_pass", amount="100", payer_name="装修队 刘师傅",
                               method="cash", cashier=cashier, description="施工人员出入证", now=_at(yesterday, 16))
     summary = day_summary(community=ch, cashier=cashier, day=yesterday, with_lists=False)
-    from frontdesk.demo_data import PASSWORD
+    from frontdesk.demo import PASSWORD
 
     close.day_close(community=ch, cashier=cashier, day=yesterday, counted_cash=summary.system_cash - D("10"),
                     difference_reason="找零差错，少 10 元，已登记", handed_to="财务 孙丽", password=PASSWORD,

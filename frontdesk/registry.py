@@ -10,8 +10,8 @@ never imports them.
 A panel's ``context`` must run a constant number of queries (the unit page is query-counted).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from core.permissions import has_perm
 

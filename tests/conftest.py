@@ -5,8 +5,16 @@ import pytest
 from django.utils import translation
 
 from core.models import Role
-from tests.factories import (BuildingFactory, CommunityFactory, EntranceFactory, OccupancyFactory, PersonFactory,
-                             UnitFactory, UserFactory, VehicleFactory)
+from tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    EntranceFactory,
+    OccupancyFactory,
+    PersonFactory,
+    UnitFactory,
+    UserFactory,
+    VehicleFactory,
+)
 
 
 @pytest.fixture

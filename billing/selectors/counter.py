@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from frontdesk.models import Occupancy, Unit
 from frontdesk.scoping import scope
-from frontdesk.selectors import units_for
+from frontdesk.selectors.units import units_for
 
 from ..models import Bill, Correction, Deposit, Receipt, ReceiptLine, ReceiptPrint, ReceiptVoid, UnitAccount, Voucher
 

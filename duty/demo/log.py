@@ -129,7 +129,7 @@ def _load(community, clerks, supervisor):
             elif kind == "handover" and days_ago > 0:
                 _handover(community, outgoing, incoming, incoming_shift, when, items, open_follow_ups,
                           radio_missing=days_ago == 5, rng=rng)
-        if 3 <= days_ago:
+        if days_ago >= 3:
             _sign(community, day, supervisor, rng)
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StaffForm
-from frontdesk.forms import UnitCodeField
+from frontdesk.forms.common import UnitCodeField
 
 from ..models import DutyLogEntry
 

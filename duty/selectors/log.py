@@ -95,7 +95,7 @@ class ChainReport:
     problem: str = ""
 
 
-def verify_chain(*, community, batch_size: int = 20000) -> ChainReport:
+def verify_chain(*, community, batch_size: int = 20000, using: str = "default") -> ChainReport:
     """Walk the community's log in order; stop at the first broken link.
 
     Reads only the hashed columns as tuples (no model instances) through a server-side cursor:
@@ -103,7 +103,7 @@ def verify_chain(*, community, batch_size: int = 20000) -> ChainReport:
     sha256 = hashlib.sha256
     expected_prev, expected_seq, checked = GENESIS, 1, 0
     seq_at, prev_at = _SORTED_FIELDS.index("seq"), _SORTED_FIELDS.index("prev_hash")
-    rows = (DutyLogEntry.objects.filter(community=community).order_by("seq")
+    rows = (DutyLogEntry.objects.using(using).filter(community=community).order_by("seq")
             .values_list(*_SORTED_FIELDS, "hash").iterator(chunk_size=batch_size))
     for row in rows:
         seq, prev_hash, stored = row[seq_at], row[prev_at], row[-1]
@@ -117,8 +117,20 @@ def verify_chain(*, community, batch_size: int = 20000) -> ChainReport:
             return ChainReport(community.pk, checked, False, seq,
                                _("Entry no. %(seq)s was altered after it was written.") % {"seq": seq})
         expected_prev, expected_seq, checked = stored, expected_seq + 1, checked + 1
-    head = DutyLogChain.objects.filter(community=community).first()
+    head = DutyLogChain.objects.using(using).filter(community=community).first()
     if head and head.last_seq != checked:
         return ChainReport(community.pk, checked, False, checked + 1,
                            _("The last %(n)s entries are missing (removed).") % {"n": head.last_seq - checked})
     return ChainReport(community.pk, checked, True)
+
+
+def chain_problems(*, using: str = "default") -> list[str]:
+    """Every community's chain checked (for ``core.integrity``): the first break of each, as text."""
+    from frontdesk.models import Community
+
+    problems = []
+    for community in Community.objects.using(using).order_by("pk"):
+        report = verify_chain(community=community, using=using)
+        if not report.ok:
+            problems.append(f"{community.name}: {report.problem}")
+    return problems

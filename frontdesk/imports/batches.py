@@ -157,7 +157,7 @@ def batch_purge(*, older_than: datetime.timedelta, dry_run: bool = False) -> lis
                 newest = max(path.stat().st_mtime for path in paths)
             except OSError:  # deleted meanwhile
                 continue
-            entry = PurgedBatch(id=key, created_at=datetime.datetime.fromtimestamp(newest, tz=datetime.timezone.utc),
+            entry = PurgedBatch(id=key, created_at=datetime.datetime.fromtimestamp(newest, tz=datetime.UTC),
                                 files=paths)
         if entry.created_at >= cutoff:
             continue

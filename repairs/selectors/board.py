@@ -25,7 +25,7 @@ from core.models import Role
 from core.permissions import sees_all_communities
 from frontdesk.models import Building, Community, Unit
 from frontdesk.scoping import scope
-from frontdesk.selectors import ROOM_RE, normalise_query
+from frontdesk.selectors.search import ROOM_RE, normalise_query
 
 from ..models import OPEN_STATUS_VALUES, Category, Clock, SavedFilter, Team, Ticket
 from .clocks import clock_badges

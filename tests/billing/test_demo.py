@@ -27,7 +27,7 @@ from billing.models import (
 from billing.selectors.arrears import BUCKET_KEYS, bucket_of
 from billing.services.numbers import business_date
 from core.models import Role
-from frontdesk.demo_data import PASSWORD
+from frontdesk.demo import PASSWORD
 from frontdesk.models import ParkingSpace
 from tests.factories import BuildingFactory, CommunityFactory, EntranceFactory, OccupancyFactory, UnitFactory
 

@@ -89,13 +89,20 @@ def _chain_names(node) -> set[str]:
             return names
 
 
+def _is_queryset(receiver) -> bool:
+    """A receiver that reads as a queryset (``Model.objects.filter(…)``, ``qs``, ``tickets_qs``), not a dict."""
+    if _chain_names(receiver) & QUERYSET_HINTS:
+        return True
+    return isinstance(receiver, ast.Name) and receiver.id.endswith(("qs", "queryset"))
+
+
 def _writes(tree):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             name = node.func.attr
             if name in WRITE_CALLS:
                 yield node.lineno, name
-            elif name == "update" and _chain_names(node.func.value) & QUERYSET_HINTS:
+            elif name == "update" and _is_queryset(node.func.value):
                 yield node.lineno, "queryset update"
 
 
@@ -111,7 +118,7 @@ def _status_writes(tree):
                 if isinstance(element, ast.Attribute) and element.attr == "status":
                     yield node.lineno, ".status ="
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("update", "bulk_update")
+                and node.func.attr in ("update", "bulk_update") and _is_queryset(node.func.value)
                 and any(k.arg == "status" for k in node.keywords)):
             yield node.lineno, "update(status=…)"
 
@@ -203,6 +210,7 @@ def test_the_rules_catch_what_they_name(tmp_path):
         "ticket.status = 'done'\n"
         "Ticket.objects.filter(pk=1).update(status='x')\n"
         "context.update(a=1)\n"
+        "filters.update(status='open')\n"
         "form.save()\n"
         "Bill.objects.select_for_update().get(pk=1)\n")
     assert [what for _line, what in _status_writes(sample)] == [".status =", "update(status=…)"]

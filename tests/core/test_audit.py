@@ -7,8 +7,8 @@ from django.utils import translation
 from pghistory.models import Events
 
 from core.audit import history_for
-from frontdesk.services import units
 from frontdesk.models import Unit
+from frontdesk.services import units
 
 
 def test_every_write_is_recorded_with_who_including_bulk_and_raw(unit_a, users, client):

@@ -36,7 +36,7 @@ def test_each_role_sees_the_links_it_may_open_and_they_open(role, make_user, com
     client = Client()
     client.force_login(user)
     for url in _urls(menu):
-        assert client.get(url).status_code == 200, url
+        assert client.get(url, follow=True).status_code == 200, url
 
 
 @pytest.mark.django_db

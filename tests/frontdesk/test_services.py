@@ -4,9 +4,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from frontdesk.models import Occupancy, TenantAuthorization
 from frontdesk.selectors import occupancies as occupancy_selectors
 from frontdesk.services import authorizations, occupancies, people, units, vehicles
-from frontdesk.models import Occupancy, TenantAuthorization
 from tests.factories import OccupancyFactory, PersonFactory, UnitFactory
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.models import Notification, Role, SensitiveDataAccess
-from frontdesk.registry import UnitPanel, register_unit_panel, unregister_unit_panel
 from frontdesk.models import Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle
+from frontdesk.registry import UnitPanel, register_unit_panel, unregister_unit_panel
 from tests.factories import OccupancyFactory, PersonFactory, UnitFactory, VehicleFactory
 
 
