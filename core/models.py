@@ -92,6 +92,9 @@ class OutboundMessage(models.Model):
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
 
+    def __str__(self):
+        return f"{self.get_channel_display()} {self.subject}".strip()
+
 
 @pgtrigger.register(*append_only("access_log"))
 class SensitiveDataAccess(models.Model):
@@ -112,6 +115,9 @@ class SensitiveDataAccess(models.Model):
         verbose_name = _("personal data access")
         verbose_name_plural = _("personal data access log")
 
+    def __str__(self):
+        return f"{self.record_label} · {self.field}"
+
 
 class IdempotencyKey(models.Model):
     """A form submission token: the first request that claims it does the work; repeats are told where it went."""
@@ -120,3 +126,6 @@ class IdempotencyKey(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     result_url = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return str(self.key)

@@ -28,7 +28,7 @@ _encode_str = json.encoder.encode_basestring  # the json module's own (C) escape
 
 def _payload(values) -> str:
     """json.dumps(dict(zip(_SORTED_FIELDS, values)), ensure_ascii=False, sort_keys=True), for any values."""
-    return json.dumps({field: _canonical(value) for field, value in zip(_SORTED_FIELDS, values)},
+    return json.dumps({field: _canonical(value) for field, value in zip(_SORTED_FIELDS, values, strict=True)},
                       ensure_ascii=False, sort_keys=True)
 
 

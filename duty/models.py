@@ -7,6 +7,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -101,6 +102,9 @@ class RosterStatusChange(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 @pghistory.track()
 class Assignment(models.Model):
@@ -137,6 +141,9 @@ class Assignment(models.Model):
         ]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
+
+    def __str__(self):
+        return f"{self.date} {timezone.localtime(self.starts_at):%H:%M}–{timezone.localtime(self.ends_at):%H:%M}"
 
 
 @pghistory.track()
@@ -180,6 +187,9 @@ class ShiftChangeRequest(models.Model):
         verbose_name = _("leave or swap request")
         verbose_name_plural = _("leave and swap requests")
 
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.reason}"
+
 
 class DutyLogChain(models.Model):
     """The head of a community's duty-log chain: locked to number entries gaplessly and link hashes."""
@@ -188,6 +198,8 @@ class DutyLogChain(models.Model):
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
+    def __str__(self):
+        return f"#{self.last_seq}"
 
 
 @pgtrigger.register(*append_only("duty_log"))
@@ -207,7 +219,8 @@ class DutyLogEntry(models.Model):
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     seq = models.PositiveBigIntegerField(_("no."))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("recorded by"))
     assignment = models.ForeignKey(Assignment, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     occurred_at = models.DateTimeField(_("time"))
     recorded_at = models.DateTimeField(_("recorded at"))
@@ -238,6 +251,9 @@ class DutyLogEntry(models.Model):
         ]
         verbose_name = _("duty log entry")
         verbose_name_plural = _("duty log")
+
+    def __str__(self):
+        return f"#{self.seq} {self.get_kind_display()}"
 
 
 @pghistory.track()
@@ -297,6 +313,9 @@ class Handover(models.Model):
         verbose_name = _("handover")
         verbose_name_plural = _("handovers")
 
+    def __str__(self):
+        return f"{timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
 
 @pghistory.track()
 class HandoverItemCount(models.Model):
@@ -316,6 +335,9 @@ class HandoverItemCount(models.Model):
         ordering = ["handover", "item__sort_order"]
         constraints = [models.UniqueConstraint(fields=["handover", "item"], name="handover_item_once")]
 
+    def __str__(self):
+        return f"{self.counted}/{self.expected} ({self.get_condition_display()})"
+
 
 @pghistory.track()
 class HandoverPendingItem(models.Model):
@@ -331,6 +353,9 @@ class HandoverPendingItem(models.Model):
         ordering = ["handover", "entry__seq"]
         constraints = [models.UniqueConstraint(fields=["handover", "entry"], name="handover_pending_once")]
 
+    def __str__(self):
+        return str(self.entry)
+
 
 @pgtrigger.register(*append_only("daily_review"))
 class DailyReview(models.Model):
@@ -338,7 +363,8 @@ class DailyReview(models.Model):
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     date = models.DateField(_("date"))
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("signed by"))
     signed_at = models.DateTimeField(_("signed at"))
     last_entry_seq = models.PositiveBigIntegerField(_("log read up to"))
     comment = models.TextField(_("comment"), blank=True)
@@ -349,6 +375,9 @@ class DailyReview(models.Model):
                                                violation_error_message=_("This day has already been signed."))]
         verbose_name = _("daily review")
         verbose_name_plural = _("daily reviews")
+
+    def __str__(self):
+        return f"{self.date}"
 
 
 @pghistory.track()
@@ -370,8 +399,10 @@ class SpotCheck(models.Model):
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(_("checked at"))
-    checker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by"))
-    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("clerk on duty"))
+    checker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("checked by"))
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("clerk on duty"))
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -379,6 +410,9 @@ class SpotCheck(models.Model):
         indexes = [models.Index(fields=["community", "checked_at"], name="spot_check_when_idx")]
         verbose_name = _("spot check")
         verbose_name_plural = _("spot checks")
+
+    def __str__(self):
+        return f"{timezone.localtime(self.checked_at):%Y-%m-%d %H:%M}"
 
 
 @pghistory.track()
@@ -396,6 +430,9 @@ class SpotCheckResult(models.Model):
     class Meta:
         ordering = ["spot_check", "item"]
         constraints = [models.UniqueConstraint(fields=["spot_check", "item"], name="spot_check_item_once")]
+
+    def __str__(self):
+        return f"{self.get_item_display()}: {self.get_result_display()}"
 
 
 @pghistory.track()
@@ -422,3 +459,6 @@ class Nonconformity(models.Model):
         ordering = ["status", "-id"]
         verbose_name = _("nonconformity")
         verbose_name_plural = _("nonconformities")
+
+    def __str__(self):
+        return f"{self.get_item_display()} ({self.get_status_display()})"

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from .validators import PLATE_PROVINCES, id_check_digit
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文斌宇浩凯晨欣怡佳琪子涵梓轩雨婷思远志红玉兰海燕春梅金凤丹晓东俊峰鹏飞嘉怡一诺梦瑶天佑博文雅琴慧敏"
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+            "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华建国文斌宇浩凯晨欣怡佳琪子"
+         "涵梓轩雨婷思远志红玉兰海燕春梅金凤丹晓东俊峰鹏飞嘉怡一诺梦瑶天佑博文雅琴慧敏")
 REGIONS = ("110105", "110108", "310104", "310115", "440305", "440106", "510107", "320102", "330106", "420106")
 MOBILE_PREFIXES = ("138", "139", "137", "136", "135", "150", "151", "152", "158", "159", "186", "187", "188", "177", "199")
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -44,7 +46,8 @@ class DemoFaker:
     def plate(self, province: str = "粤", city: str = "B") -> tuple[str, bool]:
         while True:
             if self.rng.random() < 0.25:  # new-energy: 粤BD12345
-                plate = f"{province}{city}{self.rng.choice('DF')}{self.rng.choice(PLATE_LETTERS + '0123456789')}{self.rng.randrange(10**4):04d}"
+                plate = (f"{province}{city}{self.rng.choice('DF')}"
+                         f"{self.rng.choice(PLATE_LETTERS + '0123456789')}{self.rng.randrange(10**4):04d}")
                 new_energy = True
             else:
                 tail = "".join(self.rng.choice(PLATE_LETTERS + "0123456789" * 2) for _ in range(5))

@@ -6,6 +6,7 @@ import datetime
 import pghistory
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import Role
 from core.notifications import notify
@@ -54,11 +55,12 @@ def _accounts():
             user.is_staff = user.is_superuser = role == Role.ADMIN
             user.save()
             user.communities.set([communities[c] for c in codes if c in communities])
-            notify(users=[user], title="欢迎使用物业服务中心前台系统", body="在任何页面顶部的查询框输入房号、姓名、电话尾号或车牌。")
+            notify(users=[user], title="欢迎使用物业服务中心前台系统",
+                   body="在任何页面顶部的查询框输入房号、姓名、电话尾号或车牌。")
 
 def _load():
     fake = DemoFaker()
-    today = datetime.date.today()
+    today = timezone.localdate()
     for code, name, address, phone in COMMUNITIES:
         community = Community.objects.create(code=code, name=name, address=address, phone=phone)
         units = []
@@ -118,7 +120,8 @@ def _people(community, units, fake, today):
         if unit.pk in owner_by_unit and rng.random() < 0.45:
             plate, new_energy = fake.plate()
             vehicles.append(Vehicle(community=community, plate=plate, is_new_energy=new_energy, unit=unit,
-                                    owner=owner_by_unit[unit.pk], description=rng.choice(["白色大众", "黑色丰田", "银色比亚迪", "红色特斯拉", "灰色本田"])))
+                                    owner=owner_by_unit[unit.pk],
+                                    description=rng.choice(["白色大众", "黑色丰田", "银色比亚迪", "红色特斯拉", "灰色本田"])))
     Vehicle.objects.bulk_create(vehicles)
     ParkingSpace.objects.bulk_create([
         ParkingSpace(community=community, code=f"B1-{i + 1:03d}", kind=rng.choice(["owned", "rented"]),

@@ -116,6 +116,9 @@ class Unit(models.Model):
     def __str__(self):
         return self.label
 
+    def get_absolute_url(self):
+        return reverse("frontdesk:unit_detail", args=[self.pk])
+
     @staticmethod
     def make_code(building_name: str, entrance_name: str | None, number: str) -> str:
         return "-".join(p for p in (building_name, entrance_name, number) if p)
@@ -128,9 +131,6 @@ class Unit(models.Model):
                 "building": self.building.name, "entrance": self.entrance.name, "number": self.number
             }
         return gettext("%(building)s Bldg %(number)s") % {"building": self.building.name, "number": self.number}
-
-    def get_absolute_url(self):
-        return reverse("frontdesk:unit_detail", args=[self.pk])
 
 
 class IdType(models.TextChoices):
@@ -239,6 +239,9 @@ class Occupancy(models.Model):
         verbose_name = _("occupancy")
         verbose_name_plural = _("occupancies")
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.start_date}–{self.end_date or ''}"
+
     @property
     def is_current(self) -> bool:
         return self.end_date is None
@@ -277,6 +280,9 @@ class TenantAuthorization(models.Model):
         verbose_name = _("tenant authorisation")
         verbose_name_plural = _("tenant authorisations")
 
+    def __str__(self):
+        return f"{self.valid_from}–{self.valid_to}"
+
     def scope_labels(self):
         labels = dict(self.Scope.choices)
         return [labels.get(s, s) for s in self.scopes]
@@ -287,7 +293,8 @@ class Vehicle(models.Model):
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="vehicles", verbose_name=_("community"))
     plate = models.CharField(_("plate"), max_length=10)
     is_new_energy = models.BooleanField(_("new-energy vehicle"), default=False, editable=False)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True, verbose_name=_("unit"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True,
+                             verbose_name=_("unit"))
     owner = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="vehicles", null=True, blank=True,
         verbose_name=pgettext_lazy("vehicle", "owner"),

@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -27,7 +28,7 @@ def _normalise(value: str) -> str:
 
 
 def id_check_digit(first17: str) -> str:
-    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS)) % 11]
+    return ID_CHECK[sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=False)) % 11]
 
 
 def convert_15_to_18(value: str) -> str:
@@ -52,7 +53,7 @@ def clean_resident_id(value: str, *, today: datetime.date | None = None) -> str:
     if value[:2] not in PROVINCE_PREFIXES:
         raise ValidationError(_("The first two digits are not a valid region code."), code="region")
     birth = birth_date_from_id(value)
-    today = today or datetime.date.today()
+    today = today or timezone.localdate()
     if birth is None or birth.year < 1900 or birth > today:
         raise ValidationError(_("The birth date in this ID number is impossible."), code="birth_date")
     if id_check_digit(value[:17]) != value[17]:

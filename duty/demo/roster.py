@@ -93,7 +93,7 @@ def _requests(community, today, supervisor):
     for a in future:
         by_day.setdefault(a.date, []).append(a)
     swapped = False
-    for day, shifts in sorted(by_day.items()):
+    for _day, shifts in sorted(by_day.items()):
         pairs = [(a, b) for a in shifts for b in shifts if a.shift_id != b.shift_id and a.user_id != b.user_id]
         for mine, other in pairs:
             try:

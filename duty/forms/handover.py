@@ -50,8 +50,9 @@ class HandoverAcceptForm(PasswordForm):
         for p in self.pending:
             self.fields[f"take_{p.pk}"] = forms.BooleanField(label=_("Take over"), required=False,
                                                              widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
-            self.fields[f"pnote_{p.pk}"] = forms.CharField(label=_("Note"), max_length=200, required=False,
-                                                           widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+            self.fields[f"pnote_{p.pk}"] = forms.CharField(
+                label=_("Note"), max_length=200, required=False,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
         self.fields["password"] = password
 
     def clean(self):

@@ -29,7 +29,8 @@ class EntryForm(StaffForm):
     """One log line. Field order is the keyboard order at the counter: type, time, what, how, flags."""
 
     kind = forms.ChoiceField(label=_("Type"), choices=ENTRY_KINDS, initial=DutyLogEntry.Kind.CALL)
-    occurred_at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    occurred_at = forms.DateTimeField(label=_("Time"), widget=DateTimeLocalInput(),
+                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
     content = forms.CharField(label=_("What happened"), max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
     handling = forms.CharField(label=_("Handling"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -59,5 +60,6 @@ class EntryForm(StaffForm):
 
 
 class CloseFollowUpForm(StaffForm):
-    content = forms.CharField(label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
+    content = forms.CharField(label=_("What was done"), max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
     handling = forms.CharField(label=_("Handling"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -169,5 +169,5 @@ def problems_around(community, user_ids, days, names) -> set[str]:
     """The rule breaches (their messages) on ``days`` around the shifts of ``user_ids``: compared before and
     after a leave or swap, so only the breaches it would introduce refuse it."""
     templates = list(ShiftTemplate.objects.filter(community=community))
-    slots = {s for s in _slots_for(community, user_ids, min(days), max(days))} | set(_day_slots(community, days))
+    slots = set(_slots_for(community, user_ids, min(days), max(days))) | set(_day_slots(community, days))
     return {p.message for p in coverage_problems(slots=list(slots), days=days, templates=templates, names=names)}

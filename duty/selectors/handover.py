@@ -35,7 +35,8 @@ def handover_open(*, community):
 def handover_detail(*, user, pk):
     """The handover with its counts and pending items (each with its log entry): 3 queries."""
     qs = handovers_for(user).prefetch_related(
-        Prefetch("item_counts", queryset=HandoverItemCount.objects.select_related("item").order_by("item__sort_order", "item__name")),
+        Prefetch("item_counts",
+                 queryset=HandoverItemCount.objects.select_related("item").order_by("item__sort_order", "item__name")),
         Prefetch("pending_items", queryset=HandoverPendingItem.objects.select_related(
             "entry__author", "entry__unit__building", "entry__unit__entrance").order_by("-important", "entry__seq")),
     )

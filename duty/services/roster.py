@@ -280,7 +280,8 @@ def change_request_create(*, requester, kind: str, assignment: Assignment, reaso
         raise ValidationError({"assignment": _("Leave and swaps are asked at least one day ahead: this shift is on %(date)s.")
                                % {"date": date_format(assignment.date, "SHORT_DATE_FORMAT")}})
     if assignment.roster.status != Roster.Status.APPROVED:
-        raise ValidationError({"assignment": _("This month's roster is not approved yet: ask the supervisor to change the draft.")})
+        raise ValidationError(
+            {"assignment": _("This month's roster is not approved yet: ask the supervisor to change the draft.")})
     if not reason:
         raise ValidationError({"reason": _("Give a reason.")})
     if kind == ShiftChangeRequest.Kind.SWAP:

@@ -21,7 +21,8 @@ class OccupantForm(PersonFieldsMixin, StaffForm):
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     share = forms.DecimalField(label=_("Ownership share (%)"), required=False, min_value=0.01, max_value=100, decimal_places=2,
                                help_text=_("Owners only; 100 if empty."))
-    relationship = forms.ChoiceField(label=_("Relationship to owner"), choices=[("", "—"), *Occupancy.Relationship.choices], required=False)
+    relationship = forms.ChoiceField(label=_("Relationship to owner"), choices=[("", "—"), *Occupancy.Relationship.choices],
+                                     required=False)
     start_date = forms.DateField(label=_("Move-in date"), initial=today, widget=DateInput)
 
 

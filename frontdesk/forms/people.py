@@ -71,7 +71,8 @@ class LinkUnitForm(StaffForm):
     unit = UnitCodeField()
     kind = forms.ChoiceField(label=_("Role"), choices=Occupancy.Kind.choices)
     share = forms.DecimalField(label=_("Ownership share (%)"), required=False, min_value=0.01, max_value=100, decimal_places=2)
-    relationship = forms.ChoiceField(label=_("Relationship to owner"), choices=[("", "—"), *Occupancy.Relationship.choices], required=False)
+    relationship = forms.ChoiceField(label=_("Relationship to owner"), choices=[("", "—"), *Occupancy.Relationship.choices],
+                                     required=False)
     start_date = forms.DateField(label=_("Move-in date"), initial=today, widget=DateInput)
 
     def __init__(self, *args, units, **kwargs):

@@ -9,7 +9,8 @@ from frontdesk.models import Unit
 
 class UnitCreateForm(StaffForm):
     building = forms.ModelChoiceField(label=_("Building"), queryset=None)
-    entrance = forms.CharField(label=_("Entrance"), max_length=10, required=False, help_text=_("Leave empty for buildings without entrances."))
+    entrance = forms.CharField(label=_("Entrance"), max_length=10, required=False,
+                               help_text=_("Leave empty for buildings without entrances."))
     number = forms.CharField(label=_("Room number"), max_length=20)
     floor = forms.IntegerField(label=_("Floor"), required=False, min_value=-10, max_value=200)
     area = forms.DecimalField(label=_("Floor area (m²)"), max_digits=10, decimal_places=2, min_value=0)

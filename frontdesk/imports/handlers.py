@@ -66,9 +66,9 @@ class _RoomsMixin:
         """Lock the file's rooms, as ``occupancy_start`` locks its room, before their occupants are read."""
         ids = set()
         for _number, raw in rows:
-            if text := Row(raw, self.columns).text(key, upper=True):
-                if (pk := self.unit_ids.get(room_code(text)[0])) is not None:
-                    ids.add(pk)
+            if ((text := Row(raw, self.columns).text(key, upper=True))
+                    and (pk := self.unit_ids.get(room_code(text)[0])) is not None):
+                ids.add(pk)
         list(Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
 
     def resolve_room(self, row: Row, key="room") -> Unit | None:

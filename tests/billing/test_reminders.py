@@ -280,7 +280,10 @@ def test_redis_stopped_mid_sweep_every_step_is_sent_exactly_once_after_restart(p
     assert svc.reminders_sweep(now=timezone.now() + datetime.timedelta(minutes=11)) == 0
 
     server.start()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    # The default queue named: a worker started earlier in the run with queues=[…] leaves its selection
+    # on the Celery app, and a worker without queues would then listen to that one only.
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10,
+                      queues=[app.conf.task_default_queue]):
         assert svc.reminders_sweep(now=timezone.now() + datetime.timedelta(minutes=11)) == 0
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

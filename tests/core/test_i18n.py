@@ -40,7 +40,8 @@ def test_committed_catalogue_has_no_fuzzy_header_or_entries():
     assert po.percent_translated() == 100
 
 
-@pytest.mark.parametrize("msgid", ["Log in", "Units", "Front-desk clerk", "The check digit is wrong: please check the number again."])
+@pytest.mark.parametrize("msgid", ["Log in", "Units", "Front-desk clerk",
+                                   "The check digit is wrong: please check the number again."])
 def test_compiled_catalogue_is_active(msgid):
     with translation.override("zh-hans"):
         assert translation.gettext(msgid) != msgid

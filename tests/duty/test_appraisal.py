@@ -5,6 +5,7 @@ the state of the roster, log and handover screens."""
 import datetime
 import re
 import subprocess
+import zoneinfo
 
 import pytest
 from django.db import connection
@@ -49,7 +50,7 @@ def supervisor(users):
 
 
 def at(month, day, hour=0, minute=0):
-    return timezone.make_aware(datetime.datetime(month.year, month.month, day, hour, minute))
+    return datetime.datetime(month.year, month.month, day, hour, minute, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
 def next_month(month):

@@ -76,7 +76,8 @@ def test_supervisor_signs_a_day_with_a_comment(client, community_a, clerk, super
     assert [e.pk for e in page.context["entries"]] == [first.pk, second.pk]
     assert client.post(url, {"comment": "记录完整", "read_up_to": second.seq}).status_code == 302
     review = DailyReview.objects.get()
-    assert (review.reviewer, review.comment, review.last_entry_seq, review.date) == (supervisor, "记录完整", second.seq, at(1).date())
+    assert (review.reviewer, review.comment, review.last_entry_seq, review.date) == (
+        supervisor, "记录完整", second.seq, at(1).date())
     html = client.get(url).content.decode()
     assert "signed-box" in html and supervisor.display_name in html and "sign-day-form" not in html
     assert at(1).date() not in [d["date"] for d in client.get(reverse("duty:signoff_days")).context["days"]]

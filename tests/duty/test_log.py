@@ -337,7 +337,7 @@ def test_fast_row_encoding_matches_the_hash_definition(community_a, clerk, unit_
                 important=True)
     add(community_a, clerk, "更正", corrects=first, follow_up_of=first, closes_follow_up=True)
     rows = DutyLogEntry.objects.order_by("seq").values_list(*_SORTED_FIELDS, "hash")
-    for entry, row in zip(DutyLogEntry.objects.order_by("seq"), rows):
+    for entry, row in zip(DutyLogEntry.objects.order_by("seq"), rows, strict=True):
         reference = json.dumps({f: _canonical(getattr(entry, f)) for f in HASHED_FIELDS}, ensure_ascii=False, sort_keys=True)
         assert _row_payload(row) == reference
         assert entry_hash(entry) == row[-1]

@@ -174,8 +174,8 @@ def test_grid_page_query_count_is_constant(client, community_a, make_user, super
     _queries(client, url)  # warm-up: default shifts
     small = _queries(client, url)
     more = make_staff(make_user, community_a, 6, "more")
-    services.roster_save_grid(community=community_a, month=month, actor=supervisor, cells=covered_cells(few + more, month,
-                                                                                                        codes=("E", "L", "", "M", "E", "L", "M")))
+    services.roster_save_grid(community=community_a, month=month, actor=supervisor,
+                              cells=covered_cells(few + more, month, codes=("E", "L", "", "M", "E", "L", "M")))
     assert _queries(client, url) == small
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -48,12 +49,12 @@ def sup_client(client, supervisor):
 
 
 def local(*args):
-    return timezone.make_aware(datetime.datetime(*args))
+    return datetime.datetime(*args, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
 def record(community, clerk, actor, at=None, **results):
     return spot_check_record(community=community, clerk=clerk, actor=actor, checked_at=at or timezone.now(),
-                             results={k: v for k, v in results.items()})
+                             results=dict(results))
 
 
 def on_shift(community, user, start, hours=8, code="E"):

@@ -225,7 +225,8 @@ def test_occupant_name_invisible_characters_stripped(clerk_client, unit_a, typed
 
 
 def test_vehicle_plate_and_description_invisible_characters_stripped(clerk_client, unit_a):
-    response = clerk_client.post(vehicle_url(unit_a), vehicle_data(plate="粤B\u200b5432\x001", description="白色\u200b\u202e轿车"))
+    response = clerk_client.post(vehicle_url(unit_a),
+                                 vehicle_data(plate="粤B\u200b5432\x001", description="白色\u200b\u202e轿车"))
     assert response.status_code == 302, form_of(response).errors
     vehicle = Vehicle.objects.get(plate="粤B54321")
     assert vehicle.description == "白色轿车"
@@ -434,6 +435,7 @@ def test_same_token_posted_by_two_threads_at_once_creates_one(transactional_db, 
 
     responses = _post_concurrently(clerk, url, {**data, "form_token": token})
 
-    assert [r.status_code for r in responses] == [302, 302], [getattr(r, "context", None) and form_of(r).errors for r in responses]
+    assert [r.status_code for r in responses] == [302, 302], [
+        getattr(r, "context", None) and form_of(r).errors for r in responses]
     assert responses[0]["Location"] == responses[1]["Location"]
     assert created() == 1

@@ -529,7 +529,8 @@ def test_two_confirmations_at_once_import_once(truncate_allowed, transactional_d
 
 def test_batches_are_private_to_their_uploader_and_community(client, clerk, clerk_b, make_user, unit_a):
     client.force_login(clerk)
-    batch_id = uploaded_batch(client, unit_a.community, "vehicles", csv_bytes([VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]))
+    batch_id = uploaded_batch(client, unit_a.community, "vehicles",
+                              csv_bytes([VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]))
     colleague = make_user(role=Role.CLERK, communities=[unit_a.community], username="colleague")
     for stranger in (clerk_b, colleague):
         client.force_login(stranger)
@@ -544,7 +545,8 @@ def test_batches_are_private_to_their_uploader_and_community(client, clerk, cler
 
 def test_cashier_is_refused(client, users, clerk, unit_a):
     client.force_login(clerk)
-    batch_id = uploaded_batch(client, unit_a.community, "vehicles", csv_bytes([VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]))
+    batch_id = uploaded_batch(client, unit_a.community, "vehicles",
+                              csv_bytes([VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]))
     client.force_login(users[Role.CASHIER])
     assert client.get(reverse("frontdesk:import_upload")).status_code == 403
     assert client.get(reverse("frontdesk:import_upload"), {"template": "people"}).status_code == 403
@@ -556,7 +558,8 @@ def test_cashier_is_refused(client, users, clerk, unit_a):
 
 def test_confirm_is_post_only(client, clerk, unit_a):
     client.force_login(clerk)
-    batch_id = uploaded_batch(client, unit_a.community, "vehicles", csv_bytes([VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]))
+    batch_id = uploaded_batch(client, unit_a.community, "vehicles",
+                              csv_bytes([VEHICLES_HEADER, ["粤B11111", "3-2-1502", "", ""]]))
     assert client.get(reverse("frontdesk:import_confirm", args=[batch_id])).status_code == 405
 
 
@@ -567,7 +570,8 @@ def test_two_thousand_rows_are_all_checked_and_shown_a_page_at_a_time(client, ma
     rows = [UNITS_HEADER]
     for building in (1, 2):
         for entrance in (1, 2):
-            rows += [[building, entrance, f"{floor}{n:02d}", floor, "89.5", ""] for floor in range(1, 101) for n in (1, 2, 3, 4, 5)]
+            rows += [[building, entrance, f"{floor}{n:02d}", floor, "89.5", ""]
+                     for floor in range(1, 101) for n in (1, 2, 3, 4, 5)]
     rows[-1][4] = "-3"  # the very last row is wrong
     assert len(rows) == 2001
     client.force_login(manager)

@@ -37,7 +37,8 @@ def test_move_out_before_move_in_is_refused(unit_a, clerk):
 def test_tenant_authorisation_lifecycle(unit_a, clerk):
     owner = unit_a.occupancies.get().person
     tenant = PersonFactory(community=unit_a.community)
-    tenancy = occupancies.occupancy_start(unit=unit_a, person=tenant, kind="tenant", start_date=datetime.date(2026, 1, 1), actor=clerk)
+    tenancy = occupancies.occupancy_start(unit=unit_a, person=tenant, kind="tenant", start_date=datetime.date(2026, 1, 1),
+                                          actor=clerk)
     assert occupancy_selectors.tenant_may_act(tenancy=tenancy, scope="fees", on=datetime.date(2026, 3, 1)) is False
     authorizations.authorization_grant(tenancy=tenancy, owner=owner, valid_from=datetime.date(2026, 1, 1),
                                  valid_to=datetime.date(2026, 12, 31), scopes=["fees", "repairs"], actor=clerk)
@@ -51,7 +52,8 @@ def test_tenant_authorisation_lifecycle(unit_a, clerk):
 
 def test_only_a_current_owner_can_authorise(unit_a, clerk):
     tenant = PersonFactory(community=unit_a.community)
-    tenancy = occupancies.occupancy_start(unit=unit_a, person=tenant, kind="tenant", start_date=datetime.date(2026, 1, 1), actor=clerk)
+    tenancy = occupancies.occupancy_start(unit=unit_a, person=tenant, kind="tenant", start_date=datetime.date(2026, 1, 1),
+                                          actor=clerk)
     with pytest.raises(ValidationError):
         authorizations.authorization_grant(tenancy=tenancy, owner=tenant, valid_from=datetime.date(2026, 1, 1),
                                      valid_to=datetime.date(2026, 12, 31), scopes=["fees"], actor=clerk)

@@ -62,7 +62,8 @@ def test_unit_page_query_count_does_not_grow_with_people(clerk_client, unit_a):
     _grow(unit_a, 10)
     tenant = OccupancyFactory(unit=unit_a, kind="tenant", share=None, person=PersonFactory(community=unit_a.community))
     TenantAuthorization.objects.create(community=unit_a.community, tenancy=tenant, owner=unit_a.occupancies.first().person,
-                                       valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2026, 12, 31), scopes=["fees"])
+                                       valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2026, 12, 31),
+                                       scopes=["fees"])
     big = _count(clerk_client, url)
     assert big == small and big <= 12, (small, big)
 
@@ -101,16 +102,19 @@ def test_reveal_is_logged_with_reason_and_needs_one(clerk_client, clerk, unit_a)
 def test_engineer_may_reveal_a_phone_but_not_an_id(client, users, unit_a):
     person = unit_a.occupancies.get().person
     client.force_login(users[Role.ENGINEER])
-    ok = client.post(reverse("frontdesk:person_reveal", args=[person.pk, "phone"]), HTTP_HX_REQUEST="true", HTTP_HX_PROMPT="上门维修联系")
+    ok = client.post(reverse("frontdesk:person_reveal", args=[person.pk, "phone"]), HTTP_HX_REQUEST="true",
+                     HTTP_HX_PROMPT="上门维修联系")
     assert "13812345678" in ok.content.decode()
-    refused = client.post(reverse("frontdesk:person_reveal", args=[person.pk, "id_number"]), HTTP_HX_REQUEST="true", HTTP_HX_PROMPT="x y")
+    refused = client.post(reverse("frontdesk:person_reveal", args=[person.pk, "id_number"]), HTTP_HX_REQUEST="true",
+                          HTTP_HX_PROMPT="x y")
     assert refused.status_code == 403
 
 
 def test_access_log_is_append_only(db, clerk):
     from django.db import DatabaseError, transaction
 
-    entry = SensitiveDataAccess.objects.create(user=clerk, record_type="x", record_id=1, record_label="x", field="phone", reason="r")
+    entry = SensitiveDataAccess.objects.create(user=clerk, record_type="x", record_id=1, record_label="x", field="phone",
+                                               reason="r")
     for statement in ("UPDATE core_sensitivedataaccess SET reason = 'changed'", "DELETE FROM core_sensitivedataaccess",
                       "SET LOCAL frontdesk.allow_truncate = 'off'; TRUNCATE core_sensitivedataaccess"):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
@@ -165,7 +169,8 @@ def test_clerk_adds_a_tenant_authorises_and_moves_them_out(clerk_client, unit_a)
                                             "scopes": ["fees", "repairs"], "document_ref": "WT-1"})
     assert response.status_code == 302
     assert TenantAuthorization.objects.get(tenancy=tenancy).scopes == ["fees", "repairs"]
-    response = clerk_client.post(reverse("frontdesk:occupancy_end", args=[tenancy.pk]), {"end_date": "2026-06-30", "reason": "退租"})
+    response = clerk_client.post(reverse("frontdesk:occupancy_end", args=[tenancy.pk]),
+                                 {"end_date": "2026-06-30", "reason": "退租"})
     assert response.status_code == 302
     tenancy.refresh_from_db()
     assert tenancy.end_date == datetime.date(2026, 6, 30)
@@ -175,7 +180,8 @@ def test_clerk_adds_a_tenant_authorises_and_moves_them_out(clerk_client, unit_a)
 def test_clerk_links_a_person_by_room_code_and_registers_a_vehicle(clerk_client, unit_a, community_a):
     person = PersonFactory(community=community_a)
     response = clerk_client.post(reverse("frontdesk:person_link_unit", args=[person.pk]),
-                                 {"unit": "3栋2单元1502", "kind": "resident", "relationship": "child", "start_date": "2026-01-01"})
+                                 {"unit": "3栋2单元1502", "kind": "resident", "relationship": "child",
+                                  "start_date": "2026-01-01"})
     assert response.status_code == 302
     assert Occupancy.objects.filter(unit=unit_a, person=person, kind="resident").exists()
     unknown = clerk_client.post(reverse("frontdesk:person_link_unit", args=[person.pk]),
@@ -204,8 +210,9 @@ def test_unit_create_and_edit(client, users, unit_a):
 
 
 def test_parking_space_create(clerk_client, unit_a):
-    response = clerk_client.post(reverse("frontdesk:parking_create"), {"community": unit_a.community_id, "code": "b1-100", "kind": "rented",
-                                                                       "unit": "3-2-1502", "plate": "粤B12345"})
+    response = clerk_client.post(reverse("frontdesk:parking_create"),
+                                 {"community": unit_a.community_id, "code": "b1-100", "kind": "rented",
+                                  "unit": "3-2-1502", "plate": "粤B12345"})
     assert response.status_code == 302
     space = ParkingSpace.objects.get(code="B1-100")
     assert space.unit == unit_a and space.vehicle.plate == "粤B12345"

@@ -14,6 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for _name, load in loaders():
             load(self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo accounts (password %s):" % PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo accounts (password {PASSWORD}):"))
         for line in accounts_banner():
             self.stdout.write(line)
