@@ -7,7 +7,7 @@ when missing) with ``DJANGO_SETTINGS_MODULE=config.settings.local`` and ``DJANGO
 
 Generates ``years × 365 × per-day`` entries (~100k) for one community, plus one busy day of
 ``--busy`` entries, with the REAL chain: each row's ``prev_hash`` is the previous row's hash and its
-``hash`` comes from ``duty.services.log.entry_hash`` — only the writing is bulk (bulk_create in
+``hash`` comes from ``duty.chain.entry_hash`` — only the writing is bulk (bulk_create in
 batches instead of 100k ``entry_append`` calls). Then prints:
 
 - ``verify_chain`` wall time over the whole community (best and median of ``--runs``); target ≤ 2 s;
@@ -24,13 +24,12 @@ import random
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.db import bench_url, ensure_database  # noqa: E402
+from bench.db import bench_url, ensure_database, setup_django_for_timing  # noqa: E402
 
 VERIFY_TARGET_S = 2.0
 BENCH_CODE = "BL"
@@ -119,14 +118,7 @@ def main(argv=None):
     args = parse_args(argv)
     url = bench_url(args.database_url, "fd_bench_log")
     ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
+    setup_django_for_timing(url, test_client=False)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

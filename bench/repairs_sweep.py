@@ -29,13 +29,12 @@ import random
 import statistics
 import sys
 import time
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.db import bench_url, ensure_database  # noqa: E402
+from bench.db import bench_url, ensure_database, setup_django_for_timing  # noqa: E402
 
 TARGET_S = 5.0
 BENCH_PREFIX = "SW"
@@ -153,14 +152,7 @@ def main(argv=None):
     args = parse_args(argv)
     url = bench_url(args.database_url, "fd_bench_sweep")
     ensure_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-    os.environ.setdefault("DJANGO_DEBUG", "false")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    warnings.filterwarnings("ignore", message="No directory at")
-    import django
-
-    django.setup()
+    setup_django_for_timing(url, test_client=False)
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -2,14 +2,13 @@
 of closes for supervisors and managers, a close's page and its PDF."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from core.dates import parse_date
 from core.forms import submit_once
-from core.paging import page_number
+from core.paging import paginate
 from core.pdf import pdf_response
 from core.permissions import require
 from frontdesk.scoping import choose_community, communities_of
@@ -60,7 +59,7 @@ def close_list(request):
     qs, month_understood = selectors.close_list(request.user, **filters)
     if not month_understood:
         messages.warning(request, _("Month not understood; showing all months."))
-    page = Paginator(qs, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
+    page = paginate(request, qs, PAGE_SIZE)
     return render(request, "billing/close/list.html", {
         "page": page, "filters": filters, "communities": list(communities_of(request.user)),
     })

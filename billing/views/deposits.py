@@ -4,14 +4,13 @@ a supervisor approves it among the corrections). The writes are ``billing.servic
 functions the renovation app calls through ``billing.interface``."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.forms import submit_once
-from core.paging import page_number
+from core.paging import paginate
 from core.permissions import require
 from frontdesk.scoping import communities_of
 
@@ -26,8 +25,7 @@ PAGE_SIZE = 50
 @require("billing.view")
 def deposit_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in ("state", "kind", "unit", "payer", "community")}
-    page = Paginator(selectors.deposit_list(request.user, **filters), PAGE_SIZE).get_page(
-        page_number(request.GET.get("page")))
+    page = paginate(request, selectors.deposit_list(request.user, **filters), PAGE_SIZE)
     selectors.with_state(page)
     return render(request, "billing/deposits/list.html", {
         "page": page, "filters": filters, "kinds": Deposit.Kind.choices, "states": selectors.STATES,
