@@ -61,7 +61,7 @@ def login(live_server):
         page.goto(f"{live_server.url}/login/")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", PASSWORD)
-        page.locator("form button[type=submit]").click()
+        page.locator("main form button[type=submit]").click()
         page.wait_for_selector("#lookup-box")
 
     return do_login

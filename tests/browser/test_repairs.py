@@ -61,7 +61,7 @@ def test_repair_from_lookup_to_callback(page, browser, live_server, login, unit_
     # 3. dispatches it to the engineer
     page.locator("#ticket-actions").get_by_role("link", name="Dispatch").click()
     page.locator("select[name=dispatch_to]").select_option(f"u{engineer.pk}")
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(rf"/repairs/tickets/{ticket.pk}/$"))
     expect(page.locator("h1")).to_contain_text("Dispatched")
     ticket.refresh_from_db()

@@ -69,7 +69,7 @@ def test_unsigned_days_list_has_constant_queries(client, community_a, clerk, sup
 def test_supervisor_signs_a_day_with_a_comment(client, community_a, clerk, supervisor):
     first = add(community_a, clerk, at(1, 9), content="上午来电")
     second = add(community_a, clerk, at(1, 15), content="下午巡查")
-    add(community_a, clerk, at(0, 9), content="今天的")
+    add(community_a, clerk, at(0, 0), content="今天的")  # today, whatever the time of day
     client.force_login(supervisor)
     url = reverse("duty:signoff_day", args=[at(1).date().isoformat()])
     page = client.get(url)

@@ -118,9 +118,10 @@ def test_a_day_chosen_with_the_date_picker(clerk_client, community_a, clerk):
 
 
 def test_day_page_newest_last(clerk_client, community_a, clerk):
-    now = timezone.now()
-    add(community_a, clerk, "第二条", occurred_at=now - datetime.timedelta(minutes=5))
-    add(community_a, clerk, "第一条", occurred_at=now - datetime.timedelta(minutes=30))
+    now = timezone.localtime()
+    today_so_far = now - now.replace(hour=0, minute=0, second=0, microsecond=0)  # both stay on today
+    add(community_a, clerk, "第二条", occurred_at=now - today_so_far / 3)
+    add(community_a, clerk, "第一条", occurred_at=now - today_so_far * 2 / 3)
     entries = clerk_client.get(reverse("duty:today")).context["entries"]
     assert [e.content for e in entries] == ["第一条", "第二条"]
 
