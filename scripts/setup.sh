@@ -3,7 +3,7 @@
 # compiled translations. Idempotent; a second run takes about a second.
 #
 #   scripts/setup.sh            # what ./scripts/run needs
-#   scripts/setup.sh --browser  # also Chromium + a CJK font for the browser tests (./scripts/test)
+#   scripts/setup.sh --browser  # also Chromium + a CJK font, and axe-core + vnu-jar (npm, Java) for the browser tests
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -50,6 +50,29 @@ if command -v dpkg-query >/dev/null; then
     fi
 else
     warn "not a Debian system: install gettext, Pango and poppler-utils yourself"
+fi
+
+# ---------------------------------------------------------------- browser-test checkers (npm)
+# axe-core (accessibility) and vnu-jar (the Nu HTML checker, needs Java), pinned in
+# tests/browser/vendor/package.json + package-lock.json, installed into tests/browser/vendor/node_modules.
+if [ "$BROWSER" -eq 1 ]; then
+    if command -v dpkg-query >/dev/null; then
+        command -v npm >/dev/null || apt_install nodejs npm
+        command -v java >/dev/null || apt_install default-jre-headless
+    fi
+    VENDOR=$ROOT/tests/browser/vendor
+    NPM_STAMP=$VENDOR/node_modules/.setup-lock.sha256
+    NPM_WANT=$(sha256sum "$VENDOR/package-lock.json" | cut -d' ' -f1)
+    if [ "$(cat "$NPM_STAMP" 2>/dev/null)" != "$NPM_WANT" ]; then
+        if command -v npm >/dev/null; then
+            say "installing axe-core and vnu-jar (npm ci in tests/browser/vendor)"
+            # --ignore-scripts: vnu-jar's postinstall only looks for a Java; the jar is in the package
+            (cd "$VENDOR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+            echo "$NPM_WANT" > "$NPM_STAMP"
+        else
+            warn "npm missing: the accessibility and HTML checks (tests/browser) cannot run"
+        fi
+    fi
 fi
 
 # ---------------------------------------------------------------- Python virtualenv
