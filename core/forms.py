@@ -15,10 +15,19 @@ def _cleaning(to_python):
     return wrapped
 
 
+class TokenInput(forms.HiddenInput):
+    """The double-submit token: no ``id``, so two forms on one page do not repeat ``id_form_token``."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("id", None)
+        return context
+
+
 class StaffForm(forms.Form):
     """Base for every form: cleans invisible characters from text and carries a double-submit token."""
 
-    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    form_token = forms.CharField(widget=TokenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,7 +46,7 @@ class MonthField(forms.Field):
     """A month as ``YYYY-MM`` (``<input type="month">``), ``2026年11月`` or the date of its first day →
     the month's first day (``core.dates.parse_month``)."""
 
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"})
+    widget = forms.TextInput(attrs={"type": "month", "title": "2026-11"})  # placeholder is not valid on type=month
     default_error_messages = {
         "invalid": _("Give a month like 2026-11."),
         "not_first": _("Give a month: the date must be the first day of a month."),

@@ -45,8 +45,8 @@ def sensitive(context, value, kind, reveal_url=""):
     return format_html(
         '<span class="sensitive"><span class="masked">{}</span> '
         '<button type="button" class="btn btn-link btn-sm p-0 align-baseline reveal" '
-        'hx-post="{}" hx-target="closest .sensitive" hx-swap="outerHTML" '
-        'hx-prompt="{}">{}</button></span>',
+        'data-hx-post="{}" data-hx-target="closest .sensitive" data-hx-swap="outerHTML" '
+        'data-hx-prompt="{}">{}</button></span>',
         shown,
         reveal_url,
         gettext("Reason for viewing (recorded):"),

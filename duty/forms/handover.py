@@ -54,6 +54,17 @@ class HandoverAcceptForm(PasswordForm):
                 label=_("Note"), max_length=200, required=False,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
         self.fields["password"] = password
+        # The counts are laid out as a table (no <label> per cell): each input carries its name for screen readers.
+        for item in self.items:
+            self._name(f"count_{item.pk}", self.fields[f"count_{item.pk}"].label)
+            self._name(f"condition_{item.pk}", _("Condition of %(item)s") % {"item": item.name})
+            self._name(f"note_{item.pk}", _("Note on %(item)s") % {"item": item.name})
+        for p in self.pending:
+            self._name(f"take_{p.pk}", _("Take over"))
+            self._name(f"pnote_{p.pk}", _("Note"))
+
+    def _name(self, field, label):
+        self.fields[field].widget.attrs["aria-label"] = str(label)
 
     def clean(self):
         cleaned = super().clean()

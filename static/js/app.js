@@ -6,11 +6,11 @@
   function activeIndex() { return items().findIndex((a) => a.classList.contains("active")); }
   function setActive(i) {
     const all = items();
-    all.forEach((a) => { a.classList.remove("active"); a.setAttribute("aria-selected", "false"); });
+    all.forEach((a) => { a.classList.remove("active"); a.removeAttribute("aria-current"); });
     if (all.length === 0) return;
     const idx = (i + all.length) % all.length;
     all[idx].classList.add("active");
-    all[idx].setAttribute("aria-selected", "true");
+    all[idx].setAttribute("aria-current", "true");
     all[idx].scrollIntoView({ block: "nearest" });
   }
   if (box && results) {

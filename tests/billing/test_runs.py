@@ -272,7 +272,7 @@ def test_new_run_preview_confirm_and_progress(manager_client, unit_a, fee_items,
     assert response.status_code == 302 and response["Location"] == reverse("billing:run_detail", args=[run.pk])
     assert again["Location"] == response["Location"] and len(callbacks) == 1
     progress = manager_client.get(reverse("billing:run_detail", args=[run.pk]), HTTP_HX_REQUEST="true")
-    assert 'hx-trigger="every 1s"' in progress.content.decode() and "<html" not in progress.content.decode()
+    assert 'data-hx-trigger="every 1s"' in progress.content.decode() and "<html" not in progress.content.decode()
     runs.bill_run_execute(run.pk)  # what the queued task does
     done = manager_client.get(reverse("billing:run_detail", args=[run.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "every 1s" not in done and "物业服务费" in done and "¥223.75" in done

@@ -102,7 +102,7 @@ def test_lookup_by_phone_tail_name_and_plate_with_arrow_keys(page, live_server, 
     box = page.locator("#lookup-box")
     box.press("ArrowDown")
     expect(items.nth(1)).to_have_class(re.compile(r"\bactive\b"))
-    expect(items.nth(1)).to_have_attribute("aria-selected", "true")
+    expect(items.nth(1)).to_have_attribute("aria-current", "true")
     expect(active).to_have_count(1)
     box.press("ArrowDown")  # wraps round
     expect(items.nth(0)).to_have_class(re.compile(r"\bactive\b"))
