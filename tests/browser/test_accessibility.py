@@ -34,8 +34,9 @@ VNU = VENDOR / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = "/usr/bin/java"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# Pages a role works on that are not in the menu (they need an object).
+# Pages a role works on that are not in the menu (most need an object).
 DETAILS = [
+    "billing:counter", "duty:spotcheck_list", "frontdesk:parking_list",
     "frontdesk:unit_detail", "frontdesk:person_detail", "repairs:ticket_detail", "repairs:work_ticket",
     "repairs:callback_detail", "billing:unit", "billing:receipt", "billing:close_detail",
     "duty:roster_month", "duty:handover_detail", "duty:spotcheck_detail",
@@ -59,7 +60,7 @@ def _pages(user, objects):
     for name in DETAILS:
         kwargs_fn, allowed, method, _foreign = MATRIX[name]
         if method == "get" and user.role in allowed:
-            paths[name] = reverse(name, kwargs=kwargs_fn(objects))
+            paths[name] = reverse(name, kwargs=kwargs_fn(objects) if kwargs_fn else None)
     return sorted({path: label for label, path in paths.items()}.items())
 
 
