@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from core import privacy
 from core.audit import history_for
+from core.media import file_response
 from core.permissions import has_perm, require
 
 from ..selectors import tickets as selectors
@@ -41,7 +42,14 @@ def ticket_history(request, pk):
     return render(request, "core/partials/_history.html", {"events": history_for(ticket, user=request.user)})
 
 
+@require("repairs.view")
+def ticket_photo(request, pk):
+    """A ticket photo, for those who may see the ticket (the file is never at a public URL)."""
+    return file_response(selectors.ticket_photo(user=request.user, pk=pk).image.name)
+
+
 urlpatterns = [
+    path("tickets/photos/<int:pk>/", ticket_photo, name="ticket_photo"),
     path("tickets/<int:pk>/", ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/history/", ticket_history, name="ticket_history"),
 ]
