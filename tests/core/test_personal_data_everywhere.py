@@ -156,3 +156,14 @@ def test_a_revealed_id_number_is_plain_text(clerk_client, unit_a):
     html = clerk_client.post(reverse("frontdesk:person_reveal", args=[person.pk, "id_number"]), {},
                              HTTP_HX_REQUEST="true", HTTP_HX_PROMPT="核对身份").content.decode()
     assert "11010519491231002X" in html and "tel:" not in html
+
+
+def test_the_work_page_offers_a_call_to_who_sees_the_phone_and_a_show_to_the_engineer(client, users, data):
+    objects, _phones, _ids = data
+    ticket = Ticket.objects.get(pk=objects["work_ticket"].pk)
+    client.force_login(users[Role.SUPERVISOR])
+    html = client.get(reverse("repairs:work_ticket", args=[ticket.pk])).content.decode()
+    assert f'href="tel:{ticket.contact_phone}"' in html
+    client.force_login(users[Role.ENGINEER])
+    html = client.get(reverse("repairs:work_ticket", args=[ticket.pk])).content.decode()
+    assert "tel:" not in html and privacy.mask_phone(ticket.contact_phone) in html
