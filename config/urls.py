@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.templatetags.static import static as static_url
@@ -28,8 +27,4 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("core.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Nothing serves MEDIA_ROOT: uploaded files go through scoped views (core/media.py), even with DEBUG on.

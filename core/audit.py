@@ -6,12 +6,20 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext
 from pghistory.models import Events
 
+from . import privacy
+
 HIDDEN_FIELDS = {"id", "pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context"}
 
 
-def history_for(record, limit: int = 50) -> list[dict]:
+# Fields holding personal data: shown in the history as ``user`` may see them (``core.privacy``).
+PERSONAL_FIELDS = {"phone": privacy.PHONE, "phone_alt": privacy.PHONE, "contact_phone": privacy.PHONE,
+                   "id_number": privacy.ID_NUMBER}
+
+
+def history_for(record, limit: int = 50, *, user=None) -> list[dict]:
     """The record's own events and those of every row that points at it (a unit's occupancies and
-    vehicles, say), newest first. Two queries whatever the number of events: events, then users."""
+    vehicles, say), newest first. Two queries whatever the number of events: events, then users.
+    Phones and ID numbers are shown as ``user`` may see them (masked when no user is given)."""
     events = list(Events.objects.references(record).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {
         (e.pgh_context or {}).get("user") for e in events if (e.pgh_context or {}).get("user") is not None
@@ -23,7 +31,7 @@ def history_for(record, limit: int = 50) -> list[dict]:
         context = event.pgh_context or {}
         changes = []
         if event.pgh_diff:
-            for field, (old, new) in sorted(event.pgh_diff.items()):
+            for field, (old, new) in sorted(_personal_masked(event.pgh_diff, user).items()):
                 if field not in HIDDEN_FIELDS:
                     changes.append({"field": _field_label(event.pgh_obj_model, field), "old": _shown(old),
                                     "new": _shown(new)})
@@ -40,6 +48,15 @@ def history_for(record, limit: int = 50) -> list[dict]:
             }
         )
     return rows
+
+
+def _personal_masked(diff: dict, user) -> dict:
+    masked = dict(diff)
+    for field, kind in PERSONAL_FIELDS.items():
+        if field in masked:
+            masked[field] = [(privacy.display(user, kind, v) if user else privacy.MASKERS[kind](v))
+                             if isinstance(v, str) else v for v in masked[field]]
+    return masked
 
 
 def _shown(value):

@@ -54,6 +54,15 @@ def display(user, kind: str, value: str) -> str:
     return value if sees_in_full(user, kind) else MASKERS[kind](value)
 
 
+def shown_in_full(value: str, kind: str):
+    """A value the user may see in full, as HTML: a phone is a tap-to-call link (after a logged "show" too)."""
+    from django.utils.html import format_html
+
+    if kind == PHONE:
+        return format_html('<span class="sensitive revealed"><a href="tel:{}">{}</a></span>', value, value)
+    return format_html('<span class="sensitive revealed">{}</span>', value)
+
+
 def reveal_log(*, user, record, field: str, kind: str, reason: str, ip_address=None) -> str:
     """Log that ``user`` revealed ``record.<field>`` and return the value. Caller checks ``may_reveal``."""
     from .text import clean_text

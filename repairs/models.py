@@ -331,6 +331,9 @@ class TicketPhoto(models.Model):
     def __str__(self):
         return self.image.name
 
+    def get_absolute_url(self):
+        return reverse("repairs:ticket_photo", args=[self.pk])  # never image.url: nothing serves /media/
+
 
 @pghistory.track()
 class Callback(models.Model):

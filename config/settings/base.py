@@ -127,6 +127,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Uploaded files are served only through scoped views (core/media.py). Set to the web server's internal
+# location (nginx ``internal``) and the view answers with X-Accel-Redirect; empty: Django streams the file.
+MEDIA_ACCEL_REDIRECT = env("MEDIA_ACCEL_REDIRECT", default="")
 # manage.py backup / restore_check (docs/operations.md): where backups go, how many are kept, and the
 # PostgreSQL client tools to use (default: the embedded server's, then PATH)
 BACKUP_DIR = env.path("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"))

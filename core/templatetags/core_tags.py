@@ -32,12 +32,15 @@ def qr_code(url, scale=3):
 
 
 @register.simple_tag(takes_context=True)
-def sensitive(context, value, kind, reveal_url=""):
-    """A phone or ID number as this user may see it, with a logged "show" button where allowed."""
+def sensitive(context, value, kind, reveal_url="", call=False):
+    """A phone or ID number as this user may see it, with a logged "show" button where allowed;
+    ``call``: a phone shown in full is a tap-to-call link."""
     user = context["request"].user
     if not value:
         return ""
     shown = privacy.display(user, kind, value)
+    if shown == value and call:
+        return privacy.shown_in_full(value, kind)
     if shown == value or not reveal_url or not privacy.may_reveal(user, kind):
         return format_html('<span class="sensitive">{}</span>', shown)
     from django.utils.translation import gettext

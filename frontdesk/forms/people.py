@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import privacy
 from core.forms import StaffForm
 from frontdesk.models import IdType, Occupancy
 from frontdesk.validators import clean_id_document, clean_phone
@@ -38,7 +39,7 @@ class PersonFieldsMixin:
     def tell_if_converted(self, request):
         if self.converted_id:
             messages.info(request, _("The old 15-digit ID number was converted to 18 digits: %(id)s") % {
-                "id": self.cleaned_data["id_number"]})
+                "id": privacy.mask_id_number(self.cleaned_data["id_number"])})
 
 
 class PersonForm(PersonFieldsMixin, StaffForm):
@@ -61,10 +62,20 @@ class PersonForm(PersonFieldsMixin, StaffForm):
 
 
 class PersonEditForm(PersonForm):
+    """The ID number on file is never sent to the page (it is masked for everyone): the field starts
+    empty, and left empty keeps the number on file."""
+
     def __init__(self, *args, **kwargs):
         kwargs["communities"] = None
         super().__init__(*args, **kwargs)
         del self.fields["community"]
+        self.id_number_on_file = self.initial.pop("id_number", "") or ""
+        if self.id_number_on_file:
+            self.fields["id_number"].help_text = _("Leave empty to keep the number on file (%(masked)s).") % {
+                "masked": privacy.mask_id_number(self.id_number_on_file)}
+
+    def clean_id_number(self):
+        return self.cleaned_data.get("id_number", "").strip() or self.id_number_on_file
 
 
 class LinkUnitForm(StaffForm):

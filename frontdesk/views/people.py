@@ -50,7 +50,7 @@ def person_detail(request, pk):
 @require("frontdesk.view")
 def person_history(request, pk):
     person = get_object_or_404(selectors.people_for(request.user), pk=pk)
-    return render(request, "core/partials/_history.html", {"events": history_for(person)})
+    return render(request, "core/partials/_history.html", {"events": history_for(person, user=request.user)})
 
 
 @require("frontdesk.view")
@@ -69,7 +69,7 @@ def person_reveal(request, pk, field):
                                         _("A reason is required to view this.")))
     value = privacy.reveal_log(user=request.user, record=person, field=field, kind=kind, reason=reason,
                                ip_address=request.META.get("REMOTE_ADDR"))
-    return HttpResponse(format_html('<span class="sensitive revealed">{}</span>', value))
+    return HttpResponse(privacy.shown_in_full(value, kind))
 
 
 @require("frontdesk.edit")

@@ -45,7 +45,7 @@ def unit_detail(request, pk):
 @require("frontdesk.view")
 def unit_history(request, pk):
     unit = get_object_or_404(selectors.units_for(request.user), pk=pk)
-    return render(request, "core/partials/_history.html", {"events": history_for(unit)})
+    return render(request, "core/partials/_history.html", {"events": history_for(unit, user=request.user)})
 
 
 @require("frontdesk.view")

@@ -46,6 +46,11 @@ def ticket_of(*, user, pk: int) -> Ticket:
     return get_object_or_404(tickets_for(user), pk=pk)
 
 
+def ticket_photo(*, user, pk: int) -> TicketPhoto:
+    """A photo of a ticket of the user's communities (anything else is a 404)."""
+    return get_object_or_404(TicketPhoto.objects.filter(ticket__in=tickets_for(user).values("pk")), pk=pk)
+
+
 def ticket_version(ticket: Ticket) -> str:
     """What the clerk saw: status, engineer and team. Carried in a hidden field of every move form and
     compared with the locked row by the desk's moves (``services.dispatch``)."""

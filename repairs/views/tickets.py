@@ -1,15 +1,26 @@
 """The ticket page and its history panel."""
 
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 
+from core import privacy
 from core.audit import history_for
+from core.media import file_response
 from core.permissions import has_perm, require
 
 from ..selectors import tickets as selectors
 from ..selectors.clocks import clock_badges
+from ..selectors.work import contact_person
 from .moves import desk_moves
+
+
+def contact_reveal_url(user, ticket) -> str:
+    """The logged "show" of the contact phone, for those who see it masked (when it is a resident's)."""
+    if privacy.sees_in_full(user, privacy.PHONE) or not privacy.may_reveal(user, privacy.PHONE):
+        return ""
+    person = contact_person(ticket)
+    return reverse("frontdesk:person_reveal", args=[person.pk, "phone"]) if person else ""
 
 
 @require("repairs.view")
@@ -21,16 +32,24 @@ def ticket_detail(request, pk):
                                                  timezone.now()),
         "done_clocks": [c for c in ticket.all_clocks if c.met_at or c.cancelled_at],
         "moves": desk_moves(ticket) if can_dispatch else [], "seen": selectors.ticket_version(ticket),
+        "contact_reveal_url": contact_reveal_url(request.user, ticket),
     })
 
 
 @require("repairs.view")
 def ticket_history(request, pk):
     ticket = selectors.ticket_of(user=request.user, pk=pk)
-    return render(request, "core/partials/_history.html", {"events": history_for(ticket)})
+    return render(request, "core/partials/_history.html", {"events": history_for(ticket, user=request.user)})
+
+
+@require("repairs.view")
+def ticket_photo(request, pk):
+    """A ticket photo, for those who may see the ticket (the file is never at a public URL)."""
+    return file_response(selectors.ticket_photo(user=request.user, pk=pk).image.name)
 
 
 urlpatterns = [
+    path("tickets/photos/<int:pk>/", ticket_photo, name="ticket_photo"),
     path("tickets/<int:pk>/", ticket_detail, name="ticket_detail"),
     path("tickets/<int:pk>/history/", ticket_history, name="ticket_history"),
 ]
