@@ -105,9 +105,12 @@ def test_receipts_and_lines_refuse_update_and_delete_at_the_database(unit_a, bil
             cursor.execute(sql, [receipt.pk])
 
 
-def test_a_part_payment_line_is_chinese_with_the_money_format(unit_a, bills_a, cashier):
+def test_a_part_payment_line_is_chinese_with_the_money_format(unit_a, bills_a, cashier, monkeypatch):
     """Issue 15, 1.4: the receipt line of a part payment read "2025-11 物业服务费 (part 1.00/528.96)"."""
     from django.utils import translation
+    from django.utils.translation import trans_real
+
+    monkeypatch.setattr(translation, "activate", trans_real.activate)  # undo the English of english_messages
 
     aug = bills_a[0]
     with translation.override("zh-hans"):
