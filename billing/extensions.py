@@ -54,6 +54,7 @@ def register() -> None:
         MenuLink(gettext_lazy("Arrears"), "billing:arrears"),
         MenuLink(gettext_lazy("Deposits"), "billing:deposit_list"),
         MenuLink(gettext_lazy("Corrections"), "billing:correction_list"),
+        MenuLink(gettext_lazy("My correction requests"), "billing:correction_mine"),
         MenuLink(gettext_lazy("My daily close"), "billing:close_day"),
         MenuLink(gettext_lazy("Meter readings"), "billing:meter_grid"),
         MenuLink(gettext_lazy("Bill runs"), "billing:run_list"),

@@ -24,6 +24,9 @@ class TokenInput(forms.HiddenInput):
         return context
 
 
+TOO_LONG = _("Keep this to at most %(limit_value)d characters; it has %(show_value)d.")
+
+
 class StaffForm(forms.Form):
     """Base for every form: cleans invisible characters from text and carries a double-submit token."""
 
@@ -34,6 +37,11 @@ class StaffForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
                 field.to_python = _cleaning(field.to_python)
+            if isinstance(field, forms.CharField) and field.max_length is not None:
+                # The server says what is too long, at the field; a maxlength attribute would let the browser
+                # silently cut a paste.
+                field.widget.attrs.pop("maxlength", None)
+                field.error_messages["max_length"] = TOO_LONG
         if not self.is_bound:
             self.initial.setdefault(idempotency.FIELD, idempotency.new_token())
 

@@ -65,7 +65,7 @@ class Roster(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    manager_comment = models.TextField(_("manager's comment"), blank=True)
+    manager_comment = models.TextField(_("manager's comment"), max_length=1000, blank=True)
     reminder_20_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_24_sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -225,8 +225,8 @@ class DutyLogEntry(models.Model):
     occurred_at = models.DateTimeField(_("time"))
     recorded_at = models.DateTimeField(_("recorded at"))
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices)
-    content = models.TextField(_("content"))
-    handling = models.TextField(_("handling"), blank=True)
+    content = models.TextField(_("content"), max_length=4000)
+    handling = models.TextField(_("handling"), max_length=4000, blank=True)
     follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
     important = models.BooleanField(_("important"), default=False,
                                     help_text=_("An important unfinished job blocks the handover."))
@@ -302,7 +302,7 @@ class Handover(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     override_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     override_reason = models.CharField(_("override reason"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -367,7 +367,7 @@ class DailyReview(models.Model):
                                  verbose_name=_("signed by"))
     signed_at = models.DateTimeField(_("signed at"))
     last_entry_seq = models.PositiveBigIntegerField(_("log read up to"))
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
 
     class Meta:
         ordering = ["community", "-date"]
@@ -403,7 +403,7 @@ class SpotCheck(models.Model):
                                 verbose_name=_("checked by"))
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("clerk on duty"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
 
     class Meta:
         ordering = ["-checked_at"]
@@ -449,9 +449,9 @@ class Nonconformity(models.Model):
     spot_check = models.ForeignKey(SpotCheck, on_delete=models.PROTECT, related_name="nonconformities")
     item = models.CharField(_("item"), max_length=1, choices=SpotCheck.ITEMS)
     clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("clerk"))
-    description = models.TextField(_("description"))
+    description = models.TextField(_("description"), max_length=2000)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    corrective_action = models.TextField(_("corrective action"), blank=True)
+    corrective_action = models.TextField(_("corrective action"), max_length=2000, blank=True)
     corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
     corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 

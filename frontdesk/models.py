@@ -95,7 +95,7 @@ class Unit(models.Model):
     area = models.DecimalField(_("floor area (m²)"), max_digits=10, decimal_places=2)
     usage = models.CharField(_("usage"), max_length=20, choices=Usage.choices, default=Usage.RESIDENTIAL)
     code = models.CharField(_("room code"), max_length=60, editable=False, help_text=_("e.g. 3-2-1502"))
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -153,7 +153,7 @@ class Person(models.Model):
     id_number = models.CharField(_("ID number"), max_length=40, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), max_length=2000, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

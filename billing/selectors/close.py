@@ -142,15 +142,21 @@ def close_list(user, *, community: str = "", cashier: str = "", month: str = "")
     return qs.order_by("-business_date", "-id"), understood
 
 
-def frozen_rows(close: DailyClose) -> list[dict]:
+def frozen_rows(close: DailyClose) -> list[MethodRow]:
     """The totals as recorded at the close (the record, not a recomputation)."""
     labels = dict(Method.choices)
-    return [{"label": labels.get(method, method), **values} for method, values in close.totals.items()]
+    return [MethodRow(method=method, label=labels.get(method, method), count=int(values["count"]),
+                      received=Decimal(values["received"]), voided=Decimal(values["voided"]),
+                      refunded=Decimal(values["refunded"]))
+            for method, values in close.totals.items()]
 
 
 def close_record(*, user, pk) -> dict:
-    """A close's page and PDF: the close, the day's figures and lists, the recorded totals."""
+    """A close's page and PDF: the close, the day's lists and the figures by method as recorded at the close
+    (one table: the page shows the recorded figures, not a recomputation beside them)."""
     close = get_object_or_404(closes_for(user), pk=pk)
     summary = day_summary(community=close.community, cashier=close.cashier, day=close.business_date)
-    return {"close": close, "summary": summary, "totals": frozen_rows(close),
+    totals = frozen_rows(close)
+    summary.rows = totals
+    return {"close": close, "summary": summary, "totals": totals,
             "counted_upper": rmb_upper(close.counted_cash)}

@@ -75,6 +75,25 @@ class Figures:
         value = getattr(self, which)
         return value is not None and value < TARGET
 
+    def tone(self, which="current_rate") -> str:
+        """The colour of a rate, one rule for the cards and the tables: no rate grey, below target red, else green."""
+        value = getattr(self, which)
+        if value is None:
+            return "text-muted"
+        return "text-danger" if value < TARGET else "text-success"
+
+    @property
+    def current_tone(self) -> str:
+        return self.tone("current_rate")
+
+    @property
+    def past_tone(self) -> str:
+        return self.tone("past_rate")
+
+    @property
+    def total_tone(self) -> str:
+        return self.tone("total_rate")
+
     def add(self, other: "Figures") -> None:
         for name in ("current_rate", "past_rate", "total_rate"):
             self.__dict__.pop(name, None)

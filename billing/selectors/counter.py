@@ -190,6 +190,12 @@ def correction_history_page(*, user, number: int = 1, size: int = LIST_PAGE_SIZE
     return Paginator(qs.order_by("-requested_at", "-id"), size).get_page(number)
 
 
+def my_corrections_page(*, user, number: int = 1, size: int = LIST_PAGE_SIZE):
+    """The requests ``user`` asked for (in their communities), newest first, with who decided and when."""
+    qs = _correction_joins(corrections_for(user).filter(requested_by=user))
+    return Paginator(qs.order_by("-requested_at", "-id"), size).get_page(number)
+
+
 def bill_for(user, pk) -> Bill:
     return get_object_or_404(scope(Bill.objects.select_related("fee_item", "unit", "community"), user), pk=pk)
 

@@ -20,7 +20,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import to_money
+from core.money import format_money, to_money
 from core.text import clean_text
 
 from ..models import COUNTER_METHODS, BalanceEntry, Bill, Method, Receipt, ReceiptLine, ReceiptPrint, ReceiptVoid, UnitAccount
@@ -143,7 +143,9 @@ def bill_line_text(bill: Bill, amount: Decimal) -> str:
     if bill.description:
         text = f"{text} · {bill.description}"
     if amount != bill.amount:
-        text = f"{text} ({_('part')} {amount}/{bill.amount})"
+        part = _("(part payment %(paid)s of %(amount)s)") % {"paid": format_money(amount),
+                                                             "amount": format_money(bill.amount)}
+        text = f"{text[:199 - len(part)]} {part}"  # a long description is cut, never the part payment
     return text[:200]
 
 

@@ -140,6 +140,13 @@ def correction_history(request):
     return render(request, "billing/corrections/history.html", {"form": form, "page": page, "query": query})
 
 
+@require("billing.collect")
+def correction_mine(request):
+    """The cashier's own requests: pending, approved or rejected, by whom and when."""
+    page = selectors.my_corrections_page(user=request.user, number=page_number(request.GET.get("page")))
+    return render(request, "billing/corrections/mine.html", {"page": page})
+
+
 # --- vouchers (减免单 / 退款单) --------------------------------------------------------------------
 
 @require("billing.view")
@@ -162,6 +169,7 @@ urlpatterns = [
     path("units/<int:pk>/refund/", correction_refund, name="correction_refund"),
     path("corrections/", correction_list, name="correction_list"),
     path("corrections/history/", correction_history, name="correction_history"),
+    path("corrections/mine/", correction_mine, name="correction_mine"),
     path("corrections/<int:pk>/", correction_detail, name="correction_detail"),
     path("corrections/<int:pk>/decide/", correction_decide, name="correction_decide"),
     path("vouchers/<int:pk>/", voucher_detail, name="voucher"),

@@ -61,7 +61,7 @@ class ConfirmForm(StaffForm):
 class RosterDecisionForm(StaffForm):
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
         ("approved", _("Approve")), ("returned", _("Return for changes"))])
-    note = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    note = forms.CharField(label=_("Comment"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("Required when returning the roster."))
 
     def clean(self):

@@ -19,7 +19,8 @@ class ResultForm(StaffForm):
     satisfaction = forms.TypedChoiceField(label=_("Satisfaction"), coerce=int,
                                           choices=[(n, str(n)) for n in range(5, 0, -1)], widget=forms.RadioSelect,
                                           help_text=_("5 very satisfied … 1 very dissatisfied"))
-    comment = forms.CharField(label=_("Owner's comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Owner's comment"), max_length=1000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 2}))
     action = forms.ChoiceField(label=_("If dissatisfied (1–2)"), choices=[("", "—"), *ACTIONS], required=False)
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 

@@ -93,7 +93,7 @@ class IntakeForm(DispatchToMixin, StaffForm):
     contact_name = forms.CharField(label=_("Contact person"), max_length=50)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
     category = CategoryField(label=_("Category"))
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Ticket.Urgency.choices, initial=Ticket.Urgency.NORMAL,
                                 widget=forms.RadioSelect)
     appointment_start = forms.DateTimeField(label=_("Appointment from"), required=False, widget=DATETIME)

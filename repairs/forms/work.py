@@ -16,8 +16,8 @@ class HoldForm(StaffForm):
 
 
 class CompleteForm(StaffForm):
-    work_done = forms.CharField(label=_("Work done"), widget=forms.Textarea(attrs={"rows": 3}))
-    materials = forms.CharField(label=_("Materials"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    work_done = forms.CharField(label=_("Work done"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    materials = forms.CharField(label=_("Materials"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("e.g. 1 tap cartridge, 2 m PPR pipe"))
     labour_minutes = forms.IntegerField(label=_("Labour (minutes)"), min_value=0, max_value=24 * 60,
                                         required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))

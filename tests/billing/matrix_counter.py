@@ -74,6 +74,7 @@ ENTRIES = {
     "billing:correction_refund": (_unit, COLLECT, "get", True),
     "billing:correction_list": (None, APPROVE, "get", False),
     "billing:correction_history": (None, VIEW, "get", False),
+    "billing:correction_mine": (None, COLLECT, "get", False),
     "billing:correction_detail": (_correction, VIEW, "get", True),
     "billing:correction_decide": (_correction, APPROVE, "post", True),
     "billing:voucher": (_voucher, VIEW, "get", True),

@@ -271,3 +271,15 @@ def test_days_left_open_lists_unclosed_days_with_work(unit_a, bills_a, cashier):
     late = do_close(unit_a.community, cashier, day=two_days_ago, counted="250")
     assert late.system_cash == Decimal("250.00")
     assert days_left_open(community=unit_a.community, cashier=cashier, before=TODAY) == []
+
+
+def test_detail_page_shows_one_table_of_figures_with_a_total(client, unit_a, day_of_payments, cashier, supervisor):
+    """Issue 15, 1.9: after the close the page showed the recorded totals (no total, voids positive) and the
+    day's figures again (a total, voids negative): one table, the figures as recorded, with a total row."""
+    done = do_close(unit_a.community, cashier, counted="350")
+    client.force_login(supervisor)
+    html = client.get(reverse("billing:close_detail", args=[done.pk])).content.decode()
+    assert html.count("<table class=\"table table-sm align-middle close-figures\">") == 1
+    assert "close-totals" not in html
+    assert "-¥250.00" in html  # the void, with the sign it has in the net
+    assert "¥650.00" in html  # the total row's net

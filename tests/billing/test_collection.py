@@ -151,3 +151,24 @@ def test_query_count_does_not_grow_with_bills(client, users, community_a, unit_a
     with django_assert_max_num_queries(13) as many:
         assert len(client.get(url, {"month": "2026-08"}).context["report"].rows) == 6
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_cards_and_table_colour_a_rate_by_one_rule(client, users, community_a, scenario):
+    """Issue 15, 1.10: the past-due cards were never red while the same rates in the table were. One rule:
+    below the target red, at or above green, no rate grey — the cards and the table cells alike."""
+    import re
+
+    client.force_login(users[Role.CASHIER])
+    html = client.get(reverse("billing:collection"), {"month": "2026-08"}).content.decode()
+
+    def classes(element_id):
+        return re.search(rf'class="([^"]*)" id="{element_id}"', html).group(1).split()
+
+    assert "text-danger" in classes("rate-past-month")  # 50.0 % < 85 %
+    assert "text-success" in classes("rate-past-half")  # 100.0 %
+    assert "text-danger" in classes("rate-month")  # 45.5 %
+    # the table's past-due cell of the total row (50.0 %) has the card's colour
+    cells = re.findall(r'<td class="text-end ([^"]*)">50\.0%</td>', html)
+    assert cells and all("text-danger" in c for c in cells)
+    cells = re.findall(r'<td class="text-end ([^"]*)">100\.0%</td>', html)
+    assert cells and all("text-success" in c for c in cells)

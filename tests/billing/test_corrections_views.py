@@ -195,3 +195,53 @@ def test_foreign_corrections_and_vouchers_are_404(client, unit_a, bills_a, cashi
     assert client.get(reverse("billing:voucher", args=[waiver.voucher.pk])).status_code == 404
     assert client.get(reverse("billing:correction_waiver", args=[bills_a[0].pk])).status_code == 403  # no collect
     assert not client.get(reverse("billing:correction_history")).context["page"].object_list
+
+
+def test_the_cashier_sees_the_status_of_their_own_requests(client, unit_a, fee_items, make_bill, bills_a,
+                                                           cashier, supervisor, make_user, community_a):
+    """Issue 15, 1.3: the cashier who asks for a void sees what became of it (status, decided by whom, when):
+    their own requests only, in their communities, in a constant number of queries."""
+    import datetime
+
+    other = make_user(role=Role.CASHIER, communities=[community_a], username="cashier2")
+    mine = _request("void", unit_a, cashier, receipt=pay(unit_a, bills_a[:1], "250", cashier), reason="收错户")
+    corrections.correction_decide(correction=mine, approver=supervisor, approve=True, note="同意")
+    waiting = _request("waiver", unit_a, cashier, bill=bills_a[1], amount="10", reason="漏水减免")
+    theirs = _request("waiver", unit_a, other, bill=bills_a[2], amount="5", reason="别人的申请")
+    client.force_login(cashier)
+    url = reverse("billing:correction_mine")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["page"].object_list] == [waiting.pk, mine.pk]
+    html = response.content.decode()
+    mine.refresh_from_db()
+    assert f'id="my-correction-{mine.pk}"' in html and supervisor.display_name in html
+    assert mine.get_status_display() in html and waiting.get_status_display() in html
+    from django.utils import timezone as tz
+    assert tz.localtime(mine.decided_at).strftime("%Y-%m-%d %H:%M") in html
+    assert theirs.reason not in html
+    # a supervisor cannot open it (no collect); the other cashier sees only their own
+    client.force_login(supervisor)
+    assert client.get(url).status_code == 403
+    client.force_login(other)
+    assert [c.pk for c in client.get(url).context["page"].object_list] == [theirs.pk]
+    # constant queries as the list grows
+    client.force_login(cashier)
+    small = _count(client, url)
+    for month in range(1, 6):
+        bill = make_bill(unit_a, fee_items["property"], datetime.date(2025, month, 1), "250")
+        c = _request("void", unit_a, cashier, receipt=pay(unit_a, [bill], "250", cashier))
+        corrections.correction_decide(correction=c, approver=supervisor, approve=month % 2 == 0, note="核实")
+    assert _count(client, url) == small
+
+
+def test_approving_a_money_correction_asks_once(client, unit_a, bills_a, cashier, supervisor):
+    """Issue 15, 1.14: the approve button carries the question the browser asks (static/js/confirm.js)."""
+    receipt = pay(unit_a, bills_a[:1], "250", cashier)
+    _request("void", unit_a, cashier, receipt=receipt)
+    _request("waiver", unit_a, cashier, bill=bills_a[1], amount="10")
+    client.force_login(supervisor)
+    html = client.get(reverse("billing:correction_list")).content.decode()
+    assert f'data-confirm="Void receipt {receipt.number} ¥250.00?"' in html
+    assert 'data-confirm="Waive ¥10.00?"' in html
+    assert html.count('value="approve" data-confirm=') == 2 and "js/confirm.js" in html

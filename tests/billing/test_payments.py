@@ -103,3 +103,18 @@ def test_receipts_and_lines_refuse_update_and_delete_at_the_database(unit_a, bil
                 "UPDATE billing_receiptline SET amount = 1 WHERE receipt_id = %s"):
         with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [receipt.pk])
+
+
+def test_a_part_payment_line_is_chinese_with_the_money_format(unit_a, bills_a, cashier, monkeypatch):
+    """Issue 15, 1.4: the receipt line of a part payment read "2025-11 物业服务费 (part 1.00/528.96)"."""
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    monkeypatch.setattr(translation, "activate", trans_real.activate)  # undo the English of english_messages
+
+    aug = bills_a[0]
+    with translation.override("zh-hans"):
+        receipt = pay(unit_a, [aug], "1.00", cashier)
+    line = receipt.lines.get()
+    assert "part" not in line.description and "部分" in line.description
+    assert "¥1.00" in line.description and f"¥{aug.amount:,.2f}" in line.description

@@ -112,8 +112,18 @@ def test_pay_two_bills_print_void_and_the_collection_rate(page, browser, live_se
     row = sup.locator(f"#correction-{correction.pk}")
     expect(row).to_contain_text("收错户")
     row.locator("input[name=note]").fill("核实无误，同意作废")
+    # approving asks once, naming the receipt and its amount (issue 15, 1.14); "Cancel" sends nothing
+    asked = []
+    sup.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    row.get_by_role("button", name="Approve").click()
+    expect(row).to_be_visible()
+    assert asked == [f"Void receipt {receipt.number} ¥{receipt.amount:,.2f}?"]
+    correction.refresh_from_db()
+    assert correction.status == "pending"
+    sup.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     row.get_by_role("button", name="Approve").click()
     sup.wait_for_url(re.compile(r"/billing/corrections/$"))
+    assert len(asked) == 2
     void = ReceiptVoid.objects.get(receipt=receipt)
     assert (void.approved_by, void.reason) == (supervisor, "收错户，应收 3-2-1501")
     sup.goto(f"{live_server.url}/billing/receipts/{receipt.pk}/")
