@@ -441,14 +441,6 @@ def cmd_run(opts) -> int:
             ready_marker=" ready.",
         )
         stack.children.append(worker)
-        stack.children.append(
-            Child(
-                "beat",
-                celery + ["beat", "-S", "django", "-l", "info", "--pidfile", str(beat_pid),
-                          "-s", str(VAR / "celery" / "celerybeat-schedule")],
-                env,
-            )
-        )
         # Django's system checks take seconds: run them when the code or settings changed since they last passed
         checks_key = _stamp_key(_source_digest(), env["DJANGO_SETTINGS_MODULE"])
         checked = _read_stamp(CHECKS_STAMP, checks_key) is not None
@@ -466,6 +458,15 @@ def cmd_run(opts) -> int:
             _write_stamp(CHECKS_STAMP, checks_key)
         login_status = _http_status(base + "/login/")
         worker_ready = worker.ready.wait(30)
+        # beat last: nothing waits for it, and on two cores a third Django start-up slows the other two
+        stack.children.append(
+            Child(
+                "beat",
+                celery + ["beat", "-S", "django", "-l", "info", "--pidfile", str(beat_pid),
+                          "-s", str(VAR / "celery" / "celerybeat-schedule")],
+                env,
+            )
+        )
 
         STATE_FILE.write_text(
             json.dumps({"pid": os.getpid(), "url": base, "DATABASE_URL": db_url, "REDIS_URL": redis_url})
@@ -478,7 +479,7 @@ def cmd_run(opts) -> int:
             f"  Admin     {base}/admin/",
             f"  Database  PostgreSQL ({pg_where})",
             f"  Redis     Redis ({redis_where})",
-            f"  Celery    worker {'ready' if worker_ready else 'NOT READY (see var/log/worker.log)'}, beat running",
+            f"  Celery    worker {'ready' if worker_ready else 'NOT READY (see var/log/worker.log)'}, beat started",
             "  Logs      var/log/{web,worker,beat}.log",
         ]
         if accounts:
