@@ -76,44 +76,64 @@ if [ "$BROWSER" -eq 1 ]; then
 fi
 
 # ---------------------------------------------------------------- Python virtualenv
+# Any Python from 3.11 to 3.13 (pyproject.toml's requires-python). PYTHON=python3.13 picks one;
+# otherwise the machine's own python3 when it is in range (what CI runs on), else the newest of
+# python3.13, python3.12, python3.11 found. An existing .venv on an in-range Python is kept.
+in_range() { "$1" -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' 2>/dev/null; }
 VENV=$ROOT/.venv
 PY=$VENV/bin/python
-if [ ! -x "$PY" ] || ! "$PY" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then
+venv_ok() {
+    [ -x "$PY" ] && in_range "$PY" || return 1
+    # an explicit PYTHON must be the one the venv was made from
+    [ -z "${PYTHON:-}" ] || [ "$("$PY" -c 'import sys; print(sys.version_info[:2])')" = "$("$PYTHON" -c 'import sys; print(sys.version_info[:2])' 2>/dev/null)" ]
+}
+if ! venv_ok; then
     BASE_PY=""
-    for cand in python3.11 python3; do
-        if command -v "$cand" >/dev/null && "$cand" -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null; then
-            BASE_PY=$cand; break
-        fi
-    done
-    [ -n "$BASE_PY" ] || { echo "setup.sh: Python 3.11 is required (python3.11 not found)" >&2; exit 1; }
-    say "creating .venv with $(command -v "$BASE_PY")"
+    if [ -n "${PYTHON:-}" ]; then
+        in_range "$PYTHON" || { echo "setup.sh: PYTHON=$PYTHON is not Python 3.11-3.13" >&2; exit 1; }
+        BASE_PY=$PYTHON
+    else
+        for cand in python3 python3.13 python3.12 python3.11; do
+            if command -v "$cand" >/dev/null && in_range "$cand"; then
+                BASE_PY=$cand; break
+            fi
+        done
+    fi
+    [ -n "$BASE_PY" ] || { echo "setup.sh: Python 3.11, 3.12 or 3.13 is required (none found as python3, python3.13, python3.12, python3.11; or set PYTHON)" >&2; exit 1; }
+    BASE_VER=$("$BASE_PY" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+    say "creating .venv with $(command -v "$BASE_PY") (Python $BASE_VER)"
     rm -rf "$VENV"
     if ! "$BASE_PY" -m venv "$VENV"; then
-        # Debian's own python3.11 needs python3.11-venv for ensurepip
+        # Debian's own python3.X needs python3.X-venv for ensurepip
         rm -rf "$VENV"
-        apt_install python3.11-venv
+        apt_install "python$BASE_VER-venv"
         "$BASE_PY" -m venv "$VENV"
     fi
 fi
 
+# The exact versions (and hashes) of every dependency, runtime and groups: requirements/dev.lock,
+# written by scripts/lock from pyproject.toml. A lock that no longer matches pyproject.toml stops here.
+"$PY" scripts/deps.py check || { echo "setup.sh: requirements/*.lock and pyproject.toml disagree: run scripts/lock" >&2; exit 1; }
 mkdir -p "$ROOT/var"
 STAMP=$ROOT/var/.setup-deps.sha256
-WANT=$( (sha256sum pyproject.toml; "$PY" -c 'import sys; print(sys.version)') | sha256sum | cut -d' ' -f1)
+WANT=$( (sha256sum requirements/dev.lock; "$PY" -c 'import sys; print(sys.version)') | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$STAMP" 2>/dev/null)" != "$WANT" ]; then
-    say "installing Python dependencies (pyproject.toml changed or first run)"
-    # --group needs pip >= 25.1
-    "$PY" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$PY" -m pip install --quiet --disable-pip-version-check --group app --group test
+    say "installing Python dependencies from requirements/dev.lock (changed, or first run)"
+    "$PY" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.lock
     echo "$WANT" > "$STAMP"
 else
     say "Python dependencies up to date (.venv)"
 fi
 
 # ---------------------------------------------------------------- translations (.po -> .mo)
+# only when a .po is newer than its .mo (or the .mo is missing): compilemessages starts Django (seconds)
+STALE_PO=$("$PY" scripts/stack.py stale-mo)
 if [ -z "$(find . -path ./.venv -prune -o -path ./var -prune -o -name '*.po' -print -quit)" ]; then
     say "no .po files yet: nothing to compile"
+elif [ -z "$STALE_PO" ]; then
+    say "translations up to date (.mo newer than .po)"
 elif command -v msgfmt >/dev/null; then
-    DJANGO_SETTINGS_MODULE=config.settings.local "$PY" manage.py compilemessages --ignore=.venv --verbosity 0
+    DJANGO_SETTINGS_MODULE=config.settings.local "$PY" manage.py compilemessages --ignore='.venv*' --ignore=var --verbosity 0
 else
     warn "msgfmt (gettext) missing: translations not compiled, the UI falls back to English"
 fi

@@ -36,6 +36,9 @@ VAR = ROOT / "var"
 LOG_DIR = VAR / "log"
 RUN_DIR = VAR / "run"
 STATE_FILE = RUN_DIR / "stack.json"
+MIGRATE_STAMP = RUN_DIR / "migrate.json"
+SEED_STAMP = RUN_DIR / "seed.json"
+CHECKS_STAMP = RUN_DIR / "checks.json"
 PY = sys.executable
 DB_NAME = "frontdesk"
 
@@ -392,22 +395,36 @@ def cmd_run(opts) -> int:
         db_url, redis_url = stack.start_services()
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", "PYTHONUNBUFFERED": "1"}
 
-        say("migrate")
-        if _manage("migrate", "--noinput", env=env).returncode != 0:
-            raise StackError("manage.py migrate failed")
+        # A restart with nothing changed skips migrate and the demo check (each a Django start-up and
+        # seconds of work): var/run/migrate.json and seed.json remember what they were last done for.
+        migrations = _migrations_digest()
+        if _read_stamp(MIGRATE_STAMP, _stamp_key(migrations, _db_identity(db_url))):
+            say("migrate: nothing changed since the last run (migration files and database as then)")
+        else:
+            say("migrate")
+            if _manage("migrate", "--noinput", env=env).returncode != 0:
+                raise StackError("manage.py migrate failed")
+            _write_stamp(MIGRATE_STAMP, _stamp_key(migrations, _db_identity(db_url)))
 
         accounts = ""
         if list(ROOT.glob("*/management/commands/seed_demo.py")):
-            say("seed_demo")
-            result = _manage("seed_demo", env=env, capture=True)
-            _write(result.stdout)
-            _write(result.stderr, sys.stderr)
-            if result.returncode != 0:
-                warn("manage.py seed_demo failed (see above); starting anyway")
+            seed_key = _stamp_key(_demo_digest(), _db_identity(db_url))
+            seeded = _read_stamp(SEED_STAMP, seed_key)
+            if seeded:
+                say("seed_demo: demo data already checked for this database (delete var/run/seed.json to check again)")
+                accounts = seeded.get("accounts", "")
             else:
-                lines = result.stdout.strip().splitlines()
-                start = next((i for i, ln in enumerate(lines) if "account" in ln.lower()), 0)
-                accounts = "\n".join(lines[start:])
+                say("seed_demo")
+                result = _manage("seed_demo", env=env, capture=True)
+                _write(result.stdout)
+                _write(result.stderr, sys.stderr)
+                if result.returncode != 0:
+                    warn("manage.py seed_demo failed (see above); starting anyway")
+                else:
+                    lines = result.stdout.strip().splitlines()
+                    start = next((i for i, ln in enumerate(lines) if "account" in ln.lower()), 0)
+                    accounts = "\n".join(lines[start:])
+                    _write_stamp(SEED_STAMP, seed_key, accounts=accounts)
         else:
             warn("manage.py seed_demo does not exist yet: no demo data")
 
@@ -424,6 +441,24 @@ def cmd_run(opts) -> int:
             ready_marker=" ready.",
         )
         stack.children.append(worker)
+        # Django's system checks take seconds: run them when the code or settings changed since they last passed
+        checks_key = _stamp_key(_source_digest(), env["DJANGO_SETTINGS_MODULE"])
+        checked = _read_stamp(CHECKS_STAMP, checks_key) is not None
+        runserver = [PY, "manage.py", "runserver", f"127.0.0.1:{opts.port}", "--noreload"]
+        if checked:
+            say("system checks: passed before for this code (skipped)")
+            runserver.append("--skip-checks")
+        web = Child("web", runserver, env)
+        stack.children.append(web)
+
+        base = f"http://127.0.0.1:{opts.port}"
+        if not _wait_port(opts.port, web, timeout=60):
+            raise StackError(f"the web server did not start on {base} (see var/log/web.log)")
+        if not checked:  # runserver stops on a check error: listening means they passed
+            _write_stamp(CHECKS_STAMP, checks_key)
+        login_status = _http_status(base + "/login/")
+        worker_ready = worker.ready.wait(30)
+        # beat last: nothing waits for it, and on two cores a third Django start-up slows the other two
         stack.children.append(
             Child(
                 "beat",
@@ -432,14 +467,6 @@ def cmd_run(opts) -> int:
                 env,
             )
         )
-        web = Child("web", [PY, "manage.py", "runserver", f"127.0.0.1:{opts.port}", "--noreload"], env)
-        stack.children.append(web)
-
-        base = f"http://127.0.0.1:{opts.port}"
-        if not _wait_port(opts.port, web, timeout=60):
-            raise StackError(f"the web server did not start on {base} (see var/log/web.log)")
-        login_status = _http_status(base + "/login/")
-        worker_ready = worker.ready.wait(30)
 
         STATE_FILE.write_text(
             json.dumps({"pid": os.getpid(), "url": base, "DATABASE_URL": db_url, "REDIS_URL": redis_url})
@@ -452,7 +479,7 @@ def cmd_run(opts) -> int:
             f"  Admin     {base}/admin/",
             f"  Database  PostgreSQL ({pg_where})",
             f"  Redis     Redis ({redis_where})",
-            f"  Celery    worker {'ready' if worker_ready else 'NOT READY (see var/log/worker.log)'}, beat running",
+            f"  Celery    worker {'ready' if worker_ready else 'NOT READY (see var/log/worker.log)'}, beat started",
             "  Logs      var/log/{web,worker,beat}.log",
         ]
         if accounts:
@@ -481,15 +508,116 @@ def cmd_run(opts) -> int:
     return code
 
 
-def _migrations_digest() -> str:
-    """A digest of every migration file: the test database is only as good as the migrations it ran."""
+def _files_digest(patterns: list[str], root: Path = ROOT) -> str:
+    """A digest of the names and contents of the files matching ``patterns`` under ``root``
+    (not under var/, hidden directories such as .venv, or node_modules)."""
     import hashlib
 
+    def kept(path: Path) -> bool:
+        parts = path.relative_to(root).parts[:-1]
+        return path.is_file() and not any(p.startswith(".") or p in ("var", "node_modules") for p in parts)
+
     digest = hashlib.sha256()
-    for path in sorted(ROOT.glob("*/migrations/*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode())
+    paths = sorted({p for pattern in patterns for p in root.glob(pattern) if kept(p)})
+    for path in paths:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _migrations_digest(root: Path = ROOT) -> str:
+    """A digest of every migration file: the test database is only as good as the migrations it ran."""
+    return _files_digest(["*/migrations/*.py"], root)
+
+
+def _demo_digest(root: Path = ROOT) -> str:
+    """A digest of the demo loaders and the command that runs them (seed_demo)."""
+    return _files_digest(["*/demo.py", "*/demo/*.py", "*/management/commands/seed_demo.py"], root)
+
+
+def _source_digest(root: Path = ROOT) -> str:
+    """A digest of the project's Python files and templates (what Django's system checks look at),
+    not descending into var/, hidden directories such as .venv, or node_modules."""
+    import hashlib
+
+    paths = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in ("var", "node_modules", "__pycache__"))
+        paths += [Path(folder, f) for f in sorted(files) if f.endswith((".py", ".html"))]
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _db_identity(url: str) -> str:
+    """Which database this is, and how far it is migrated: the cluster's system identifier, the database's
+    oid (both new when the data directory or the database is made again) and the rows of django_migrations
+    (a migrate run elsewhere changes it)."""
+    import environ
+    import psycopg2
+
+    cfg = environ.Env.db_url_config(url)
+    params = {"dbname": cfg["NAME"], "user": cfg.get("USER"), "password": cfg.get("PASSWORD"),
+              "host": cfg.get("HOST"), "port": cfg.get("PORT"), **cfg.get("OPTIONS", {})}
+    params = {k: v for k, v in params.items() if v not in (None, "")}
+    conn = psycopg2.connect(connect_timeout=10, **params)
+    try:
+        with conn.cursor() as cur:
+            return _db_identity_from(cur)
+    finally:
+        conn.close()
+
+
+def _db_identity_from(cur) -> str:
+    cur.execute("SELECT system_identifier FROM pg_control_system()")
+    system = cur.fetchone()[0]
+    cur.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+    oid = cur.fetchone()[0]
+    cur.execute("SELECT to_regclass('django_migrations') IS NOT NULL")
+    applied = ""
+    if cur.fetchone()[0]:
+        cur.execute("SELECT count(*), coalesce(max(id), 0) FROM django_migrations")
+        count, last = cur.fetchone()
+        applied = f"{count}/{last}"
+    return f"{system}:{oid}:{applied}"
+
+
+def _stamp_key(*parts: str) -> str:
+    import hashlib
+
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _read_stamp(path: Path, key: str) -> dict | None:
+    """The data saved with a stamp (a dict) when the stamp at ``path`` was written for ``key``; else None."""
+    try:
+        saved = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(saved, dict) or saved.get("key") != key:
+        return None
+    return saved
+
+
+def _write_stamp(path: Path, key: str, **data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"key": key, **data}, ensure_ascii=False))
+    tmp.replace(path)
+
+
+def stale_catalogues(root: Path = ROOT) -> list[Path]:
+    """The .po files whose .mo is missing or older: what compilemessages has to compile."""
+    stale = []
+    for po in sorted(root.glob("locale/*/LC_MESSAGES/*.po")) + sorted(root.glob("*/locale/*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            stale.append(po)
+    return stale
 
 
 def _test_database_args(pytest_args: list[str]) -> list[str]:
@@ -562,11 +690,16 @@ def main(argv: list[str]) -> int:
     run.add_argument("--port", type=int, default=8000)
     sub.add_parser("test", help="pytest with its own database; extra arguments go to pytest", add_help=False)
     sub.add_parser("shell-env", help="print export lines for the running dev stack")
+    sub.add_parser("stale-mo", help="list the .po files whose .mo is missing or older (scripts/setup.sh)")
     if argv[:1] == ["test"]:  # everything after `test` belongs to pytest, --help included
         return cmd_test(argv[1:])
     opts = parser.parse_args(argv)
     if opts.command == "run":
         return cmd_run(opts)
+    if opts.command == "stale-mo":
+        for po in stale_catalogues():
+            print(po.relative_to(ROOT))
+        return 0
     return cmd_shell_env()
 
 
