@@ -65,5 +65,5 @@ class DepositFilterForm(ListForm):
     state = QueryChoice(label=gettext_lazy("State"), choices=STATE_CHOICES)
     kind = QueryChoice(label=gettext_lazy("Kind"), choices=Deposit.Kind.choices)
     unit = QueryText(label=gettext_lazy("Room"), max_length=30)
-    payer = QueryText(label=gettext_lazy("Payer"), max_length=50)
+    payer = QueryText(label=gettext_lazy("Paid by or receipt no."), max_length=50)
     community = QueryId(label=gettext_lazy("Community"))
