@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -120,3 +121,83 @@ def submit_once(request, form, perform):
         add_errors(form, exc)
         return None
     return redirect(url)
+
+
+# -- A list's query string -----------------------------------------------------------------------------------
+# Every list reads ``request.GET`` through a ``ListForm``: a bad value (a NUL byte, a huge number, text where
+# an id belongs, a paste of 5,000 characters) is cut or dropped and told on the page, never a 500.
+
+_ID = re.compile(r"[0-9]{1,18}")  # a positive id that fits a bigint
+
+
+class QueryText(forms.CharField):
+    """Search text from the query string: invisible and control characters removed, cut to ``max_length``."""
+
+    def __init__(self, *, max_length: int = 100, **kwargs):
+        self.cut = max_length
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return clean_text(str(value or ""))[: self.cut].strip()
+
+
+class QueryId(forms.CharField):
+    """An id from the query string (a community, a building), kept as its digits; anything else is dropped."""
+
+    default_error_messages = {"invalid": _("This is not one of the choices.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if not _ID.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return str(int(text))
+
+
+class ListForm(forms.Form):
+    """The query form of a list: ``values()`` has every field, a bad value as ``None`` (the filter is off)."""
+
+    def values(self) -> dict:
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned.get(name) for name in self.fields}
+
+    def notices(self) -> list[str]:
+        self.is_valid()
+        return [_("The filter “%(label)s” was ignored: %(reason)s") % {"label": self.fields[name].label or name,
+                                                                      "reason": " ".join(errors)}
+                for name, errors in self.errors.items() if name in self.fields]
+
+
+def list_params(form_class):
+    """View decorator naming the ``ListForm`` that reads the list's query string (the parameter test reads it)."""
+
+    def decorator(view):
+        view.list_form = form_class
+        return view
+
+    return decorator
+
+
+def list_filters(request, form_class, **kwargs) -> dict:
+    """The list's filters from ``request.GET`` through ``form_class``; what was ignored is told as a message."""
+    from django.contrib import messages
+
+    form = form_class(request.GET, **kwargs)
+    values = form.values()
+    for notice in form.notices():
+        messages.warning(request, notice)
+    return values
+
+
+class QueryChoice(forms.ChoiceField):
+    """One of the list's choices from the query string; anything else is dropped."""
+
+    default_error_messages = {"invalid_choice": _("This is not one of the choices.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)

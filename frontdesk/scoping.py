@@ -5,6 +5,7 @@ community is a 404, never a 403. Every page that is about one community, or abou
 or one", chooses it with ``choose_community()``.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.http import Http404
@@ -14,6 +15,7 @@ from core.permissions import sees_all_communities
 from .models import Community
 
 SESSION_KEY = "community"  # the community last chosen on a page that remembers it
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 def community_ids(user) -> list[int]:
@@ -60,6 +62,7 @@ def choose_community(request, *, all_allowed: bool = False, remember: bool = Fal
 
     - ``all_allowed``: a report over "all my communities or one": no choice, or an id that is not one of
       the user's, means all of them (``community`` is None, ``ids`` has them all).
+    - a value that is not an id (text, a NUL byte, ``1e999999``) counts as no choice.
     - otherwise one community: an id that is not one of the user's is a 404; with no choice, the one
       remembered in the session (``remember``), else the first by name. A user with no community at
       all gets a 404 (``required``) or ``community=None``.
@@ -68,6 +71,8 @@ def choose_community(request, *, all_allowed: bool = False, remember: bool = Fal
     communities = list(communities_of(request.user))
     by_id = {str(c.pk): c for c in communities}
     wanted = str(request.GET.get(param) or request.POST.get(post_param or param) or "").strip()
+    if not _ID.fullmatch(wanted):  # not an id at all (text, a NUL byte, 1e999999): as if nothing was chosen
+        wanted = ""
     if all_allowed:
         chosen = by_id.get(wanted)
         if chosen is None:

@@ -5,10 +5,11 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.forms import StaffForm
+from core.forms import ListForm, QueryChoice, QueryId, QueryText, StaffForm
 from frontdesk.models import Community, Unit
 
 from ..models import Deposit
+from ..selectors.deposits import STATES as STATE_CHOICES
 from .fields import METHOD_CHOICES
 
 MAX_COUNT = 50
@@ -56,3 +57,13 @@ class DepositRefundForm(StaffForm):
     method = forms.ChoiceField(label=gettext_lazy("Paid back by"), choices=[("", "—"), *METHOD_CHOICES],
                                required=False, initial="cash")
     reference = forms.CharField(label=gettext_lazy("Payment reference"), max_length=60, required=False)
+
+
+class DepositFilterForm(ListForm):
+    """The deposit list's query string."""
+
+    state = QueryChoice(label=gettext_lazy("State"), choices=STATE_CHOICES)
+    kind = QueryChoice(label=gettext_lazy("Kind"), choices=Deposit.Kind.choices)
+    unit = QueryText(label=gettext_lazy("Room"), max_length=30)
+    payer = QueryText(label=gettext_lazy("Paid by or receipt no."), max_length=50)
+    community = QueryId(label=gettext_lazy("Community"))

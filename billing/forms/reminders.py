@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from core.forms import StaffForm
+from core.forms import ListForm, QueryId, QueryText, StaffForm
 
 from ..models import ReminderPolicy
 
@@ -22,3 +22,10 @@ class PolicyForm(StaffForm):
         label=gettext_lazy("Channels"), choices=ReminderPolicy.Channel.choices, widget=forms.CheckboxSelectMultiple,
         help_text=gettext_lazy("In-app goes to every clerk of the community; SMS and e-mail go to the unit's "
                                "owner (e-mail only when the owner has an address on record)."))
+
+
+class ReminderLogFilterForm(ListForm):
+    """The reminder log's query string (the community is chosen with ``choose_community``)."""
+
+    building = QueryId(label=gettext_lazy("Building"))
+    room = QueryText(label=gettext_lazy("Room"), max_length=30)

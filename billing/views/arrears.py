@@ -1,13 +1,12 @@
 """Billing views: arrears (欠费) with aging, a unit's arrears and reminder log, dunning notices (催缴通知单)."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exports import xlsx_response
+from core.forms import list_params
 from core.paging import page_number
 from core.pdf import pdf_response
 from core.permissions import require
@@ -15,6 +14,7 @@ from frontdesk.models import Building, Unit
 from frontdesk.scoping import scope
 
 from .. import documents
+from ..forms.arrears import AMOUNT_MESSAGE, ArrearsFilterForm
 from ..selectors import arrears as selectors
 from ..selectors import reminders as reminder_selectors
 from ..selectors import runs as notice_selectors
@@ -24,37 +24,25 @@ EXPORT_LIMIT = 100_000
 
 
 def _filters(request, communities, buildings):
-    """The list's filters from the query string; bad values are dropped with a message."""
-    errors = []
-    get = request.GET
-    chosen = get.get("community", "")
+    """The list's filters from the query string (``ArrearsFilterForm``); bad values are dropped with a message."""
+    form = ArrearsFilterForm(request.GET)
+    values = form.values()
+    errors = [str(AMOUNT_MESSAGE)] if "min_amount" in form.errors else []
+    chosen = values["community"] or ""
     ids = [c.pk for c in communities]
-    if chosen.isdigit() and int(chosen) in ids:
+    if chosen and int(chosen) in ids:
         ids = [int(chosen)]
     else:
         chosen = ""
-    building = get.get("building", "")
-    building_id = int(building) if building.isdigit() and any(b.pk == int(building) for b in buildings) else None
-    min_amount = None
-    if get.get("min_amount", "").strip():
-        try:
-            min_amount = Decimal(get["min_amount"].strip().replace(",", ""))
-            if min_amount < 0 or not min_amount.is_finite():
-                raise InvalidOperation
-        except InvalidOperation:
-            errors.append(_("The minimum amount must be a number, e.g. 500."))
-            min_amount = None
-    bucket = get.get("bucket", "")
-    if bucket not in selectors.BUCKET_KEYS:
-        bucket = ""
-    sort = get.get("sort", "amount")
-    if sort not in selectors.SORTS:
-        sort = "amount"
-    filters = selectors.ArrearsFilter(community_ids=ids, building_id=building_id, bucket=bucket,
-                                      min_amount=min_amount, room=get.get("room", "").strip()[:30], sort=sort)
+    building = values["building"]
+    building_id = int(building) if building and any(b.pk == int(building) for b in buildings) else None
+    filters = selectors.ArrearsFilter(community_ids=ids, building_id=building_id, bucket=values["bucket"] or "",
+                                      min_amount=values["min_amount"], room=values["room"],
+                                      sort=values["sort"] or "amount")
     return filters, chosen, errors
 
 
+@list_params(ArrearsFilterForm)
 @require("billing.view")
 def arrears_list(request):
     # One query for both filters: a community without buildings has no units, hence no arrears.

@@ -9,12 +9,12 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.paging import paginate
 from core.permissions import require
 from frontdesk.scoping import communities_of
 
-from ..forms.deposits import DepositCollectForm, DepositRefundForm
+from ..forms.deposits import DepositCollectForm, DepositFilterForm, DepositRefundForm
 from ..models import Deposit
 from ..selectors import deposits as selectors
 from ..services import deposits as services
@@ -22,9 +22,10 @@ from ..services import deposits as services
 PAGE_SIZE = 50
 
 
+@list_params(DepositFilterForm)
 @require("billing.view")
 def deposit_list(request):
-    filters = {k: request.GET.get(k, "").strip() for k in ("state", "kind", "unit", "payer", "community")}
+    filters = {k: v or "" for k, v in list_filters(request, DepositFilterForm).items()}
     page = paginate(request, selectors.deposit_list(request.user, **filters), PAGE_SIZE)
     selectors.with_state(page)
     return render(request, "billing/deposits/list.html", {

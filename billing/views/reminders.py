@@ -5,12 +5,12 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.paging import page_number
 from core.permissions import require
 from frontdesk.scoping import choose_community
 
-from ..forms.reminders import POLICY_FIELDS, PolicyForm
+from ..forms.reminders import POLICY_FIELDS, PolicyForm, ReminderLogFilterForm
 from ..selectors import reminders as selectors
 from ..services import reminders as services
 
@@ -33,12 +33,13 @@ def reminder_policy(request):
         "form": form, "community": community, "communities": choice.communities, "policy": policy})
 
 
+@list_params(ReminderLogFilterForm)
 @require("billing.view")
 def reminder_log(request):
     """The reminders sent: unit, step, channels, when, what; filtered by community, building, room."""
     choice = choose_community(request, all_allowed=True)
-    building = request.GET.get("building", "")
-    room = request.GET.get("room", "").strip()[:30]
+    values = list_filters(request, ReminderLogFilterForm)
+    building, room = values["building"] or "", values["room"]
     page = selectors.reminder_log_page(user=request.user, community_ids=choice.ids, building=building, room=room,
                                        number=page_number(request.GET.get("page")))
     return render(request, "billing/reminders/log.html", {

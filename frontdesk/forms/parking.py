@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StaffForm
+from core.forms import ListForm, QueryText, StaffForm
 from frontdesk.models import ParkingSpace
 
 from .common import UnitCodeField
@@ -27,3 +27,9 @@ class ParkingSpaceForm(StaffForm):
         ids = [c.pk for c in communities[:2]]
         if len(ids) == 1:
             self.initial.setdefault("community", ids[0])
+
+
+class ParkingFilterForm(ListForm):
+    """The parking list's query string."""
+
+    q = QueryText(label=_("Space number"), max_length=20)

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import privacy
-from core.forms import StaffForm
+from core.forms import ListForm, QueryChoice, QueryId, QueryText, StaffForm
 from frontdesk.models import IdType, Occupancy
 from frontdesk.validators import clean_id_document, clean_phone
 
@@ -89,3 +89,11 @@ class LinkUnitForm(StaffForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].units = units
+
+
+class PersonFilterForm(ListForm):
+    """The people list's query string."""
+
+    community = QueryId(label=_("Community"))
+    kind = QueryChoice(label=_("Role"), choices=Occupancy.Kind.choices)
+    q = QueryText(label=_("Search"), max_length=50)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StaffForm
+from core.forms import ListForm, QueryChoice, QueryId, QueryText, StaffForm
 from frontdesk.models import Unit
 
 
@@ -29,3 +29,12 @@ class UnitEditForm(StaffForm):
     usage = forms.ChoiceField(label=_("Usage"), choices=Unit.Usage.choices)
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
     is_active = forms.BooleanField(label=_("In use"), required=False)
+
+
+class UnitFilterForm(ListForm):
+    """The room list's query string."""
+
+    community = QueryId(label=_("Community"))
+    building = QueryId(label=_("Building"))
+    usage = QueryChoice(label=_("Usage"), choices=Unit.Usage.choices)
+    q = QueryText(label=_("Search"), max_length=30)

@@ -9,7 +9,7 @@ from frontdesk.models import NameGrams, Occupancy, Unit
 from frontdesk.validators import PLATE_PROVINCES, normalise_plate
 
 from .people import current_occupancies, people_for
-from .search import ROOM_RE, name_matches, normalise_query
+from .search import ROOM_PREFIX_RE, ROOM_RE, name_matches, normalise_query
 from .units import units_for
 from .vehicles import vehicles_for
 
@@ -23,6 +23,9 @@ def classify(q: str) -> dict:
     room = ROOM_RE.fullmatch(q)
     if room:
         kinds["room"] = room.groupdict()
+    elif prefix := ROOM_PREFIX_RE.fullmatch(q):  # 3-2-: the rooms of building 3 entrance 2
+        kinds["room_prefix"] = Unit.make_code(prefix["b"], prefix["e"], "") + "-"
+        room = prefix
     compact = re.sub(r"[\s\-]", "", q)
     if compact.isdigit() and not room:
         kinds["unit_number"] = compact
@@ -30,6 +33,8 @@ def classify(q: str) -> dict:
             kinds["phone_tail"] = compact
         elif len(compact) >= 5:
             kinds["phone"] = compact
+        if 3 <= len(compact) <= 6:  # the last characters of a plate (粤B74257 from 4257)
+            kinds["plate"] = compact
     elif q and PLATE_RE.fullmatch(normalise_plate(q)) and any(c.isdigit() for c in q):
         kinds["plate"] = normalise_plate(q)
     if not compact.isdigit() and not room:
@@ -42,7 +47,7 @@ def classify(q: str) -> dict:
 def lookup(*, user, q: str, limit: int = LOOKUP_LIMIT) -> dict:
     """The counter's lookup: units, people and vehicles matching one box. At most 5 queries."""
     q = normalise_query(q)[:50]
-    result = {"q": q, "units": [], "people": [], "vehicles": []}
+    result = {"q": q, "units": [], "people": [], "vehicles": [], "ambiguous": False}
     if not q:
         return result
     kinds = classify(q)
@@ -50,10 +55,12 @@ def lookup(*, user, q: str, limit: int = LOOKUP_LIMIT) -> dict:
     unit_filter = Q()
     if "room" in kinds:
         room = kinds["room"]
-        if room["e"]:
-            unit_filter |= Q(code=Unit.make_code(room["b"], room["e"], room["n"]))
+        if room["e"]:  # 3-2-150 lists 3-2-1501 … as well: the code as typed is a prefix
+            unit_filter |= Q(code__startswith=Unit.make_code(room["b"], room["e"], room["n"]))
         else:
             unit_filter |= Q(building__name=room["b"], number=room["n"]) | Q(code=f"{room['b']}-{room['n']}")
+    if "room_prefix" in kinds:
+        unit_filter |= Q(code__startswith=kinds["room_prefix"])
     if "unit_number" in kinds:
         unit_filter |= Q(number=kinds["unit_number"])
     if unit_filter:
@@ -65,6 +72,9 @@ def lookup(*, user, q: str, limit: int = LOOKUP_LIMIT) -> dict:
             to_attr="current_owners",
         )
         result["units"] = list(units_for(user).filter(unit_filter).prefetch_related(owners).order_by("code")[:limit])
+        # The same room code in two of the user's communities: the clerk chooses, nothing is opened for them.
+        codes = [unit.code for unit in result["units"]]
+        result["ambiguous"] = len(set(codes)) < len(codes)
 
     person_filter = Q()
     if "phone_tail" in kinds:

@@ -15,6 +15,12 @@ ROOM_RE = re.compile(
     r"(?P<n>[0-9A-Z]{1,6})\s*(?:室|号)?"
 )
 
+# The start of a room code, to list its rooms: 3-2-, 3栋2单元, 3#2-, 3栋
+ROOM_PREFIX_RE = re.compile(
+    r"(?P<b>[0-9A-Z]{1,5})\s*(?:栋|幢|号楼|座|#|-|/)\s*"
+    r"(?:(?P<e>[0-9A-Z]{1,3})\s*(?:单元|-|/)\s*)?"
+)
+
 
 def normalise_query(q: str) -> str:
     return unicodedata.normalize("NFKC", clean_text(q or "")).strip().upper()

@@ -31,7 +31,7 @@ def _kind_help(user):
 
 @require("frontdesk.import")
 def upload(request):
-    if "template" in request.GET:
+    if request.GET.get("template") in Kind.values:  # anything else: the page itself
         return _template(request.GET["template"])
     initial = {"kind": request.GET["kind"]} if request.GET.get("kind") in Kind.values else {}
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user, initial=initial)

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.forms import list_filters, list_params
 from core.paging import paginate
 from core.permissions import require
-from frontdesk.forms.parking import ParkingSpaceForm
+from frontdesk.forms.parking import ParkingFilterForm, ParkingSpaceForm
 from frontdesk.scoping import communities_of
 from frontdesk.selectors import parking as selectors
 from frontdesk.selectors.units import units_for
@@ -20,11 +21,12 @@ from .common import form_page
 PAGE_SIZE = 50
 
 
+@list_params(ParkingFilterForm)
 @require("frontdesk.view")
 def parking_list(request):
-    qs = selectors.parking_list(user=request.user, q=request.GET.get("q") or "")
-    return render(request, "frontdesk/parking_list.html", {"page": paginate(request, qs, PAGE_SIZE),
-                                                           "q": request.GET.get("q", "")})
+    q = list_filters(request, ParkingFilterForm)["q"]
+    qs = selectors.parking_list(user=request.user, q=q)
+    return render(request, "frontdesk/parking_list.html", {"page": paginate(request, qs, PAGE_SIZE), "q": q})
 
 
 @require("frontdesk.edit")

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from core import privacy
 from core.audit import history_for
+from core.forms import list_filters, list_params
 from core.paging import paginate
 from core.permissions import require
 from core.text import clean_text
-from frontdesk.forms.people import LinkUnitForm, PersonEditForm, PersonForm
+from frontdesk.forms.people import LinkUnitForm, PersonEditForm, PersonFilterForm, PersonForm
 from frontdesk.models import Occupancy
 from frontdesk.scoping import communities_of
 from frontdesk.selectors import people as selectors
@@ -27,11 +28,12 @@ PAGE_SIZE = 50
 REVEALABLE = {"phone": privacy.PHONE, "phone_alt": privacy.PHONE, "id_number": privacy.ID_NUMBER}
 
 
+@list_params(PersonFilterForm)
 @require("frontdesk.view")
 def person_list(request):
     if refused := exports.refusal(request):
         return refused
-    filters = {k: request.GET.get(k) or None for k in ("community", "kind", "q")}
+    filters = {k: v or None for k, v in list_filters(request, PersonFilterForm).items()}
     qs = selectors.person_list(user=request.user, **filters)
     if exports.wants_export(request):
         return exports.people_xlsx(qs, user=request.user)

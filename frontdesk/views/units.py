@@ -3,10 +3,12 @@
 from django.shortcuts import get_object_or_404, render
 
 from core.audit import history_for
+from core.forms import list_filters, list_params
 from core.paging import paginate
 from core.pdf import pdf_response
 from core.permissions import require
 from frontdesk import documents
+from frontdesk.forms.units import UnitFilterForm
 from frontdesk.models import Unit
 from frontdesk.registry import unit_panels
 from frontdesk.scoping import communities_of
@@ -17,11 +19,12 @@ from . import exports
 PAGE_SIZE = 50
 
 
+@list_params(UnitFilterForm)
 @require("frontdesk.view")
 def unit_list(request):
     if refused := exports.refusal(request):
         return refused
-    filters = {k: request.GET.get(k) or None for k in ("community", "building", "usage", "q")}
+    filters = {k: v or None for k, v in list_filters(request, UnitFilterForm).items()}
     qs = selectors.unit_list(user=request.user, **filters)
     if exports.wants_export(request):
         return exports.units_xlsx(qs)

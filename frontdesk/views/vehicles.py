@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.forms import list_filters, list_params
 from core.paging import paginate
 from core.permissions import require
 from frontdesk.forms.common import ReasonForm
-from frontdesk.forms.vehicles import VehicleForm
+from frontdesk.forms.vehicles import VehicleFilterForm, VehicleForm
 from frontdesk.scoping import communities_of
 from frontdesk.selectors import vehicles as selectors
 from frontdesk.selectors.people import unit_people, vehicle_owner_choices
@@ -21,19 +22,21 @@ from .common import form_page
 PAGE_SIZE = 50
 
 
+@list_params(VehicleFilterForm)
 @require("frontdesk.view")
 def vehicle_list(request):
     if refused := exports.refusal(request):
         return refused
-    filters = {"community": request.GET.get("community") or None, "q": request.GET.get("q") or None}
-    active = request.GET.get("active", "1") != "0"
-    new_energy = {"1": True, "0": False}.get(request.GET.get("new_energy", ""))
+    values = list_filters(request, VehicleFilterForm)
+    filters = {"community": values["community"] or None, "q": values["q"] or None}
+    active = values["active"] != "0"
+    new_energy = {"1": True, "0": False}.get(values["new_energy"] or "")
     qs = selectors.vehicle_list(user=request.user, active=active, new_energy=new_energy, **filters)
     if exports.wants_export(request):
         return exports.vehicles_xlsx(qs)
     return render(request, "frontdesk/vehicle_list.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "active": active,
-        "new_energy": request.GET.get("new_energy", ""), "communities": communities_of(request.user),
+        "new_energy": values["new_energy"] or "", "communities": communities_of(request.user),
     })
 
 

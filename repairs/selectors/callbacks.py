@@ -32,7 +32,7 @@ def callback_overdue_count(*, user, now=None) -> int:
 
 def callback_detail(*, user, pk: int) -> Callback:
     qs = callbacks_for(user).select_related("ticket", "ticket__unit", "ticket__category", "ticket__assignee",
-                                            "ticket__team", "done_by")
+                                            "ticket__team", "done_by", "community")
     return get_object_or_404(qs, pk=pk)
 
 

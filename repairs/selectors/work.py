@@ -26,7 +26,7 @@ def work_list(*, user):
     """My open work: overdue first, then urgent, then the nearest deadline. Constant queries."""
     open_clock = Q(clocks__met_at__isnull=True, clocks__cancelled_at__isnull=True)
     return (work_tickets_for(user).filter(kind=Ticket.Kind.REPAIR, status__in=WORKING)
-            .select_related("unit", "category", "assignee", "team")
+            .select_related("unit", "category", "assignee", "team", "community")
             .annotate(next_due=Min("clocks__due_at", filter=open_clock))
             .order_by("-is_overdue", "-urgency", F("next_due").asc(nulls_last=True), "created_at", "id"))
 

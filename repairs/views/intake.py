@@ -1,7 +1,6 @@
 """Intake: the new-ticket form (from the unit page or the board), logged and optionally dispatched in one step."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -20,11 +19,8 @@ from ..services.intake import ticket_intake
 def ticket_create(request):
     unit = None
     unit_pk = request.GET.get("unit") or request.POST.get("unit")
-    if unit_pk:
-        try:
-            unit = get_object_or_404(units_for(request.user), pk=int(unit_pk))
-        except ValueError:
-            raise Http404 from None
+    if unit_pk and str(unit_pk).isdecimal() and len(str(unit_pk)) <= 18:  # not an id (abc, -5): no room chosen
+        unit = get_object_or_404(units_for(request.user), pk=int(unit_pk))
     options = intake_options(user=request.user, unit=unit)
     communities = options.communities
     initial = {"unit": unit, "community": communities[0] if len(communities) == 1 else None}

@@ -23,7 +23,10 @@
         if (all.length && (i >= 0 || all.length === 1)) { ev.preventDefault(); window.location.href = all[i >= 0 ? i : 0].href; }
       } else if (ev.key === "Escape") { results.innerHTML = ""; }
     });
-    document.addEventListener("htmx:afterSwap", (ev) => { if (ev.detail.target === results) setActive(0); });
+    // The same room code in two communities (data-ambiguous): nothing is preselected, so Enter lists the choice.
+    document.addEventListener("htmx:afterSwap", (ev) => {
+      if (ev.detail.target === results && !results.querySelector("[data-ambiguous]")) setActive(0);
+    });
     document.addEventListener("click", (ev) => { if (!ev.target.closest(".lookup")) results.innerHTML = ""; });
     document.addEventListener("keydown", (ev) => {
       if (ev.key === "/" && !["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName)) { ev.preventDefault(); box.focus(); box.select(); }

@@ -148,3 +148,21 @@ def test_name_column_is_not_labelled_task_name(client, unit_a, clerk):
     assert "任务名" not in html
     html = client.get("/frontdesk/people/new/").content.decode()
     assert "任务名" not in html
+
+
+def test_enter_on_a_room_code_of_two_communities_lists_the_choice(page, live_server, login, unit_a, community_a,
+                                                                    community_b, make_user):
+    from tests.factories import BuildingFactory, EntranceFactory
+
+    twin = UnitFactory(entrance=EntranceFactory(building=BuildingFactory(community=community_b, name="3"), name="2"),
+                       number="1502")
+    clerk = make_user(role=Role.CLERK, communities=[community_a, community_b], username="clerk_ab")
+    login(page, clerk)
+    items = type_lookup(page, "3-2-1502")
+    expect(items).to_have_count(2)
+    expect(page.locator("#lookup-results a.lookup-item.active")).to_have_count(0)  # nothing chosen for the clerk
+    page.locator("#lookup-box").press("Enter")
+    page.wait_for_url(re.compile(r"/frontdesk/lookup/\?q="))
+    content = page.content()
+    assert "翠湖花园" in content and "锦绣家园" in content
+    assert f"/frontdesk/units/{twin.pk}/" in content and f"/frontdesk/units/{unit_a.pk}/" in content

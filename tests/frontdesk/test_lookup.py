@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from frontdesk.selectors.lookup import classify, lookup
-from tests.factories import OccupancyFactory, PersonFactory, UnitFactory, VehicleFactory
+from tests.factories import EntranceFactory, OccupancyFactory, PersonFactory, UnitFactory, VehicleFactory
 
 
 @pytest.mark.parametrize("q", ["3-2-1502", "3栋2单元1502", "3#2-1502", "３－２－１５０２", " 3-2-1502 "])
@@ -28,8 +28,21 @@ def test_plate_fragments(unit_a, clerk):
         assert [v.plate for v in lookup(user=clerk, q=q)["vehicles"]] == ["粤B12345"], q
 
 
+def test_the_last_characters_of_a_plate_find_the_vehicle(unit_a, clerk):
+    VehicleFactory(unit=unit_a, plate="粤B74257")
+    assert [v.plate for v in lookup(user=clerk, q="4257")["vehicles"]] == ["粤B74257"]
+    assert [v.plate for v in lookup(user=clerk, q="b7425")["vehicles"]] == ["粤B74257"]
+
+
+@pytest.mark.parametrize("q", ["3-2-", "3栋2单元", "3-2-150", "3#2-"])
+def test_a_partial_room_code_lists_the_rooms_it_starts(q, unit_a, clerk):
+    neighbour = UnitFactory(entrance=unit_a.entrance, number="1501")
+    UnitFactory(entrance=EntranceFactory(building=unit_a.building, name="1"), number="1502")  # entrance 1: not listed
+    assert [u.pk for u in lookup(user=clerk, q=q)["units"]] == [neighbour.pk, unit_a.pk]
+
+
 def test_classification_of_ambiguous_input():
-    assert set(classify("1502")) == {"unit_number", "phone_tail"}
+    assert set(classify("1502")) == {"unit_number", "phone_tail", "plate"}
     assert "room" in classify("3-2-1502")
     assert "name" in classify("王")
 
@@ -52,7 +65,7 @@ def test_query_count_is_constant(clerk, community_a, unit_a):
         unit = UnitFactory(entrance=unit_a.entrance, number=f"{i + 1}02")
         OccupancyFactory(unit=unit, person=PersonFactory(community=community_a, name=f"张三{i}"))
         VehicleFactory(unit=unit)
-    for q in ("张", "1502", "粤B", "3-2-1502"):
+    for q in ("张", "1502", "粤B", "3-2-1502", "3-2-", "4257"):
         with CaptureQueriesContext(connection) as ctx:
             lookup(user=clerk, q=q)
         assert len(ctx) <= 5, (q, len(ctx))
