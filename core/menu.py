@@ -23,6 +23,7 @@ class MenuLink:
     label: str
     url_name: str
     divider: bool = False  # a line above this link (a new group in the section)
+    home_for: frozenset[str] = frozenset()  # roles whose landing page shows this link as a big button
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ def required_action(url_name: str) -> str:
             raise LookupError(f"{url_name} is not protected by @require: it cannot be in the menu")
         _actions[url_name] = action
     return action
+
+
+def home_shortcuts(user) -> list[dict]:
+    """The links registered as the main tool of ``user``'s role (``home_for``), for one tap from the
+    landing page (an engineer on a phone: 我的工单), if they may open them."""
+    return [{"label": link.label, "url": reverse(link.url_name)}
+            for section in sections() for link in section.links
+            if user.role in link.home_for and has_perm(user, required_action(link.url_name))]
 
 
 def menu_for(user) -> list[dict]:

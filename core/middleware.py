@@ -43,3 +43,19 @@ def stamp_session_at_login(sender, request, user, **kwargs):
     """Logging in has just written the session: the minute starts now (``user_logged_in`` receiver)."""
     if request is not None and hasattr(request, "session"):
         request.session[TOUCHED] = int(time.time())
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` with every HTML page: scripts only from this site's
+    static files (no inline script, no eval), so injected markup cannot run. Other responses (PDFs,
+    spreadsheets, JSON) run no script and keep the browser's own viewer unhindered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = settings.CONTENT_SECURITY_POLICY
+        if policy and response.get("Content-Type", "").startswith("text/html"):
+            response.headers.setdefault("Content-Security-Policy", policy)
+        return response

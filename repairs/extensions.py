@@ -4,6 +4,7 @@ tickets panel and its "repair or complaint" action, the lookup's quick action, t
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Role
 from core.permissions import has_perm
 
 
@@ -41,7 +42,7 @@ def register():
         MenuLink(_("New ticket"), "repairs:ticket_create"),
         MenuLink(_("Open tickets"), "repairs:board"),
         MenuLink(_("Overdue clocks"), "repairs:overdue"),
-        MenuLink(_("My tickets"), "repairs:work_list"),
+        MenuLink(_("My tickets"), "repairs:work_list", home_for=frozenset({Role.ENGINEER})),
         MenuLink(_("Callbacks"), "repairs:callback_list"),
         MenuLink(_("Statistics"), "repairs:stats"),
         MenuLink(_("Categories, teams and clocks"), "repairs:manage", divider=True),

@@ -32,6 +32,34 @@
       if (ev.key === "/" && !["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName)) { ev.preventDefault(); box.focus(); box.select(); }
     });
   }
+  // Behaviour declared in the markup (the Content-Security-Policy allows no inline handlers):
+  // data-autosubmit: a select or date field sends its form as soon as it changes.
+  document.addEventListener("change", (ev) => {
+    const el = ev.target;
+    if (el.form && el.hasAttribute("data-autosubmit")) el.form.submit();
+  });
+  // data-confirm="question": the button does nothing unless the question is answered OK.
+  document.addEventListener("click", (ev) => {
+    const el = ev.target.closest("[data-confirm]");
+    if (el && !window.confirm(el.dataset.confirm)) ev.preventDefault();
+  });
+  document.addEventListener("submit", (ev) => {
+    const form = ev.target;
+    // data-disable-on-submit: the button greys out once the form is on its way.
+    if (form.hasAttribute("data-disable-on-submit")) {
+      const button = form.querySelector("button");
+      if (button) button.disabled = true;
+    }
+    // data-action-per-building: the address ends in the chosen building's id (…/0.pdf → …/12.pdf).
+    if (form.dataset.actionPerBuilding) {
+      form.action = form.dataset.actionPerBuilding.replace("0.pdf", form.elements.building.value + ".pdf");
+    }
+  });
+  // data-ctrl-enter-submit: Ctrl+Enter (⌘+Enter) in the form sends it.
+  document.addEventListener("keydown", (ev) => {
+    const form = ev.target.closest && ev.target.closest("form[data-ctrl-enter-submit]");
+    if (form && ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit(); }
+  });
   // A form is sent once: a double-click does not send it twice (the server also deduplicates by token).
   document.addEventListener("submit", (ev) => {
     const form = ev.target;

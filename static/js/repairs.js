@@ -21,6 +21,11 @@
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); form.requestSubmit(); }
     });
   }
+  // The board refreshes itself every 30 s, but not while tickets are ticked for a bulk dispatch
+  // (a cancelled htmx request: the policy allows no eval'd trigger filter).
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (e.detail.elt && e.detail.elt.id === "board-table" && document.querySelector("input[name=tickets]:checked")) e.preventDefault();
+  });
   document.addEventListener("change", function (e) {
     if (e.target && e.target.id === "select-all") {
       document.querySelectorAll("input[name=tickets]").forEach(function (box) { box.checked = e.target.checked; });
