@@ -10,14 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.models import Role
-
 from ..models import Ticket
+from ..selectors.manage import ENGINEER_ROLES
 from ..selectors.tickets import last_status_change, resume_target, ticket_version
 from .tickets import ticket_set_status
 
 S = Ticket.Status
-ENGINEER_ROLES = (Role.ENGINEER, Role.SUPERVISOR)
 
 
 def _lock(ticket: Ticket) -> Ticket:
