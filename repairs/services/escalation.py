@@ -193,6 +193,8 @@ def _breach_title(clock: Clock) -> str:
 
 
 def _breach_body(clock: Clock, now) -> str:
+    if now - clock.due_at < datetime.timedelta(minutes=1):  # not "0 minutes ago": the moment itself
+        return _("The deadline %(due)s has just passed.") % {"due": _local(clock.due_at)}
     return _("The deadline was %(due)s (%(late)s ago).") % {"due": _local(clock.due_at),
                                                              "late": timesince(clock.due_at, now)}
 

@@ -98,6 +98,14 @@ def test_dispatch_clock_warns_the_clerks_then_breaches_once(ticket, clerk, super
     assert not Notification.objects.exclude(user__in=[clerk, supervisor]).exists()
 
 
+def test_a_breach_at_its_moment_does_not_say_0_minutes_late(ticket, clerk, supervisor):
+    """Issue 15 (3): "已超时 0 分钟" when the ETA task fires on the deadline itself."""
+    clock = make_clock(ticket, K.DISPATCH)
+    clock_breach(clock_id=clock.pk, now=clock.due_at)
+    body = Notification.objects.get(user=supervisor).body
+    assert "just passed" in body and "0\xa0minutes" not in body and "0 minutes" not in body
+
+
 def test_escalation_stays_in_the_community(ticket, clerk, supervisor, make_user, community_b):
     other_supervisor = make_user(role=Role.SUPERVISOR, communities=[community_b], username="sup_b", email="b@example.com")
     other_clerk = make_user(role=Role.CLERK, communities=[community_b], username="clerk_b2")
