@@ -10,12 +10,15 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
 
     # in an app's extensions.register(): its charges are billed by billing's runs
     billing.register_charge_source(billing.ChargeSource(key="repairs", ..., pending=..., mark_billed=...))
+    # or one charge at once, so the cashier can take it before the next run
+    billing.charge_bill_now(source_key="repairs", ref="repair-charge:12", community=c, actor=user)
 """
 
 from .selectors.deposits import DepositInfo, deposits_for
 from .services.charges import (
     ChargeSource,
     PendingCharge,
+    charge_bill_now,
     charge_sources,
     charges_to_bills,
     register_charge_source,
@@ -23,5 +26,5 @@ from .services.charges import (
 )
 from .services.deposits import deposit_collect, deposit_refund_request
 
-__all__ = ["ChargeSource", "DepositInfo", "PendingCharge", "charge_sources", "charges_to_bills", "deposit_collect",
-           "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
+__all__ = ["ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now", "charge_sources", "charges_to_bills",
+           "deposit_collect", "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]

@@ -52,6 +52,9 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # Repeated notifications about one thing (a ticket's clocks) share a group: an unread one is updated
+    # in place rather than joined by another, so the bell counts things to look at, not events.
+    group = models.CharField(_("notification group"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -20,10 +20,37 @@ from .models import Notification, OutboundMessage
 logger = logging.getLogger(__name__)
 
 
-def notify(*, users, title: str, body: str = "", url: str = "") -> list[Notification]:
-    """Put a notification in each user's in-app centre."""
-    rows = [Notification(user=user, title=title[:200], body=body, url=url) for user in users]
-    return Notification.objects.bulk_create(rows)
+def notify(*, users, title: str, body: str = "", url: str = "", group: str = "") -> list[Notification]:
+    """Put a notification in each user's in-app centre. With ``group`` (e.g. ``"ticket:12:clock"``), a user's
+    unread notification of that group is updated in place (new title, body, link and time) instead of adding one."""
+    return notifications_put([Notification(user=user, title=title[:200], body=body, url=url, group=group)
+                              for user in users])
+
+
+def notifications_put(rows: list[Notification]) -> list[Notification]:
+    """Write many notifications at once (one read and at most two writes, whatever their number): a grouped one
+    replaces the user's unread notification of the same group (the last of a batch wins); the rest are added."""
+    now = timezone.now()
+    latest: dict = {}
+    plain = []
+    for row in rows:
+        if row.group:
+            latest[(row.user_id, row.group)] = row
+        else:
+            plain.append(row)
+    changed = []
+    if latest:
+        existing = {(n.user_id, n.group): n for n in Notification.objects.filter(
+            user_id__in={user for user, _group in latest}, group__in={group for _user, group in latest},
+            read_at__isnull=True).order_by("created_at", "id")}
+        for key in [key for key in latest if key in existing]:
+            row, current = latest.pop(key), existing[key]
+            current.title, current.body, current.url, current.created_at = row.title, row.body, row.url, now
+            changed.append(current)
+        if changed:
+            Notification.objects.bulk_update(changed, ["title", "body", "url", "created_at"])
+    created = Notification.objects.bulk_create(plain + list(latest.values()), batch_size=2000)
+    return created + changed
 
 
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:

@@ -14,9 +14,10 @@ from core.text import clean_text
 
 from .models import Charge
 
-__all__ = ["charge_mark_billed", "charge_source", "pending_charges"]
+__all__ = ["charge_bill_now", "charge_mark_billed", "charge_source", "pending_charges"]
 
 REF_PREFIX = "repair-charge:"
+SOURCE_KEY = "repairs"
 
 
 def pending_charges(*, community):
@@ -46,6 +47,15 @@ def charge_mark_billed(*, charge: Charge, bill_reference: str, actor, now=None) 
     return charge
 
 
+def charge_bill_now(*, charge: Charge, actor, now=None):
+    """Have billing bill ``charge`` at once (a completed paid repair is payable at the counter the same day);
+    a charge without a unit (common areas) is not billed."""
+    if charge.unit_id is None:
+        return None
+    return billing.charge_bill_now(source_key=SOURCE_KEY, ref=f"{REF_PREFIX}{charge.pk}", community=charge.community,
+                                   actor=actor, now=now)
+
+
 def _pending_for_billing(*, community) -> list:
     """The charges billing bills: those with a unit (a common-area repair is not billed to a unit)."""
     return [billing.PendingCharge(ref=f"{REF_PREFIX}{c.pk}", unit_id=c.unit_id, building_id=c.unit.building_id,
@@ -61,6 +71,6 @@ def _mark_billed(*, ref: str, bill_reference: str, actor, now=None) -> Charge:
 def charge_source():
     """Paid repairs as a billing charge source (fee item "repair", created on first use)."""
     return billing.ChargeSource(
-        key="repairs", label=gettext_lazy("Paid repairs waiting to be billed"), fee_item_code="repair",
+        key=SOURCE_KEY, label=gettext_lazy("Paid repairs waiting to be billed"), fee_item_code="repair",
         fee_item_name=gettext_lazy("Paid repair"), fee_item_kind="repair", pending=_pending_for_billing,
         mark_billed=_mark_billed)

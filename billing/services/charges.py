@@ -71,6 +71,18 @@ def _fee_item(source: ChargeSource, community) -> FeeItem:
     return item
 
 
+def _bill(source: ChargeSource, item: FeeItem, charge: PendingCharge, *, community, today, actor, now) -> tuple[Bill, bool]:
+    """The charge's bill, made once (unique per ``source_ref``); the source marks the charge billed with it."""
+    bill, made = Bill.objects.get_or_create(
+        community=community, source=Bill.Source.CHARGE, source_ref=charge.ref,
+        defaults={"building_id": charge.building_id, "unit_id": charge.unit_id, "fee_item": item,
+                  "period": today.replace(day=1), "description": charge.description[:200],
+                  "quantity": Decimal("1"), "unit_price": charge.amount, "amount": charge.amount,
+                  "outstanding": charge.amount, "due_date": today})
+    source.mark_billed(ref=charge.ref, bill_reference=bill.reference, actor=actor, now=now)
+    return bill, made
+
+
 @transaction.atomic
 def charges_to_bills(*, community, actor, now=None) -> list[Bill]:
     """Turn every source's pending charges of ``community`` into bills, once each: the bill is unique per
@@ -80,17 +92,25 @@ def charges_to_bills(*, community, actor, now=None) -> list[Bill]:
     for source in charge_sources():
         item = _fee_item(source, community)
         for charge in source.pending(community=community):
-            bill, made = Bill.objects.get_or_create(
-                community=community, source=Bill.Source.CHARGE, source_ref=charge.ref,
-                defaults={"building_id": charge.building_id, "unit_id": charge.unit_id, "fee_item": item,
-                          "period": today.replace(day=1), "description": charge.description[:200],
-                          "quantity": Decimal("1"), "unit_price": charge.amount, "amount": charge.amount,
-                          "outstanding": charge.amount, "due_date": today})
-            source.mark_billed(ref=charge.ref, bill_reference=bill.reference, actor=actor, now=now)
+            bill, made = _bill(source, item, charge, community=community, today=today, actor=actor, now=now)
             if made:
                 created.append(bill)
     return created
 
 
-__all__ = ["ChargeSource", "PendingCharge", "charge_sources", "charges_to_bills", "pending_charges",
+@transaction.atomic
+def charge_bill_now(*, source_key: str, ref: str, community, actor, now=None) -> Bill | None:
+    """Bill one pending charge at once (a completed paid repair the cashier takes at the counter the same
+    day), as a bill run would. None when the source has no such pending charge (no unit, or billed already)."""
+    source = _SOURCES.get(source_key)
+    charge = next((c for c in source.pending(community=community) if c.ref == ref), None) if source else None
+    if charge is None:
+        return None
+    today = timezone.localdate(now or timezone.now())
+    bill, _made = _bill(source, _fee_item(source, community), charge, community=community, today=today, actor=actor,
+                        now=now)
+    return bill
+
+
+__all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_sources", "charges_to_bills", "pending_charges",
            "register_charge_source", "unregister_charge_source"]

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import to_money
+from core.money import format_money, to_money
 from core.text import clean_text
 
 from ..models import DailyClose, DocumentCounter
@@ -57,8 +57,8 @@ def day_close(*, community, cashier, day, counted_cash, difference_reason: str, 
     summary = day_summary(community=community, cashier=cashier, day=day, with_lists=False)
     difference = counted - summary.system_cash
     if difference and len(reason) < 2:
-        raise ValidationError({"difference_reason": _("Cash counted differs from the system by ¥%(diff)s: give the "
-                                                      "reason.") % {"diff": difference}})
+        raise ValidationError({"difference_reason": _("Cash counted differs from the system by %(diff)s: give the "
+                                                      "reason.") % {"diff": format_money(difference)}})
     try:
         with transaction.atomic():
             return DailyClose.objects.create(

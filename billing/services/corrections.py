@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.money import to_money
+from core.money import format_money, to_money
 from core.text import clean_text
 
 from ..models import BalanceEntry, Bill, Correction, Deposit, DepositRefund, Method, Receipt, ReceiptVoid, Voucher
@@ -59,15 +59,15 @@ def correction_request(*, kind: str, community, actor, reason: str, receipt: Rec
             raise ValidationError(_("Choose the bill to waive."))
         amount = _amount(amount)
         if amount <= 0 or amount > bill.amount - bill.waived:
-            raise ValidationError({"amount": _("The waiver must be more than zero and at most ¥%(max)s.")
-                                             % {"max": bill.amount - bill.waived}})
+            raise ValidationError({"amount": _("The waiver must be more than zero and at most %(max)s.")
+                                             % {"max": format_money(bill.amount - bill.waived)}})
         fields.update(bill=bill, unit=bill.unit, amount=amount)
     elif kind == K.REFUND:
         amount = _amount(amount)
         balance = prepaid_balance(unit)
         if amount <= 0 or amount > balance:
-            raise ValidationError({"amount": _("A refund is paid from the prepaid balance: at most ¥%(max)s.")
-                                             % {"max": balance}})
+            raise ValidationError({"amount": _("A refund is paid from the prepaid balance: at most %(max)s.")
+                                             % {"max": format_money(balance)}})
         if method not in payments.COUNTER_METHODS:
             raise ValidationError({"method": _("Choose how the money is paid back.")})
         fields.update(unit=unit, amount=amount)
@@ -76,8 +76,8 @@ def correction_request(*, kind: str, community, actor, reason: str, receipt: Rec
             raise ValidationError(_("Choose the deposit."))
         deduction = _amount(deduction or 0, "deduction")
         if deduction < 0 or deduction > deposit.amount:
-            raise ValidationError({"deduction": _("The deduction must be between 0 and ¥%(max)s.")
-                                                % {"max": deposit.amount}})
+            raise ValidationError({"deduction": _("The deduction must be between 0 and %(max)s.")
+                                                % {"max": format_money(deposit.amount)}})
         if deposit_state(deposit) != HELD:
             raise ValidationError(_("This deposit is not held any more."))
         if Correction.objects.filter(deposit=deposit, status=Correction.Status.PENDING).exists():
@@ -133,8 +133,8 @@ def _waiver(correction, approver, now):
     bill = Bill.objects.select_for_update().get(pk=correction.bill_id)
     amount = correction.amount
     if amount > bill.amount - bill.waived:
-        raise ValidationError(_("The bill has changed: at most ¥%(max)s can be waived now.")
-                              % {"max": bill.amount - bill.waived}, code="changed")
+        raise ValidationError(_("The bill has changed: at most %(max)s can be waived now.")
+                              % {"max": format_money(bill.amount - bill.waived)}, code="changed")
     from_outstanding = min(amount, bill.outstanding)
     from_paid = amount - from_outstanding
     account = payments.account_for_update(bill.unit) if from_paid else None
@@ -149,8 +149,8 @@ def _waiver(correction, approver, now):
 def _refund(correction, approver, now):
     account = payments.account_for_update(correction.unit)
     if correction.amount > account.balance:
-        raise ValidationError(_("The prepaid balance is now ¥%(balance)s: the refund cannot be more.")
-                              % {"balance": account.balance}, code="changed")
+        raise ValidationError(_("The prepaid balance is now %(balance)s: the refund cannot be more.")
+                              % {"balance": format_money(account.balance)}, code="changed")
     voucher = _voucher(correction, Voucher.Kind.REFUND, approver, now, method=correction.method,
                        reference=correction.reference)
     payments._balance_change(account, kind=BalanceEntry.Kind.REFUND, amount=-correction.amount, actor=approver,

@@ -65,8 +65,8 @@ def account_for_update(unit) -> UnitAccount:
 def _balance_change(account: UnitAccount, *, kind, amount: Decimal, actor=None, **refs) -> BalanceEntry:
     account.balance = account.balance + amount
     if account.balance < 0:
-        raise ValidationError(_("The prepaid balance of this unit is not enough (¥%(balance)s).")
-                              % {"balance": account.balance - amount})
+        raise ValidationError(_("The prepaid balance of this unit is not enough (%(balance)s).")
+                              % {"balance": format_money(account.balance - amount)})
     account.save(update_fields=["balance"])
     return BalanceEntry.objects.create(community_id=account.community_id, unit_id=account.unit_id, kind=kind,
                                        amount=amount, balance_after=account.balance, created_by=actor, **refs)
@@ -103,9 +103,9 @@ def pay_at_counter(*, community, unit, bill_ids, amount, method: str, payer_name
     bills.sort(key=bill_order_key)
     due = sum((b.outstanding for b in bills), ZERO)
     if amount > due and not prepay_rest:
-        raise ValidationError({"amount": _("¥%(amount)s is more than the chosen bills (¥%(due)s). Tick “keep the "
+        raise ValidationError({"amount": _("%(amount)s is more than the chosen bills (%(due)s). Tick “keep the "
                                            "rest as prepayment” or correct the amount.")
-                               % {"amount": amount, "due": due}})
+                               % {"amount": format_money(amount), "due": format_money(due)}})
     account = account_for_update(unit) if amount > due else None
     receipt = receipt_issue(community=community, unit=unit, payer_name=payer_name, method=method,
                             reference=reference, amount=amount, cashier=cashier, note=note, now=now)

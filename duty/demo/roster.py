@@ -72,13 +72,13 @@ def _load(community, today, current):
         result = services.roster_save_grid(community=community, month=month, cells=_cells(community, month), actor=supervisor)
         roster = result["roster"]
         if approve:
-            services.roster_set_status(roster=roster, to_status=Roster.Status.SUBMITTED, actor=supervisor)
-            services.roster_set_status(roster=roster, to_status=Roster.Status.APPROVED, actor=manager, note="同意。")
-            # Demo history: submitted on the 24th of the month before, approved on the 25th.
+            # Demo history: submitted on the 24th of the month before, approved on the 25th (so not late).
             submitted = timezone.make_aware(datetime.datetime.combine(roster.submission_deadline - datetime.timedelta(days=1),
                                                                       datetime.time(16, 20)), tz)
             decided = submitted + datetime.timedelta(days=1, hours=-6)
-            Roster.objects.filter(pk=roster.pk).update(submitted_at=submitted, decided_at=decided)
+            services.roster_set_status(roster=roster, to_status=Roster.Status.SUBMITTED, actor=supervisor, now=submitted)
+            services.roster_set_status(roster=roster, to_status=Roster.Status.APPROVED, actor=manager, note="同意。",
+                                       now=decided)
             RosterStatusChange.objects.filter(roster=roster, to_status=Roster.Status.SUBMITTED).update(at=submitted)
             RosterStatusChange.objects.filter(roster=roster, to_status=Roster.Status.APPROVED).update(at=decided)
     _requests(community, today, supervisor)

@@ -20,6 +20,7 @@ from ..models import (
 )
 
 LOG_ROLES = (Role.CLERK, Role.SUPERVISOR)  # duty.log: who may hand over and take over
+TAKE_OVER_ROLES = (Role.CLERK,)  # who the desk is handed over to: the clerks who staff it, not a supervisor
 
 
 def handovers_for(user):
@@ -83,8 +84,8 @@ def shared_item_for(*, user, pk) -> SharedItem:
 
 
 def hand_over_candidates(*, community, exclude=None):
-    """Clerks and supervisors of the community (who may take over the desk)."""
-    qs = (get_user_model().objects.filter(communities=community, is_active=True, role__in=LOG_ROLES)
+    """The community's active clerks (who take over the desk)."""
+    qs = (get_user_model().objects.filter(communities=community, is_active=True, role__in=TAKE_OVER_ROLES)
           .order_by("full_name", "username"))
     if exclude is not None:
         qs = qs.exclude(pk=exclude.pk)
@@ -102,8 +103,9 @@ def current_assignment(*, community, user, at=None):
 
 
 def next_assignment(*, community, after, exclude_user=None):
-    """The first active assignment of someone else starting at or after ``after`` (the successor on the roster)."""
-    qs = Assignment.objects.filter(community=community, is_active=True, starts_at__gte=after).select_related("user")
+    """The first active clerk's assignment of someone else starting at or after ``after`` (the successor at the desk)."""
+    qs = Assignment.objects.filter(community=community, is_active=True, starts_at__gte=after,
+                                   user__role__in=TAKE_OVER_ROLES).select_related("user")
     if exclude_user is not None:
         qs = qs.exclude(user=exclude_user)
     return qs.order_by("starts_at", "id").first()

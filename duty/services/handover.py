@@ -62,7 +62,7 @@ def handover_start(*, community, incoming, notes: str = "", actor) -> Handover:
 
     Snapshots the community's open follow-ups as pending items (important ones marked)."""
     if incoming is None or not selectors.hand_over_candidates(community=community, exclude=actor).filter(pk=incoming.pk).exists():
-        raise ValidationError({"incoming": _("Choose a clerk or supervisor of this community other than yourself.")})
+        raise ValidationError({"incoming": _("Choose a clerk of this community other than yourself.")})
     if selectors.handover_open(community=community) is not None:
         raise ValidationError(_already_open_message(community))
     now = timezone.now()

@@ -163,15 +163,15 @@ def _roster_url(roster: Roster) -> str:
 
 
 @transaction.atomic
-def roster_set_status(*, roster: Roster, to_status: str, actor, note: str = "") -> Roster:
-    """The one writer of Roster.status: lock, check the move, record it, notify."""
+def roster_set_status(*, roster: Roster, to_status: str, actor, note: str = "", now=None) -> Roster:
+    """The one writer of Roster.status: lock, check the move, record it, notify. ``now`` is for the demo's history."""
     roster = Roster.objects.select_for_update().select_related("community").get(pk=roster.pk)
     note = clean_text(note)
     from_status = roster.status
     if to_status not in Roster.TRANSITIONS[from_status]:
         raise ValidationError(_("A roster that is %(from)s cannot be %(to)s.") % {
             "from": roster.get_status_display(), "to": Roster.Status(to_status).label})
-    now = timezone.now()
+    now = now or timezone.now()
     if to_status == Roster.Status.SUBMITTED:
         if not has_perm(actor, "duty.roster"):
             raise ValidationError(_("Only the supervisor submits the roster."))

@@ -31,8 +31,9 @@ class CompleteForm(StaffForm):
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
         self.ticket = ticket
-        if not ticket.is_paid:
-            del self.fields["charge_amount"]
+        if not ticket.is_paid:  # extra work found on site: a charge makes the repair a paid one
+            self.fields["charge_amount"].help_text = _("Free repair: leave empty, or charge for extra work found on "
+                                                       "site (it becomes a paid repair).")
 
     def clean_charge_amount(self):
         raw = self.cleaned_data.get("charge_amount", "")

@@ -29,6 +29,7 @@ from frontdesk.selectors.search import ROOM_RE, normalise_query
 
 from ..models import OPEN_STATUS_VALUES, Category, Clock, SavedFilter, Team, Ticket
 from .clocks import clock_badges
+from .manage import ENGINEER_ROLES
 from .tickets import open_clocks, tickets_for, with_board_joins
 
 SORTS = {  # "due" (due soonest) is ordered by the earliest open clock, see ticket_board
@@ -181,7 +182,7 @@ def board_options(user, *, with_teams=True) -> BoardOptions:
         ).values_list("o_tag", "o_rank", "o_pk", "o_name", "o_community", "o_community_name", "o_query")
 
     User = get_user_model()
-    engineers = User.objects.filter(is_active=True, role__in=[Role.ENGINEER, Role.SUPERVISOR])
+    engineers = User.objects.filter(is_active=True, role__in=ENGINEER_ROLES)
     if not sees_all_communities(user):
         mine = Community.staff.through.objects.filter(user_id=user.pk).values("community_id")
         engineers = engineers.filter(pk__in=Community.staff.through.objects.filter(community_id__in=mine)
@@ -219,7 +220,7 @@ def engineers_for_user(user):
     else:
         mine = Community.staff.through.objects.filter(user_id=user.pk).values("community_id")
         qs = get_user_model().objects.filter(communities__in=mine)
-    return qs.filter(is_active=True, role__in=[Role.ENGINEER, Role.SUPERVISOR]).distinct().order_by("full_name")
+    return qs.filter(is_active=True, role__in=ENGINEER_ROLES).distinct().order_by("full_name")
 
 
 def buildings_for_user(user):

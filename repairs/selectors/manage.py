@@ -9,6 +9,8 @@ from core.models import Role
 
 from ..models import Category, ClockSettings, Team
 
+ENGINEER_ROLES = (Role.ENGINEER,)  # who a repair may be dispatched to (a supervisor is not offered)
+
 # English source strings; translated when the rows are created (names are data afterwards).
 DEFAULT_CATEGORIES = [
     gettext_noop("Plumbing"), gettext_noop("Electrical"), gettext_noop("Doors and windows"), gettext_noop("Lift"),
@@ -40,7 +42,7 @@ def teams_with_members(*, community):
 
 def engineers_for(*, community):
     return get_user_model().objects.filter(communities=community, is_active=True,
-                                           role__in=[Role.ENGINEER, Role.SUPERVISOR]).order_by("role", "full_name")
+                                           role__in=ENGINEER_ROLES).order_by("role", "full_name")
 
 
 def clock_settings_of(community) -> ClockSettings:

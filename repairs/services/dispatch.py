@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from core.models import Role
 
 from ..models import Ticket
+from ..selectors.manage import ENGINEER_ROLES
 from ..selectors.tickets import last_status_change, resume_target, ticket_version
 from .tickets import ticket_set_status
 
 S = Ticket.Status
-ENGINEER_ROLES = (Role.ENGINEER, Role.SUPERVISOR)
+COMPLAINT_HANDLER_ROLES = (*ENGINEER_ROLES, Role.SUPERVISOR)  # a complaint may go to a department's supervisor
 
 
 def _lock(ticket: Ticket) -> Ticket:
@@ -40,10 +41,10 @@ def _check_seen(locked: Ticket, seen: str | None) -> None:
     raise ValidationError(message, code="stale")
 
 
-def _check_assignee(ticket: Ticket, assignee, team) -> None:
+def _check_assignee(ticket: Ticket, assignee, team, roles=ENGINEER_ROLES) -> None:
     if assignee is None and team is None:
         raise ValidationError({"assignee": _("Choose an engineer or a team.")})
-    if assignee is not None and (assignee.role not in ENGINEER_ROLES
+    if assignee is not None and (assignee.role not in roles
                                  or not assignee.communities.filter(pk=ticket.community_id).exists()):
         raise ValidationError({"assignee": _("%(name)s is not an engineer of this community.") % {
             "name": assignee.display_name}})
@@ -94,7 +95,7 @@ def complaint_assign(*, ticket: Ticket, team, assignee=None, actor, note: str = 
         raise ValidationError(_("Only complaints are assigned to a department."))
     if team is None:
         raise ValidationError({"team": _("Choose the department.")})
-    _check_assignee(locked, assignee, team)
+    _check_assignee(locked, assignee, team, roles=COMPLAINT_HANDLER_ROLES)
     if locked.status == S.ASSIGNED:
         note = _reason(note)
     return ticket_set_status(ticket=locked, to=S.ASSIGNED, actor=actor, note=note, team=team, assignee=assignee)

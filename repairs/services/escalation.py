@@ -24,7 +24,7 @@ from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
 from core.models import Notification, OutboundMessage, Role
-from core.notifications import notify, send_outbound
+from core.notifications import notifications_put, notify, send_outbound
 
 from ..models import Clock, Ticket
 
@@ -131,7 +131,7 @@ def _act(clocks: list[Clock], what: str, now: datetime.datetime) -> None:
         Ticket.objects.filter(pk__in={c.ticket_id for c in clocks}).update(is_overdue=True, last_activity_at=now)
     staff = _desk_staff({c.ticket.community_id for c in clocks})
     by_community: dict = {}
-    notes: list[tuple] = []  # (users, title, body, url): written in one INSERT for the batch
+    notes: list[tuple] = []  # (users, title, body, url, group): written together for the batch
     for clock in clocks:
         community_id = clock.ticket.community_id
         clerks = staff.get((community_id, Role.CLERK), [])
@@ -147,14 +147,13 @@ def _act(clocks: list[Clock], what: str, now: datetime.datetime) -> None:
 
 def _notify_all(notes) -> None:
     """``core.notifications.notify`` for many titles at once. With one clock (the ETA task) it is exactly
-    ``notify``; for a sweep batch the same rows go in one statement (1,000 breaches: one INSERT, not 2,000)."""
+    ``notify``; for a sweep batch the same rows go in a few statements (1,000 breaches: not 2,000 INSERTs)."""
     if len(notes) <= 2:
-        for users, title, body, url in notes:
-            notify(users=users, title=title, body=body, url=url)
+        for users, title, body, url, group in notes:
+            notify(users=users, title=title, body=body, url=url, group=group)
         return
-    Notification.objects.bulk_create(
-        [Notification(user=user, title=title[:200], body=body, url=url) for users, title, body, url in notes
-         for user in users], batch_size=2000)
+    notifications_put([Notification(user=user, title=title[:200], body=body, url=url, group=group)
+                       for users, title, body, url, group in notes for user in users])
 
 
 def _desk_staff(community_ids) -> dict:
@@ -171,6 +170,12 @@ def _desk_staff(community_ids) -> dict:
     return staff
 
 
+def _group(clock: Clock, what: str = "clock") -> str:
+    """A ticket's clock notifications are one unread notification per person, updated as the clocks move
+    (the prompt to inform the owner is its own, so a later warning does not hide it)."""
+    return f"ticket:{clock.ticket_id}:{what}"
+
+
 def _ticket_url(clock: Clock) -> str:
     try:
         return reverse("repairs:ticket_detail", args=[clock.ticket_id])
@@ -184,7 +189,7 @@ def _warning_notes(clock: Clock, clerks, now) -> list[tuple]:
     title = _("%(number)s: %(clock)s due in %(left)s") % {
         "number": clock.ticket.number, "clock": clock.get_kind_display(), "left": timeuntil(clock.due_at, now)}
     body = _("Deadline %(due)s.") % {"due": _local(clock.due_at)}
-    return [(clerks, title, body, _ticket_url(clock))]
+    return [(clerks, title, body, _ticket_url(clock), _group(clock))]
 
 
 def _breach_title(clock: Clock) -> str:
@@ -193,6 +198,8 @@ def _breach_title(clock: Clock) -> str:
 
 
 def _breach_body(clock: Clock, now) -> str:
+    if now - clock.due_at < datetime.timedelta(minutes=1):  # not "0 minutes ago": the moment itself
+        return _("The deadline %(due)s has just passed.") % {"due": _local(clock.due_at)}
     return _("The deadline was %(due)s (%(late)s ago).") % {"due": _local(clock.due_at),
                                                              "late": timesince(clock.due_at, now)}
 
@@ -200,12 +207,12 @@ def _breach_body(clock: Clock, now) -> str:
 def _breach_notes(clock: Clock, clerks, supervisors, now) -> list[tuple]:
     notes = []
     if supervisors:
-        notes.append((supervisors, _breach_title(clock), _breach_body(clock, now), _ticket_url(clock)))
+        notes.append((supervisors, _breach_title(clock), _breach_body(clock, now), _ticket_url(clock), _group(clock)))
     if clock.kind in INFORM_OWNER_KINDS and clerks:
         notes.append((clerks, _("Inform the owner: %(number)s is late (%(clock)s)") % {
             "number": clock.ticket.number, "clock": clock.get_kind_display()},
             _("Engineering cannot arrive in time. Call the owner and record what you told them."),
-            reverse("repairs:clock_inform_owner", args=[clock.pk])))
+            reverse("repairs:clock_inform_owner", args=[clock.pk]), _group(clock, "inform")))
     return notes
 
 

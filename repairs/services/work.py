@@ -15,6 +15,7 @@ from core.models import Role
 from core.money import to_money
 from core.text import clean_text
 
+from ..charges import charge_bill_now
 from ..models import Charge, Ticket, TicketPhoto
 from .callbacks import callback_open_for
 from .tickets import ticket_set_status
@@ -65,13 +66,10 @@ def _check_completion(ticket: Ticket, *, work_done, charge_amount, owner_confirm
     errors = {}
     if not work_done:
         errors["work_done"] = _("Describe the work done.")
-    if ticket.is_paid:
-        if charge_amount is None:
-            errors["charge_amount"] = _("This is a paid repair: give the charge (0 if nothing is charged).")
-        elif charge_amount < 0:
-            errors["charge_amount"] = _("The charge cannot be negative.")
-    elif charge_amount not in (None, 0):
-        errors["charge_amount"] = _("This is a free repair: nothing can be charged.")
+    if ticket.is_paid and charge_amount is None:
+        errors["charge_amount"] = _("This is a paid repair: give the charge (0 if nothing is charged).")
+    elif charge_amount is not None and charge_amount < 0:
+        errors["charge_amount"] = _("The charge cannot be negative.")
     if owner_signature and (len(owner_signature) > SIGNATURE_MAX or not SIGNATURE_RE.match(owner_signature)):
         errors["owner_signature"] = _("The signature could not be read; please sign again.")
     if ticket.unit_id and not (owner_confirmation or owner_signature):
@@ -84,22 +82,26 @@ def _check_completion(ticket: Ticket, *, work_done, charge_amount, owner_confirm
 def ticket_complete(*, ticket: Ticket, actor, work_done: str, materials: str = "", labour_minutes=None,
                     charge_amount=None, owner_confirmation: str = "", owner_signature: str = "",
                     photos_before=(), photos_after=(), now=None) -> Ticket:
-    """On site → completed, with the work order. A paid repair with a charge above 0 records a
-    ``Charge`` for billing; the callback opens with its clock. All in one transaction."""
+    """On site → completed, with the work order. A charge above 0 (on a repair marked paid at intake, or for
+    extra work found on site, which makes it a paid repair) records a ``Charge`` and bills it at once, so the
+    cashier can take it before the next bill run; the callback opens with its clock. All in one transaction."""
     now = now or timezone.now()
     work_done, materials = clean_text(work_done), clean_text(materials)
     owner_confirmation, owner_signature = clean_text(owner_confirmation), (owner_signature or "").strip()
     charge_amount = None if charge_amount in (None, "") else to_money(charge_amount)
     _check_completion(ticket, work_done=work_done, charge_amount=charge_amount,
                       owner_confirmation=owner_confirmation, owner_signature=owner_signature)
+    is_paid = ticket.is_paid or bool(charge_amount and charge_amount > 0)
+    if not is_paid:
+        charge_amount = None  # a free repair with 0 typed stays free
     ticket = ticket_set_status(
         ticket=ticket, to=S.COMPLETED, actor=actor, now=now, note=work_done[:200],
         work_done=work_done, materials=materials, labour_minutes=labour_minutes, charge_amount=charge_amount,
-        owner_confirmation=owner_confirmation[:50], owner_signature=owner_signature)
+        owner_confirmation=owner_confirmation[:50], owner_signature=owner_signature, is_paid=is_paid)
     ticket_photos_add(ticket=ticket, stage=TicketPhoto.Stage.BEFORE, files=photos_before, actor=actor)
     ticket_photos_add(ticket=ticket, stage=TicketPhoto.Stage.AFTER, files=photos_after, actor=actor)
     if ticket.is_paid and charge_amount and charge_amount > 0:
-        _charge_record(ticket=ticket, amount=charge_amount)
+        charge_bill_now(charge=_charge_record(ticket=ticket, amount=charge_amount), actor=actor, now=now)
     callback_open_for(ticket, actor=actor, now=now)
     return ticket
 

@@ -30,6 +30,14 @@ def test_partial_payment_pays_oldest_first(unit_a, bills_a, cashier):
     assert receipt.number == f"SJ{receipt.business_date.year}-000001"
 
 
+def test_money_in_messages_reads_as_everywhere_else(unit_a, bills_a, cashier):
+    """Issue 15 (3): ¥12496.62 in the overpay message, unlike ¥12,496.62 on every page."""
+    with pytest.raises(ValidationError) as refused:
+        pay(unit_a, bills_a[:1], "12496.62", cashier)
+    message = " ".join(refused.value.messages)
+    assert "¥12,496.62" in message and "¥250.00" in message and "12496" not in message
+
+
 def test_more_than_due_needs_prepay_and_then_goes_to_balance(unit_a, bills_a, cashier):
     with pytest.raises(ValidationError, match="more than the chosen bills"):
         pay(unit_a, bills_a[:1], "300", cashier)

@@ -39,6 +39,13 @@ def test_feeitem_create_and_edit(manager_client, community_a):
     assert response.status_code == 302 and item.name == "电梯费" and item.usages == [] and not item.is_active
 
 
+def test_feeitem_list_shows_names_not_codes(manager_client, community_a, fee_items):
+    """Issue 15 (3): the set-up page showed the codes (property, parking, lift …) next to the names."""
+    html = manager_client.get(reverse("billing:feeitem_list") + f"?community={community_a.pk}").content.decode()
+    assert "物业服务费" in html and "停车费" in html
+    assert "property ·" not in html and "parking ·" not in html and "water ·" not in html
+
+
 def test_feeitem_checks(manager_client, community_a, fee_items, make_bill, unit_a, manager):
     response = manager_client.post(reverse("billing:feeitem_create") + f"?community={community_a.pk}", {
         "community_pk": community_a.pk, "name": "水费2", "code": "water", "kind": "water", "basis": "area",

@@ -36,10 +36,12 @@ def objects(community, users):
     from duty.models import SharedItem
     from duty.services.handover import handover_start
     from duty.services.log import entry_append
+    from tests.factories import UserFactory
 
     entry = entry_append(community=community, author=users[Role.CLERK], kind="call", content="业主来电：楼道灯不亮",
                          follow_up_needed=True, important=True)
     item = SharedItem.objects.create(community=community, name="对讲机", expected_count=4)
-    handover = handover_start(community=community, incoming=users[Role.SUPERVISOR], actor=users[Role.CLERK])
+    incoming = UserFactory(role=Role.CLERK, communities=[community], username="clerk_matrix_incoming")  # the desk goes to a clerk
+    handover = handover_start(community=community, incoming=incoming, actor=users[Role.CLERK])
     day = timezone.localdate() - datetime.timedelta(days=1)
     return {"log_entry": entry, "log_item": item, "log_handover": handover, "log_day": day.isoformat()}

@@ -77,10 +77,11 @@ def test_start_snapshots_open_follow_ups_marking_important(community_a, clerk, c
     assert handover.status == Handover.Status.OPEN and handover.notes == "一台对讲机送修"
 
 
-def test_only_one_open_handover_per_community(client, community_a, clerk, clerk2, users):
+def test_only_one_open_handover_per_community(client, community_a, clerk, clerk2, make_user):
+    clerk3 = make_user(role=Role.CLERK, communities=[community_a], username="clerk3_a")
     first = _start(community_a, clerk, clerk2)
     with pytest.raises(ValidationError) as exc:
-        handover_start(community=community_a, incoming=users[Role.SUPERVISOR], actor=clerk2)
+        handover_start(community=community_a, incoming=clerk3, actor=clerk2)
     assert "already in progress" in str(exc.value)
     with pytest.raises(IntegrityError), transaction.atomic():  # the model constraint is the guarantee
         Handover.objects.create(community=community_a, outgoing=clerk2, incoming=clerk, started_at=timezone.now())
@@ -88,16 +89,28 @@ def test_only_one_open_handover_per_community(client, community_a, clerk, clerk2
     client.force_login(clerk2)
     response = client.get(reverse("duty:handover_start"))
     assert response.status_code == 302 and response["Location"] == reverse("duty:handover_detail", args=[first.pk])
-    response = client.post(reverse("duty:handover_start"), {"incoming": users[Role.SUPERVISOR].pk, "notes": ""})
+    response = client.post(reverse("duty:handover_start"), {"incoming": clerk3.pk, "notes": ""})
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert Handover.objects.count() == 1
 
 
 def test_incoming_must_be_another_clerk_of_the_community(community_a, clerk, clerk_b, users):
-    for incoming in (clerk, clerk_b, users[Role.ENGINEER]):
+    for incoming in (clerk, clerk_b, users[Role.ENGINEER], users[Role.SUPERVISOR]):
         with pytest.raises(ValidationError) as exc:
             handover_start(community=community_a, incoming=incoming, actor=clerk)
         assert "incoming" in exc.value.error_dict
+
+
+def test_only_clerks_are_offered_to_take_over_the_desk(client, community_a, clerk, clerk2, users):
+    """Issue 15 (1.13): the supervisor was offered as a handover recipient; the desk goes to a clerk, and the
+    default is the next clerk on the roster even when a supervisor's shift starts first."""
+    now = timezone.now()
+    _roster(community_a, users[Role.SUPERVISOR], users[Role.SUPERVISOR], now + datetime.timedelta(minutes=5))
+    _roster(community_a, clerk2, users[Role.SUPERVISOR], now + datetime.timedelta(minutes=20))
+    client.force_login(clerk)
+    form = client.get(reverse("duty:handover_start")).context["form"]
+    assert list(form.fields["incoming"].queryset) == [clerk2]
+    assert form.initial["incoming"] == clerk2.pk
 
 
 def _roster(community, user, supervisor, starts_at, hours=8):

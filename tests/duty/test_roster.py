@@ -511,3 +511,25 @@ def test_demo_loader_builds_the_rosters_once(make_user):
     kinds = sorted(ShiftChangeRequest.objects.values_list("kind", "status"))
     assert kinds == [("leave", "pending"), ("swap", "approved")] or timezone.localdate().day >= 28
     assert "already loaded" in out.getvalue()
+
+
+def test_demo_roster_submitted_before_the_25th_is_not_announced_as_late(make_user):
+    """Issue 15 (1.11): after seeding, '翠湖花园 2026-12 排班表已逾期提交审批' pointed at a roster submitted on the
+    24th and approved: the demo history's times are those the status writer sees."""
+    import io
+
+    from django.utils import translation
+
+    from duty.demo import roster as demo_roster
+    from tests.factories import CommunityFactory
+
+    ch = CommunityFactory(code="CH", name="翠湖花园")
+    for username, role in (("clerk", Role.CLERK), ("supervisor", Role.SUPERVISOR), ("manager", Role.MANAGER)):
+        make_user(role=role, communities=[ch], username=username)
+    with translation.override("en"):
+        demo_roster.load(io.StringIO())
+    roster = Roster.objects.get(community=ch, month=dates.month_start(timezone.localdate()))
+    assert not roster_selectors.roster_is_late(roster)
+    titles = list(Notification.objects.values_list("title", flat=True))
+    assert any("submitted for approval" in t for t in titles)
+    assert not [t for t in titles if "late" in t]

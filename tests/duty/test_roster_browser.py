@@ -58,15 +58,18 @@ def test_supervisor_types_saves_submits_and_manager_approves_on_a_phone(page, br
     page.goto(url)
     assert "nobody on duty" in page.locator("#problems").inner_text()
     page.locator(f'input[name="c-{staff[0].pk}-1"]').click()
-    page.keyboard.type("e")  # a complete code moves to the next day
+    # as the hint says: type a code in the cell, arrows or Enter move (typing does not jump a day ahead)
     page.keyboard.type("e")
-    page.keyboard.press("ArrowDown")  # now on the next person's day 3: back to day 1
-    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.type("e")
+    page.keyboard.press("ArrowDown")  # the next person's day 2
     page.keyboard.press("ArrowLeft")
     page.keyboard.type("l")
-    page.keyboard.type("l")
-    assert page.locator(f'input[name="c-{staff[0].pk}-2"]').input_value() == "E"
-    assert page.locator(f'input[name="c-{staff[1].pk}-1"]').input_value() == "L"
+    page.keyboard.press("Enter")
+    page.keyboard.type("e")
+    page.keyboard.type("l")  # a second code typed over the first replaces it
+    cell = lambda user, day: page.locator(f'input[name="c-{user.pk}-{day}"]').input_value()  # noqa: E731
+    assert (cell(staff[0], 1), cell(staff[0], 2), cell(staff[1], 1), cell(staff[1], 2)) == ("E", "E", "L", "L")
     page.locator("#save-grid").click()
     page.wait_for_selector("#problems-ok")
     assert Assignment.objects.filter(user=staff[1], date=month.replace(day=2), is_active=True).get().shift.code == "L"

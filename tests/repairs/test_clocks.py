@@ -98,6 +98,41 @@ def test_dispatch_clock_warns_the_clerks_then_breaches_once(ticket, clerk, super
     assert not Notification.objects.exclude(user__in=[clerk, supervisor]).exists()
 
 
+def test_the_bell_shows_one_unread_notification_per_ticket_updated_in_place(community_a, clerk, supervisor):
+    """Issue 15 (3): the clerk's bell reached 26 unread in half an hour. A ticket's clock warnings and breaches
+    are one unread notification per person (the newest), by the sweeper and by the ETA task alike; once
+    read, the next one is new."""
+    first, second = make_ticket(community_a, actor=clerk), make_ticket(community_a, actor=clerk)
+    make_clock(first, K.COMPLAINT, minutes=30)
+    make_clock(first, K.CALLBACK, minutes=60, started=T0 - 30 * MIN)
+    make_clock(second, K.COMPLAINT, minutes=30)
+
+    def unread(user):
+        rows = Notification.objects.filter(user=user, read_at__isnull=True)
+        return sorted((n.url, n.title) for n in rows)
+
+    url = {t: reverse("repairs:ticket_detail", args=[t.pk]) for t in (first, second)}
+    sweep(now=T0 + 25 * MIN)  # three warnings, two tickets
+    assert [u for u, _title in unread(clerk)] == sorted([url[first], url[second]])
+    dispatch = make_clock(first, K.DISPATCH, started=T0 + 25 * MIN)
+    clock_warn(clock_id=dispatch.pk, now=dispatch.warn_at)  # the ETA path: the same notification, updated
+    assert len(unread(clerk)) == 2 and any("Dispatch" in t for u, t in unread(clerk) if u == url[first])
+    sweep(now=T0 + 31 * MIN)  # three breaches, two tickets
+    assert [u for u, _title in unread(supervisor)] == sorted([url[first], url[second]])
+    Notification.objects.filter(user=supervisor).update(read_at=T0)
+    again = make_clock(second, K.CALLBACK, started=T0 + 60 * MIN)
+    clock_breach(clock_id=again.pk, now=again.due_at)
+    assert len(unread(supervisor)) == 1 and Notification.objects.filter(user=supervisor).count() == 3
+
+
+def test_a_breach_at_its_moment_does_not_say_0_minutes_late(ticket, clerk, supervisor):
+    """Issue 15 (3): "已超时 0 分钟" when the ETA task fires on the deadline itself."""
+    clock = make_clock(ticket, K.DISPATCH)
+    clock_breach(clock_id=clock.pk, now=clock.due_at)
+    body = Notification.objects.get(user=supervisor).body
+    assert "just passed" in body and "0\xa0minutes" not in body and "0 minutes" not in body
+
+
 def test_escalation_stays_in_the_community(ticket, clerk, supervisor, make_user, community_b):
     other_supervisor = make_user(role=Role.SUPERVISOR, communities=[community_b], username="sup_b", email="b@example.com")
     other_clerk = make_user(role=Role.CLERK, communities=[community_b], username="clerk_b2")
@@ -188,12 +223,13 @@ def test_sweeper_works_in_batches_with_constant_queries(community_a, clerk, supe
     batch(3, T0)
     with Queries() as q:
         assert sweep(now=T0 + 61 * MIN) == 3
-    # breach batch + clock update + ticket update + staff + the in-app notifications + ONE e-mail + the empty warn batch
-    assert len(q.sql) == 7
+    # breach batch + clock update + ticket update + staff + the unread grouped notifications + the in-app
+    # notifications + ONE e-mail + the empty warn batch
+    assert len(q.sql) == 8
     batch(6, T0 + 2 * 60 * MIN)
     with Queries() as q:
         assert sweep(now=T0 + 4 * 60 * MIN) == 6
-    assert len(q.sql) == 7  # constant: set-based
+    assert len(q.sql) == 8  # constant: set-based
     # batches smaller than the number due: every clock is still handled, each once
     batch(5, T0 + 6 * 60 * MIN)
     assert sweep(now=T0 + 8 * 60 * MIN, batch_size=2) == 5

@@ -87,6 +87,11 @@ def engineer(users):
 
 
 @pytest.fixture
+def engineer2(make_user, community_a):
+    return make_user(role=Role.ENGINEER, communities=[community_a], username="engineer2_a", full_name="张工")
+
+
+@pytest.fixture
 def team(community_a, engineer):
     team = Team.objects.create(community=community_a, name="工程部")
     team.members.add(engineer)
@@ -94,7 +99,7 @@ def team(community_a, engineer):
 
 
 @pytest.mark.django_db
-def test_dispatch_then_reassign_needs_a_reason(community_a, clerk, engineer, users, team):
+def test_dispatch_then_reassign_needs_a_reason(community_a, clerk, engineer, engineer2, team):
     ticket = new_ticket(community_a, clerk)
     ticket = dispatch.ticket_dispatch(ticket=ticket, assignee=engineer, actor=clerk)
     assert ticket.status == S.DISPATCHED and ticket.assignee == engineer and ticket.dispatched_at
@@ -103,9 +108,8 @@ def test_dispatch_then_reassign_needs_a_reason(community_a, clerk, engineer, use
     assert "note" in exc.value.error_dict
     ticket.refresh_from_db()
     assert ticket.team is None and ticket.assignee == engineer
-    ticket = dispatch.ticket_dispatch(ticket=ticket, assignee=users[Role.SUPERVISOR], team=team, actor=clerk,
-                                      note="王工请假")
-    assert ticket.assignee == users[Role.SUPERVISOR] and ticket.team == team
+    ticket = dispatch.ticket_dispatch(ticket=ticket, assignee=engineer2, team=team, actor=clerk, note="王工请假")
+    assert ticket.assignee == engineer2 and ticket.team == team
     assert TicketStatusChange.objects.filter(ticket=ticket).last().note == "王工请假"
 
 
@@ -113,7 +117,7 @@ def test_dispatch_then_reassign_needs_a_reason(community_a, clerk, engineer, use
 def test_dispatch_refuses_someone_who_is_not_an_engineer_here(community_a, community_b, clerk, make_user, users):
     ticket = new_ticket(community_a, clerk)
     foreign = make_user(role=Role.ENGINEER, communities=[community_b], username="eng_b")
-    for wrong in (foreign, users[Role.CASHIER]):
+    for wrong in (foreign, users[Role.CASHIER], users[Role.SUPERVISOR]):
         with pytest.raises(ValidationError) as exc:
             dispatch.ticket_dispatch(ticket=ticket, assignee=wrong, actor=clerk)
         assert "assignee" in exc.value.error_dict
@@ -121,6 +125,19 @@ def test_dispatch_refuses_someone_who_is_not_an_engineer_here(community_a, commu
         dispatch.ticket_dispatch(ticket=ticket, actor=clerk)
     ticket.refresh_from_db()
     assert ticket.status == S.NEW
+
+
+@pytest.mark.django_db
+def test_only_engineers_are_offered_for_a_repair(client, community_a, clerk, engineer, users):
+    """Issue 15 (1.13): the supervisor was offered as a repair engineer."""
+    supervisor = users[Role.SUPERVISOR]
+    ticket = new_ticket(community_a, clerk)
+    client.force_login(clerk)
+    form = client.get(reverse("repairs:ticket_move", args=[ticket.pk, "dispatch"])).context["form"]
+    offered = str(form["dispatch_to"])
+    assert f"u{engineer.pk}" in offered and f"u{supervisor.pk}" not in offered
+    board = client.get(reverse("repairs:board")).context["form"]
+    assert [pk for pk, _name in board.option_lists["engineer"] if pk] == [engineer.pk]
 
 
 @pytest.mark.django_db
@@ -184,12 +201,12 @@ def test_enquiry_is_answered_then_closed(community_a, clerk, engineer):
 
 
 @pytest.mark.django_db
-def test_stale_page_is_refused_with_who_did_what(community_a, clerk, engineer, users):
+def test_stale_page_is_refused_with_who_did_what(community_a, clerk, engineer, engineer2, users):
     ticket = new_ticket(community_a, clerk)
     seen = ticket_version(ticket)
     dispatch.ticket_dispatch(ticket=ticket, assignee=engineer, actor=users[Role.SUPERVISOR], seen=seen)
     with pytest.raises(ValidationError) as exc:
-        dispatch.ticket_dispatch(ticket=ticket, assignee=users[Role.SUPERVISOR], actor=clerk, note="x", seen=seen)
+        dispatch.ticket_dispatch(ticket=ticket, assignee=engineer2, actor=clerk, note="x", seen=seen)
     message = exc.value.messages[0]
     assert users[Role.SUPERVISOR].display_name in message and engineer.display_name in message
     ticket.refresh_from_db()
@@ -264,7 +281,7 @@ def test_bulk_dispatch_ignores_foreign_tickets(client, community_a, community_b,
 def test_two_clerks_dispatching_at_once_one_wins(community_a, users, make_user):
     clerk, other_clerk = users[Role.CLERK], make_user(role=Role.CLERK, communities=[community_a], username="clerk2")
     first_eng = users[Role.ENGINEER]
-    second_eng = users[Role.SUPERVISOR]
+    second_eng = make_user(role=Role.ENGINEER, communities=[community_a], username="engineer2")
     ticket = new_ticket(community_a, clerk)
     seen = ticket_version(ticket)
     barrier = threading.Barrier(2)
@@ -297,7 +314,7 @@ def test_two_clerks_dispatching_at_once_one_wins(community_a, users, make_user):
 
 
 @pytest.mark.django_db
-def test_two_tabs_dispatching_the_second_sees_who_won(client, community_a, clerk, engineer, users):
+def test_two_tabs_dispatching_the_second_sees_who_won(client, community_a, clerk, engineer, engineer2, users):
     from django.test import Client
 
     ticket = new_ticket(community_a, clerk)
@@ -309,7 +326,7 @@ def test_two_tabs_dispatching_the_second_sees_who_won(client, community_a, clerk
     other.post(url, {"form_token": theirs.initial["form_token"], "seen": theirs.initial["seen"],
                      "dispatch_to": f"u{engineer.pk}"})
     response = client.post(url, {"form_token": mine.initial["form_token"], "seen": mine.initial["seen"],
-                                 "dispatch_to": f"u{users[Role.SUPERVISOR].pk}"})
+                                 "dispatch_to": f"u{engineer2.pk}"})
     assert response.status_code == 302 and response["Location"] == ticket.get_absolute_url()
     errors = " ".join(str(m) for m in client.get(response["Location"]).context["messages"])
     assert "Meanwhile" in errors and users[Role.SUPERVISOR].display_name in errors and engineer.display_name in errors
@@ -318,9 +335,9 @@ def test_two_tabs_dispatching_the_second_sees_who_won(client, community_a, clerk
     # reassigning on purpose (fresh page) needs a reason, given at the field
     fresh = client.get(url).context["form"]
     response = client.post(url, {"form_token": fresh.initial["form_token"], "seen": fresh.initial["seen"],
-                                 "dispatch_to": f"u{users[Role.SUPERVISOR].pk}"})
+                                 "dispatch_to": f"u{engineer2.pk}"})
     assert response.context["form"].errors["note"]
     response = client.post(url, {"form_token": fresh.initial["form_token"], "seen": fresh.initial["seen"],
-                                 "dispatch_to": f"u{users[Role.SUPERVISOR].pk}", "note": "张工在忙"})
+                                 "dispatch_to": f"u{engineer2.pk}", "note": "张工在忙"})
     ticket.refresh_from_db()
-    assert response.status_code == 302 and ticket.assignee == users[Role.SUPERVISOR]
+    assert response.status_code == 302 and ticket.assignee == engineer2

@@ -175,7 +175,7 @@ def test_complete_paid_repair_records_charge_callback_and_clock_once(eng_client,
     assert ticket.work_done == "更换水龙头阀芯" and ticket.labour_minutes == 40
     assert ticket.charge_amount == Decimal("120.50") and ticket.owner_signature.startswith("M10 10")
     charge = Charge.objects.get(ticket=ticket)
-    assert charge.amount == Decimal("120.50") and charge.unit == unit_a and charge.billed_at is None
+    assert charge.amount == Decimal("120.50") and charge.unit == unit_a and charge.billed_at  # billed at once
     assert TicketStatusChange.objects.filter(ticket=ticket, to_status=S.COMPLETED).count() == 1
     callback = Callback.objects.get(ticket=ticket)
     assert callback.status == Callback.Status.PENDING
@@ -188,11 +188,37 @@ def test_complete_paid_repair_records_charge_callback_and_clock_once(eng_client,
 def test_free_repair_records_no_charge(eng_client, engineer, clerk, community_a):
     ticket = on_site(engineer, clerk, community_a)
     response = eng_client.post(reverse("repairs:work_complete", args=[ticket.pk]),
-                               _complete_data(owner_confirmation=""))
+                               _complete_data(owner_confirmation="", charge_amount=""))
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == S.COMPLETED and ticket.charge_amount is None
     assert not Charge.objects.exists() and Callback.objects.filter(ticket=ticket).exists()
+
+
+def test_extra_work_found_on_site_is_charged_and_payable_at_the_counter_at_once(eng_client, engineer, clerk, users,
+                                                                               community_a, unit_a, client):
+    """Issue 15 (1.7): a repair not marked paid at intake takes a charge from the engineer (the extra work is
+    found on site), and the cashier takes the money at once, with no bill run in between."""
+    from billing.models import Receipt
+
+    ticket = on_site(engineer, clerk, community_a, unit=unit_a)
+    url = reverse("repairs:work_complete", args=[ticket.pk])
+    assert "charge_amount" in eng_client.get(url).context["form"].fields
+    assert eng_client.post(url, _complete_data(charge_amount="1234.50")).status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == S.COMPLETED and ticket.is_paid and ticket.charge_amount == Decimal("1234.50")
+    client.force_login(users[Role.CASHIER])
+    page = client.get(reverse("billing:unit", args=[unit_a.pk]))
+    bills = [b for b in page.context["bills"] if ticket.number in b.description]
+    assert len(bills) == 1 and bills[0].outstanding == Decimal("1234.50")
+    token = page.context["form"].initial["form_token"]
+    response = client.post(reverse("billing:pay", args=[unit_a.pk]), {
+        "form_token": token, "bills": [bills[0].pk], "amount": "1234.50", "method": "cash", "payer_name": "张建国",
+        "reference": "", "note": ""})
+    assert response.status_code == 302
+    receipt = Receipt.objects.get()
+    assert receipt.amount == Decimal("1234.50") and receipt.lines.get().bill_id == bills[0].pk
+    assert Charge.objects.get(ticket=ticket).billed_at
 
 
 def test_paid_repair_with_no_charge_records_no_charge_row(eng_client, engineer, clerk, community_a, unit_a):

@@ -71,9 +71,9 @@ def test_counts_per_week_by_category_and_building(community_a, setup):
     assert cat["水电"]["repairs"][-2:] == [1, 3] and cat["水电"]["total"] == 4
     assert cat["噪音"]["complaints"][-1] == 2
     bld = {b["name"]: b for b in st.by_building}
-    assert bld["CH Building 3"]["repairs"][-1] == 3
-    assert bld["CH Building 5"]["repairs"][-2:] == [1, 0] and bld["CH Building 5"]["complaints"][-1] == 1
-    assert bld["CH Common areas"]["complaints"][-1] == 1
+    assert bld["翠湖花园 · Building 3"]["repairs"][-1] == 3
+    assert bld["翠湖花园 · Building 5"]["repairs"][-2:] == [1, 0] and bld["翠湖花园 · Building 5"]["complaints"][-1] == 1
+    assert bld["翠湖花园 · Common areas"]["complaints"][-1] == 1
 
     month = stats_service.ticket_stats(community_ids=[community_a.pk], period="month", count=3, now=NOW)
     assert month.labels == ["2026-09", "2026-10", "2026-11"]
@@ -92,16 +92,16 @@ def test_hot_spots_show_the_rise_and_the_monthly_target_is_flagged(community_a, 
     st = stats_service.ticket_stats(community_ids=[community_a.pk], period="week", now=NOW)
     hot = {(h["dimension"], h["name"]): h for h in st.hot_spots}
     assert hot[("Category", "噪音")]["rise"] == 3 and hot[("Category", "噪音")]["previous"] == 1
-    assert hot[("Building", "CH Building 3")]["current"] == 4
-    assert ("Building", "CH Building 5") not in hot and ("Category", "水电") not in hot
+    assert hot[("Building", "翠湖花园 · Building 3")]["current"] == 4
+    assert ("Building", "翠湖花园 · Building 5") not in hot and ("Category", "水电") not in hot
 
     target = {t["building"]: t for t in st.target_rows}
     assert st.target_months == ["2026-09", "2026-10", "2026-11"]
-    assert target["CH Building 3"]["months"][-1] == 5 and target["CH Building 3"]["over_now"]
-    assert target["CH Building 5"]["months"][-1] == 3 and target["CH Building 5"]["over_now"]
+    assert target["翠湖花园 · Building 3"]["months"][-1] == 5 and target["翠湖花园 · Building 3"]["over_now"]
+    assert target["翠湖花园 · Building 5"]["months"][-1] == 3 and target["翠湖花园 · Building 5"]["over_now"]
     make_ticket(community_a, s["u5"], s["plumbing"], kind=K.COMPLAINT, at=NOW - datetime.timedelta(days=60), actor=s["actor"])
     st = stats_service.ticket_stats(community_ids=[community_a.pk], period="week", now=NOW)
-    b5 = {t["building"]: t for t in st.target_rows}["CH Building 5"]
+    b5 = {t["building"]: t for t in st.target_rows}["翠湖花园 · Building 5"]
     assert b5["months"] == [1, 0, 3] and b5["over"] == [False, False, True]
 
 
@@ -187,7 +187,7 @@ def test_the_page_shows_charts_tables_and_the_target_on_a_manager_phone(client, 
     html = response.content.decode()
     assert "vendor/chartjs/chart.umd.min.js" in html
     assert 'id="chart-periods"' in html and 'id="stats-data"' in html
-    assert "over target" in html and "CH Building 3" in html
+    assert "over target" in html and "翠湖花园 · Building 3" in html
     assert 'name="viewport"' in html
 
 

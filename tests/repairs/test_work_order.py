@@ -66,7 +66,9 @@ def test_work_order_of_another_community_is_404(client, users, community_a, comm
 # --- charges (the billing interface) -------------------------------------------------------------
 
 def test_pending_charges_and_mark_billed_is_idempotent(users, community_a, community_b, unit_a):
-    ticket = completed(users, community_a, unit=unit_a, is_paid=True, charge="80")
+    billed_at_once = Charge.objects.get(ticket=completed(users, community_a, unit=unit_a, is_paid=True, charge="90"))
+    assert billed_at_once.billed_at and billed_at_once.bill_reference  # a unit's charge is on a bill on completion
+    ticket = completed(users, community_a, is_paid=True, charge="80")  # common areas: not billed to a unit
     charge = Charge.objects.get(ticket=ticket)
     assert list(pending_charges(community=community_a)) == [charge]
     assert list(pending_charges(community=community_b)) == []
@@ -84,7 +86,7 @@ def test_pending_charges_and_mark_billed_is_idempotent(users, community_a, commu
 
 
 def test_pending_charges_constant_queries(users, community_a, unit_a):
-    completed(users, community_a, unit=unit_a, is_paid=True)
+    completed(users, community_a, is_paid=True)
 
     def read():
         with CaptureQueriesContext(connection) as ctx:
@@ -94,6 +96,6 @@ def test_pending_charges_constant_queries(users, community_a, unit_a):
 
     few, _rows = read()
     for _ in range(4):
-        completed(users, community_a, unit=unit_a, is_paid=True)
+        completed(users, community_a, is_paid=True)
     many, rows = read()
     assert len(rows) == 5 and many == few

@@ -18,7 +18,7 @@ def complaint_targets(tickets, *, today):
     index = {d: i for i, d in enumerate(months)}
     per_building = defaultdict(lambda: [0] * len(months))
     for row in (tickets.filter(kind=Ticket.Kind.COMPLAINT, created_at__gte=aware(months[0]))
-                .annotate(p=trunc(MONTH, "created_at")).values("p", "community__code", "building__name")
+                .annotate(p=trunc(MONTH, "created_at")).values("p", "community__name", "building__name")
                 .annotate(n=Count("id")).order_by()):
         i = index.get(local_day(row["p"]))
         if i is not None:

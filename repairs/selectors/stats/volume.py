@@ -16,7 +16,7 @@ def building_label(row) -> str:
     """A building as the tables name it (common areas without a building are one row per community)."""
     building = row["building__name"]
     name = _("Building %(name)s") % {"name": building} if building else _("Common areas")
-    return f"{row['community__code']} {name}"
+    return f"{row['community__name']} · {name}"  # the community by name (not its code, "CH")
 
 
 def by_category(tickets, *, period: str, index: dict, count: int):
@@ -38,7 +38,7 @@ def by_building(tickets, *, period: str, index: dict, count: int):
     """Per building label {kind: [n per period]} for repairs and complaints."""
     groups = defaultdict(lambda: {K.REPAIR: [0] * count, K.COMPLAINT: [0] * count})
     for row in (tickets.filter(kind__in=[K.REPAIR, K.COMPLAINT]).annotate(p=trunc(period, "created_at"))
-                .values("p", "kind", "community__code", "building__name").annotate(n=Count("id")).order_by()):
+                .values("p", "kind", "community__name", "building__name").annotate(n=Count("id")).order_by()):
         i = index.get(local_day(row["p"]))
         if i is None:
             continue
