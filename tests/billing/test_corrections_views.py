@@ -244,4 +244,4 @@ def test_approving_a_money_correction_asks_once(client, unit_a, bills_a, cashier
     html = client.get(reverse("billing:correction_list")).content.decode()
     assert f'data-confirm="Void receipt {receipt.number} ¥250.00?"' in html
     assert 'data-confirm="Waive ¥10.00?"' in html
-    assert html.count('value="approve" data-confirm=') == 2 and "js/confirm.js" in html
+    assert html.count('value="approve" data-confirm=') == 2 and "js/app.js" in html  # its one data-confirm listener
