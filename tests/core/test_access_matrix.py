@@ -118,12 +118,7 @@ def _request(client, method, url):
     return client.get(url)
 
 
-@pytest.fixture
-def objects_a(community_a, users):
-    objects = _objects(community_a, users[Role.CLERK])
-    for module in AREA_MODULES:
-        objects.update(module.objects(community_a, users))
-    return objects
+# objects_a (one object of every kind in community A, from every app's matrix module): tests/core/conftest.py
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

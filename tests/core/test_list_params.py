@@ -15,7 +15,7 @@ import pytest
 from django.urls import resolve, reverse
 
 from core.models import Role
-from tests.core.test_access_matrix import AREA_MODULES, MATRIX, PUBLIC, _objects
+from tests.core.test_access_matrix import MATRIX, PUBLIC
 
 OK = {200, 301, 302, 303}
 BAD_VALUES = ["a\x00b", "1e999999", "99999999999999999999", "abc", "-5", "x" * 5000]
@@ -65,14 +65,6 @@ def _role(allowed):
 NOT_A_PAGE_HERE = {"frontdesk:import_preview"}
 GET_PAGES = sorted(name for name, (_k, allowed, method, _f) in MATRIX.items()
                    if method == "get" and allowed is not PUBLIC and name not in NOT_A_PAGE_HERE)
-
-
-@pytest.fixture
-def objects_a(community_a, users):
-    objects = _objects(community_a, users[Role.CLERK])
-    for module in AREA_MODULES:
-        objects.update(module.objects(community_a, users))
-    return objects
 
 
 # The lists whose raw query values reached a filter (and made a 500): their query string goes through a form.
