@@ -127,7 +127,7 @@ def submit_once(request, form, perform):
 # Every list reads ``request.GET`` through a ``ListForm``: a bad value (a NUL byte, a huge number, text where
 # an id belongs, a paste of 5,000 characters) is cut or dropped and told on the page, never a 500.
 
-_ID = re.compile(r"[0-9]{1,18}")  # a positive id that fits a bigint
+ID_PATTERN = re.compile(r"[0-9]{1,18}")  # a positive id that fits a bigint
 
 
 class QueryText(forms.CharField):
@@ -153,7 +153,7 @@ class QueryId(forms.CharField):
         text = str(value or "").strip()
         if not text:
             return None
-        if not _ID.fullmatch(text):
+        if not ID_PATTERN.fullmatch(text):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return str(int(text))
 

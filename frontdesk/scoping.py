@@ -5,17 +5,16 @@ community is a 404, never a 403. Every page that is about one community, or abou
 or one", chooses it with ``choose_community()``.
 """
 
-import re
 from dataclasses import dataclass, field
 
 from django.http import Http404
 
+from core.forms import ID_PATTERN
 from core.permissions import sees_all_communities
 
 from .models import Community
 
 SESSION_KEY = "community"  # the community last chosen on a page that remembers it
-_ID = re.compile(r"[0-9]{1,18}")
 
 
 def community_ids(user) -> list[int]:
@@ -71,7 +70,7 @@ def choose_community(request, *, all_allowed: bool = False, remember: bool = Fal
     communities = list(communities_of(request.user))
     by_id = {str(c.pk): c for c in communities}
     wanted = str(request.GET.get(param) or request.POST.get(post_param or param) or "").strip()
-    if not _ID.fullmatch(wanted):  # not an id at all (text, a NUL byte, 1e999999): as if nothing was chosen
+    if not ID_PATTERN.fullmatch(wanted):  # not an id at all (text, a NUL byte, 1e999999): as if nothing was chosen
         wanted = ""
     if all_allowed:
         chosen = by_id.get(wanted)
