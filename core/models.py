@@ -20,6 +20,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Service-centre manager")
     ENGINEER = "engineer", _("Maintenance engineer")
     ADMIN = "admin", _("Administrator")
+    GUARD = "guard", _("Gate guard")  # 门岗/保安: sees only the check pages of their communities
 
 
 @pghistory.track(exclude=["password", "last_login"])
@@ -132,3 +133,21 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return str(self.key)
+
+
+class NumberSequence(models.Model):
+    """The last number given per document kind, scope (a community's id) and year: gapless numbering
+    for documents other than billing's (release slips, permits, passes…). Used only through
+    ``core.numbering.next_number``, which increments inside the caller's transaction: the row stays
+    locked until it commits, and a rollback gives the number back."""
+
+    kind = models.CharField(max_length=30)
+    scope_id = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "scope_id", "year"], name="number_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.scope_id} {self.year}: {self.last}"

@@ -12,15 +12,19 @@ from django.core.exceptions import PermissionDenied
 from .models import Role
 
 ALL_STAFF = frozenset(Role.values)
+# Everyone who works inside the service centre: the gate guard sees only the check pages (``gate.check``).
+STAFF = ALL_STAFF - {Role.GUARD}
 DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 
 # action -> roles allowed. Add the action here when you add a view.
 ACTIONS: dict[str, frozenset[str]] = {
     "account": ALL_STAFF,  # own notifications, password, language
-    "frontdesk.view": ALL_STAFF,  # lookup, unit and person pages, lists
+    "frontdesk.view": STAFF,  # lookup, unit and person pages, lists
     "frontdesk.edit": DESK,  # create/edit archive records, move-in/out, authorisations
     "frontdesk.import": DESK,
     "frontdesk.export": DESK | {Role.CASHIER},
+    # the gate (门岗): check a release slip or a worker pass from its QR or number; a guard sees nothing else
+    "gate.check": frozenset({Role.GUARD, Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     "frontdesk.structure": frozenset({Role.MANAGER, Role.ADMIN}),  # buildings, entrances, units
     "privacy.full_phone": DESK,  # phones shown in full without asking
     "privacy.reveal_phone": DESK | {Role.ENGINEER},  # reveal a masked phone, logged

@@ -91,3 +91,37 @@ def unregister_move_out_check(key: str) -> None:
 
 def move_out_warnings(unit) -> list[str]:
     return [warning for key in sorted(_move_out_checks) for warning in _move_out_checks[key](unit)]
+
+
+# What the counter's registers hand over at a shift change (visitors still on site, keys out, parcels
+# waiting, slips issued today): the duty handover snapshots every source's lines when the outgoing
+# clerk starts handing over and shows them to the incoming clerk, who must confirm the lines of a
+# source with ``confirm=True`` (keys out) before the handover completes.
+@dataclass(frozen=True)
+class HandoverLine:
+    text: str  # one line a clerk reads, no raw ids: "3-2-1502 访客 张** 2人 09:12 进入"
+    url: str = ""  # where the item is dealt with
+
+
+@dataclass(frozen=True)
+class HandoverSource:
+    key: str
+    label: str
+    lines: Callable  # lines(community) -> list[HandoverLine]; a constant number of queries
+    confirm: bool = False  # the incoming clerk confirms each line (e.g. keys out)
+    order: int = 100
+
+
+_handover_sources: dict[str, HandoverSource] = {}
+
+
+def register_handover_source(source: HandoverSource) -> None:
+    _handover_sources[source.key] = source
+
+
+def unregister_handover_source(key: str) -> None:
+    _handover_sources.pop(key, None)
+
+
+def handover_sources() -> list[HandoverSource]:
+    return sorted(_handover_sources.values(), key=lambda s: (s.order, s.key))

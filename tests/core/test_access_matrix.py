@@ -13,6 +13,7 @@ from frontdesk.models import Occupancy, ParkingSpace, TenantAuthorization
 from tests.factories import OccupancyFactory, PersonFactory
 
 ALL = frozenset(Role.values)
+STAFF = ALL - {Role.GUARD}  # the gate guard sees only the check pages
 DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 REVIEWERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 STRUCTURE = frozenset({Role.MANAGER, Role.ADMIN})  # the property tree: buildings, entrances, rooms
@@ -30,29 +31,29 @@ MATRIX = {
     "core:set_language": (None, ALL, "post", False),
     "core:password_change": (None, ALL, "get", False),
     "core:access_log": (None, REVIEWERS, "get", False),
-    "frontdesk:lookup": (None, ALL, "get", False),
-    "frontdesk:unit_list": (None, ALL, "get", False),
+    "frontdesk:lookup": (None, STAFF, "get", False),
+    "frontdesk:unit_list": (None, STAFF, "get", False),
     "frontdesk:unit_create": (None, STRUCTURE, "get", False),
-    "frontdesk:unit_detail": (lambda o: {"pk": o["unit"].pk}, ALL, "get", True),
+    "frontdesk:unit_detail": (lambda o: {"pk": o["unit"].pk}, STAFF, "get", True),
     "frontdesk:unit_edit": (lambda o: {"pk": o["unit"].pk}, STRUCTURE, "get", True),
-    "frontdesk:unit_history": (lambda o: {"pk": o["unit"].pk}, ALL, "get", True),
-    "frontdesk:unit_card_pdf": (lambda o: {"pk": o["unit"].pk}, ALL, "get", True),
+    "frontdesk:unit_history": (lambda o: {"pk": o["unit"].pk}, STAFF, "get", True),
+    "frontdesk:unit_card_pdf": (lambda o: {"pk": o["unit"].pk}, STAFF, "get", True),
     "frontdesk:occupant_add": (lambda o: {"pk": o["unit"].pk}, DESK, "get", True),
     "frontdesk:vehicle_create": (lambda o: {"pk": o["unit"].pk}, DESK, "get", True),
     "frontdesk:occupancy_end": (lambda o: {"pk": o["occupancy"].pk}, DESK, "get", True),
     "frontdesk:authorization_create": (lambda o: {"pk": o["tenancy"].pk}, DESK, "get", True),
     "frontdesk:authorization_revoke": (lambda o: {"pk": o["authorization"].pk}, DESK, "get", True),
-    "frontdesk:person_list": (None, ALL, "get", False),
+    "frontdesk:person_list": (None, STAFF, "get", False),
     "frontdesk:person_create": (None, DESK, "get", False),
-    "frontdesk:person_detail": (lambda o: {"pk": o["person"].pk}, ALL, "get", True),
+    "frontdesk:person_detail": (lambda o: {"pk": o["person"].pk}, STAFF, "get", True),
     "frontdesk:person_edit": (lambda o: {"pk": o["person"].pk}, DESK, "get", True),
-    "frontdesk:person_history": (lambda o: {"pk": o["person"].pk}, ALL, "get", True),
+    "frontdesk:person_history": (lambda o: {"pk": o["person"].pk}, STAFF, "get", True),
     "frontdesk:person_link_unit": (lambda o: {"pk": o["person"].pk}, DESK, "get", True),
     "frontdesk:person_reveal": (lambda o: {"pk": o["person"].pk, "field": "id_number"}, DESK, "post", True),
-    "frontdesk:vehicle_list": (None, ALL, "get", False),
+    "frontdesk:vehicle_list": (None, STAFF, "get", False),
     "frontdesk:vehicle_edit": (lambda o: {"pk": o["vehicle"].pk}, DESK, "get", True),
     "frontdesk:vehicle_remove": (lambda o: {"pk": o["vehicle"].pk}, DESK, "get", True),
-    "frontdesk:parking_list": (None, ALL, "get", False),
+    "frontdesk:parking_list": (None, STAFF, "get", False),
     "frontdesk:parking_create": (None, DESK, "get", False),
     "frontdesk:parking_edit": (lambda o: {"pk": o["space"].pk}, DESK, "get", True),
     "frontdesk:import_upload": (None, DESK, "get", False),
