@@ -357,6 +357,29 @@ class HandoverPendingItem(models.Model):
         return str(self.entry)
 
 
+@pghistory.track()
+class HandoverRegisterLine(models.Model):
+    """A line of the counter's registers at the moment the handover started (a visitor still on site, a
+    key out, a parcel waiting, a slip issued today), snapshotted from ``frontdesk.registry``'s handover
+    sources. Lines of a source that asks for it (keys out) are confirmed by the incoming clerk."""
+
+    handover = models.ForeignKey(Handover, on_delete=models.PROTECT, related_name="register_lines")
+    source = models.CharField(max_length=40)
+    label = models.CharField(_("register"), max_length=60)
+    text = models.CharField(_("item"), max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    sort = models.PositiveIntegerField(default=0)
+    confirm_required = models.BooleanField(default=False)
+    confirmed = models.BooleanField(_("confirmed"), default=False)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["handover", "sort"]
+
+    def __str__(self):
+        return f"{self.label}: {self.text}"
+
+
 @pgtrigger.register(*append_only("daily_review"))
 class DailyReview(models.Model):
     """The supervisor read and signed a day's log. Written once."""

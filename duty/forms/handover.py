@@ -33,10 +33,10 @@ class HandoverAcceptForm(PasswordForm):
 
     read_up_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
-    def __init__(self, *args, items, pending, **kwargs):
+    def __init__(self, *args, items, pending, to_confirm=(), **kwargs):
         super().__init__(*args, **kwargs)
         password = self.fields.pop("password")
-        self.items, self.pending = list(items), list(pending)
+        self.items, self.pending, self.to_confirm = list(items), list(pending), list(to_confirm)
         for item in self.items:
             self.fields[f"count_{item.pk}"] = forms.IntegerField(
                 label=_("%(item)s counted") % {"item": item.name}, min_value=0, max_value=9999,
@@ -53,6 +53,12 @@ class HandoverAcceptForm(PasswordForm):
             self.fields[f"pnote_{p.pk}"] = forms.CharField(
                 label=_("Note"), max_length=200, required=False,
                 widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+        for line in self.to_confirm:
+            self.fields[f"confirm_{line.pk}"] = forms.BooleanField(
+                label=_("Checked: as listed"), required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+            self.fields[f"cnote_{line.pk}"] = forms.CharField(
+                label=_("Found otherwise"), max_length=200, required=False,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
         self.fields["password"] = password
         # The counts are laid out as a table (no <label> per cell): each input carries its name for screen readers.
         for item in self.items:
@@ -62,6 +68,8 @@ class HandoverAcceptForm(PasswordForm):
         for p in self.pending:
             self._name(f"take_{p.pk}", _("Take over"))
             self._name(f"pnote_{p.pk}", _("Note"))
+        for line in self.to_confirm:
+            self._name(f"cnote_{line.pk}", _("What you found instead of: %(text)s") % {"text": line.text})
 
     def _name(self, field, label):
         self.fields[field].widget.attrs["aria-label"] = str(label)
@@ -83,6 +91,13 @@ class HandoverAcceptForm(PasswordForm):
 
     def pending_rows(self):
         return [(p, self[f"take_{p.pk}"], self[f"pnote_{p.pk}"]) for p in self.pending]
+
+    def confirm_rows(self):
+        return [(line, self[f"confirm_{line.pk}"], self[f"cnote_{line.pk}"]) for line in self.to_confirm]
+
+    def confirmed(self) -> dict:
+        d = self.cleaned_data
+        return {line.pk: (d[f"confirm_{line.pk}"], d[f"cnote_{line.pk}"]) for line in self.to_confirm}
 
     def counts(self) -> dict:
         d = self.cleaned_data

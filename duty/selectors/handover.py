@@ -16,6 +16,7 @@ from ..models import (
     Handover,
     HandoverItemCount,
     HandoverPendingItem,
+    HandoverRegisterLine,
     SharedItem,
 )
 
@@ -34,12 +35,13 @@ def handover_open(*, community):
 
 
 def handover_detail(*, user, pk):
-    """The handover with its counts and pending items (each with its log entry): 3 queries."""
+    """The handover with its counts, pending items (each with its log entry) and register lines: 4 queries."""
     qs = handovers_for(user).prefetch_related(
         Prefetch("item_counts",
                  queryset=HandoverItemCount.objects.select_related("item").order_by("item__sort_order", "item__name")),
         Prefetch("pending_items", queryset=HandoverPendingItem.objects.select_related(
             "entry__author", "entry__unit__building", "entry__unit__entrance").order_by("-important", "entry__seq")),
+        Prefetch("register_lines", queryset=HandoverRegisterLine.objects.order_by("sort")),
     )
     return get_object_or_404(qs, pk=pk)
 

@@ -21,12 +21,14 @@ from django.utils.translation import gettext as _
 from core.db import save_unique
 from core.notifications import notify
 from core.text import clean_text
+from frontdesk.registry import handover_sources
 
 from ..models import (
     DutyLogEntry,
     Handover,
     HandoverItemCount,
     HandoverPendingItem,
+    HandoverRegisterLine,
     SharedItem,
 )
 from ..selectors import handover as selectors
@@ -78,11 +80,25 @@ def handover_start(*, community, incoming, notes: str = "", actor) -> Handover:
     HandoverPendingItem.objects.bulk_create(
         HandoverPendingItem(handover=handover, entry=entry, important=entry.important)
         for entry in open_follow_ups(community=community))
+    HandoverRegisterLine.objects.bulk_create(register_lines(handover))
     url = reverse("duty:handover_detail", args=[handover.pk])
     transaction.on_commit(lambda: notify(
         users=[incoming], title=_("%(name)s is handing the desk over to you") % {"name": actor.display_name},
         body=_("Read the log, count the items and sign to take over."), url=url))
     return handover
+
+
+@transaction.atomic
+def register_lines(handover: Handover) -> list[HandoverRegisterLine]:
+    """The counter's registers as they stand now (visitors on site, keys out, parcels waiting, slips
+    issued today…), one row per line of every registered handover source, in the sources' order."""
+    rows = []
+    for source in handover_sources():
+        for line in source.lines(handover.community):
+            rows.append(HandoverRegisterLine(
+                handover=handover, source=source.key[:40], label=str(source.label)[:60], text=str(line.text)[:300],
+                url=(line.url or "")[:300], sort=len(rows), confirm_required=source.confirm))
+    return rows
 
 
 @transaction.atomic
@@ -124,12 +140,15 @@ def late_minutes(assignment, accepted_at: datetime.datetime) -> int:
 
 
 @transaction.atomic
-def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to: int, password: str, actor) -> Handover:
+def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to: int, password: str, actor,
+                    confirmed: dict | None = None) -> Handover:
     """The incoming clerk, on their own session, confirms the items, takes over the pending work and signs.
 
     ``counts``: {shared item id: (counted, condition, note)} for every item in use;
-    ``taken``: {pending item id: (taken_over, note)}; ``read_up_to``: the last log number shown to them.
-    Errors name the form fields (``count_<id>``, ``note_<id>``, ``take_<id>``, ``password``)."""
+    ``taken``: {pending item id: (taken_over, note)}; ``read_up_to``: the last log number shown to them;
+    ``confirmed``: {register line id: (confirmed, note)} for the lines to confirm (keys out): each is
+    confirmed, or not with a note saying what was found.
+    Errors name the form fields (``count_<id>``, ``note_<id>``, ``take_<id>``, ``confirm_<id>``, ``password``)."""
     handover = _locked(handover)
     if actor.pk != handover.incoming_id:
         raise ValidationError(_("Only %(name)s, the incoming clerk, signs here, from their own login.") % {
@@ -167,6 +186,13 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
             errors[f"take_{p.pk}"] = _(
                 "Important unfinished job no. %(seq)s: take it over, or a supervisor must override the handover "
                 "with a reason.") % {"seq": p.entry.seq}
+    confirmed = confirmed or {}
+    to_confirm = list(handover.register_lines.filter(confirm_required=True))
+    for line in to_confirm:
+        ok, note = confirmed.get(line.pk, (False, ""))
+        line.confirmed, line.note = bool(ok), clean_text(note or "")
+        if not line.confirmed and not line.note:
+            errors[f"confirm_{line.pk}"] = _("Check it and tick, or say what you found instead.")
     chain_seq = last_seq(community=handover.community)
     if errors:
         raise ValidationError(errors)
@@ -175,6 +201,8 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
     HandoverItemCount.objects.bulk_create(rows)
     for p in pending:
         p.save(update_fields=["taken_over", "note"])
+    for line in to_confirm:
+        line.save(update_fields=["confirmed", "note"])
     handover.last_entry_seq = min(max(int(read_up_to or 0), 0), chain_seq)
     handover.incoming_signed_at = now
     handover.incoming_late_minutes = late_minutes(handover.incoming_assignment, now)
@@ -182,7 +210,7 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
     handover.save(update_fields=["last_entry_seq", "incoming_signed_at", "incoming_late_minutes", "status",
                                  "completed_at"])
     entry_append(community=handover.community, author=actor, kind=DutyLogEntry.Kind.HANDOVER,
-                 content=handover_summary(handover, rows, pending), occurred_at=now,
+                 content=handover_summary(handover, rows, pending, to_confirm), occurred_at=now,
                  assignment=handover.incoming_assignment)
     url = reverse("duty:handover_detail", args=[handover.pk])
     outgoing = handover.outgoing
@@ -192,8 +220,9 @@ def handover_accept(*, handover: Handover, counts: dict, taken: dict, read_up_to
     return handover
 
 
-def handover_summary(handover: Handover, counts: list, pending: list) -> str:
-    """The text of the "handover" log entry: who to whom, items not in order, pending work taken over."""
+def handover_summary(handover: Handover, counts: list, pending: list, confirmed: tuple = ()) -> str:
+    """The text of the "handover" log entry: who to whom, items not in order, pending work taken over,
+    the register lines confirmed (keys out) and those found otherwise."""
     lines = [_("Handover from %(out)s to %(in)s.") % {"out": handover.outgoing.display_name,
                                                        "in": handover.incoming.display_name}]
     ok = [c for c in counts if c.condition == HandoverItemCount.Condition.OK]
@@ -209,6 +238,13 @@ def handover_summary(handover: Handover, counts: list, pending: list) -> str:
         lines.append(_("Pending items taken over: %(n)s of %(total)s.") % {"n": len(taken), "total": len(pending)})
         if left:
             lines.append(_("Not taken over: no. %(list)s.") % {"list": ", ".join(left)})
+    if confirmed:
+        ok = [c for c in confirmed if c.confirmed]
+        lines.append(_("Register items confirmed: %(n)s of %(total)s.") % {"n": len(ok), "total": len(confirmed)})
+        for c in confirmed:
+            if not c.confirmed:
+                lines.append(_("%(label)s: %(text)s — not as listed (%(note)s).") % {
+                    "label": c.label, "text": c.text, "note": c.note})
     if handover.incoming_late_minutes:
         lines.append(_("The incoming clerk was %(n)s minutes late.") % {"n": handover.incoming_late_minutes})
     if handover.override_by_id:

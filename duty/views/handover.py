@@ -69,6 +69,10 @@ def handover_start(request, choice):
         "items": list(selectors.shared_items(community=community)), "duty_can": duty_can(request.user)})
 
 
+def _to_confirm(handover):
+    return [line for line in handover.register_lines.all() if line.confirm_required]
+
+
 def _detail_context(request, handover, **forms):
     user = request.user
     can = duty_can(user)
@@ -85,7 +89,7 @@ def _detail_context(request, handover, **forms):
         if context["is_incoming"] and can["log"]:
             context["accept_form"] = forms.get("accept_form") or HandoverAcceptForm(
                 items=selectors.shared_items(community=handover.community), pending=handover.pending_items.all(),
-                initial={"read_up_to": context["read_up_to"],
+                to_confirm=_to_confirm(handover), initial={"read_up_to": context["read_up_to"],
                          **{f"count_{i.pk}": i.expected_count for i in selectors.shared_items(community=handover.community)}})
         if can["review"] and not handover.override_by_id and any(p.important for p in handover.pending_items.all()):
             context["override_form"] = forms.get("override_form") or OverrideForm()
@@ -124,11 +128,12 @@ def handover_accept(request, pk):
     if request.method != "POST":
         return redirect("duty:handover_detail", pk)
     form = HandoverAcceptForm(request.POST, items=selectors.shared_items(community=handover.community),
-                              pending=handover.pending_items.all())
+                              pending=handover.pending_items.all(), to_confirm=_to_confirm(handover))
 
     def perform(data):
         services.handover_accept(handover=handover, counts=form.counts(), taken=form.taken(),
-                                 read_up_to=data["read_up_to"], password=data["password"], actor=request.user)
+                                 read_up_to=data["read_up_to"], password=data["password"], actor=request.user,
+                                 confirmed=form.confirmed())
         messages.success(request, _("Handover completed: you have taken over the desk."))
         return reverse("duty:handover_detail", args=[pk])
 
