@@ -364,12 +364,12 @@ class HandoverRegisterLine(models.Model):
     sources. Lines of a source that asks for it (keys out) are confirmed by the incoming clerk."""
 
     handover = models.ForeignKey(Handover, on_delete=models.PROTECT, related_name="register_lines")
-    source = models.CharField(max_length=40)
+    source = models.CharField(_("register key"), max_length=40)
     label = models.CharField(_("register"), max_length=60)
     text = models.CharField(_("item"), max_length=300)
-    url = models.CharField(max_length=300, blank=True)
-    sort = models.PositiveIntegerField(default=0)
-    confirm_required = models.BooleanField(default=False)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    sort = models.PositiveIntegerField(_("order"), default=0)
+    confirm_required = models.BooleanField(_("to confirm"), default=False)
     confirmed = models.BooleanField(_("confirmed"), default=False)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -80,7 +80,7 @@ def handover_start(*, community, incoming, notes: str = "", actor) -> Handover:
     HandoverPendingItem.objects.bulk_create(
         HandoverPendingItem(handover=handover, entry=entry, important=entry.important)
         for entry in open_follow_ups(community=community))
-    HandoverRegisterLine.objects.bulk_create(register_lines(handover))
+    HandoverRegisterLine.objects.bulk_create(registers_snapshot(handover))
     url = reverse("duty:handover_detail", args=[handover.pk])
     transaction.on_commit(lambda: notify(
         users=[incoming], title=_("%(name)s is handing the desk over to you") % {"name": actor.display_name},
@@ -89,7 +89,7 @@ def handover_start(*, community, incoming, notes: str = "", actor) -> Handover:
 
 
 @transaction.atomic
-def register_lines(handover: Handover) -> list[HandoverRegisterLine]:
+def registers_snapshot(handover: Handover) -> list[HandoverRegisterLine]:
     """The counter's registers as they stand now (visitors on site, keys out, parcels waiting, slips
     issued today…), one row per line of every registered handover source, in the sources' order."""
     rows = []

@@ -17,7 +17,7 @@ def test_numbers_count_per_kind_scope_and_year():
         assert next_number(kind="permit", scope_id=1, year=2026) == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_is_refused():
     with pytest.raises(transaction.TransactionManagementError):
         next_number(kind="slip", scope_id=1, year=2026)
