@@ -7,7 +7,11 @@ never imports them.
                                   template="repairs/partials/_unit_panel.html",
                                   context=lambda request, unit: {"tickets": ...}, action="repairs.view"))
 
-A panel's ``context`` must run a constant number of queries (the unit page is query-counted).
+A panel's ``context`` must run a constant number of queries (the unit page is query-counted: ≤ 12
+with every panel). A panel whose rows are small lists or counts (the counter's registers) costs no
+query of its own: its ``annotate()`` returns expressions (``Subquery``, ``ArraySubquery`` of a
+``JSONObject``, ``Count``…) that the unit page's own query selects, and ``context(request, unit)``
+reads them back as attributes of ``unit``.
 """
 
 from collections.abc import Callable
@@ -24,6 +28,7 @@ class UnitPanel:
     context: Callable
     order: int = 100
     action: str | None = None  # the permission needed to see it; None: anyone who may see the unit
+    annotate: Callable | None = None  # () -> {attribute name: expression} added to the unit's own query
 
 
 _registry: dict[str, UnitPanel] = {}
@@ -37,13 +42,23 @@ def unregister_unit_panel(key: str) -> None:
     _registry.pop(key, None)
 
 
-def unit_panels(request, unit) -> list[dict]:
+def _visible_panels(request) -> list[UnitPanel]:
     panels = sorted(_registry.values(), key=lambda p: (p.order, p.key))
-    return [
-        {"key": p.key, "title": p.title, "template": p.template, "context": p.context(request, unit)}
-        for p in panels
-        if p.action is None or has_perm(request.user, p.action)
-    ]
+    return [p for p in panels if p.action is None or has_perm(request.user, p.action)]
+
+
+def unit_panel_annotations(request) -> dict:
+    """The expressions the visible panels add to the unit page's query of the unit (one query for all)."""
+    annotations = {}
+    for p in _visible_panels(request):
+        if p.annotate is not None:
+            annotations.update(p.annotate())
+    return annotations
+
+
+def unit_panels(request, unit) -> list[dict]:
+    return [{"key": p.key, "title": p.title, "template": p.template, "context": p.context(request, unit)}
+            for p in _visible_panels(request)]
 
 
 @dataclass(frozen=True)

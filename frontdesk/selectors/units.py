@@ -20,8 +20,9 @@ def buildings_for(user, community=None):
     return qs.order_by("community__name", "sort_order", "name")
 
 
-def unit_detail(*, user, pk: int) -> Unit:
-    """The 360° view's own data in a constant number of queries (panels add their own)."""
+def unit_detail(*, user, pk: int, annotations: dict | None = None) -> Unit:
+    """The 360° view's own data in a constant number of queries (panels add their own, or their
+    ``annotations`` to the unit's row: ``frontdesk.registry.unit_panel_annotations``)."""
     occupancies = Prefetch(
         "occupancies",
         queryset=Occupancy.objects.select_related("person").prefetch_related(
@@ -38,7 +39,10 @@ def unit_detail(*, user, pk: int) -> Unit:
     spaces = Prefetch(
         "parking_spaces", queryset=ParkingSpace.objects.select_related("vehicle").order_by("code"), to_attr="all_spaces"
     )
-    return get_object_or_404(units_for(user).prefetch_related(occupancies, vehicles, spaces), pk=pk)
+    qs = units_for(user).prefetch_related(occupancies, vehicles, spaces)
+    if annotations:
+        qs = qs.annotate(**annotations)
+    return get_object_or_404(qs, pk=pk)
 
 
 def unit_list(*, user, community=None, building=None, usage=None, q=None):

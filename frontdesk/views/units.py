@@ -10,7 +10,7 @@ from core.permissions import require
 from frontdesk import documents
 from frontdesk.forms.units import UnitFilterForm
 from frontdesk.models import Unit
-from frontdesk.registry import unit_panels
+from frontdesk.registry import unit_panel_annotations, unit_panels
 from frontdesk.scoping import communities_of
 from frontdesk.selectors import units as selectors
 
@@ -37,7 +37,7 @@ def unit_list(request):
 
 @require("frontdesk.view")
 def unit_detail(request, pk):
-    unit = selectors.unit_detail(user=request.user, pk=pk)
+    unit = selectors.unit_detail(user=request.user, pk=pk, annotations=unit_panel_annotations(request))
     current = [o for o in unit.all_occupancies if o.is_current]
     past = [o for o in unit.all_occupancies if not o.is_current]
     return render(request, "frontdesk/unit_detail.html", {

@@ -153,6 +153,25 @@ def test_extension_point_panels(clerk_client, unit_a):
         unregister_unit_panel("hidden")
 
 
+def test_panels_annotate_the_units_own_query(clerk_client, unit_a):
+    """A panel that only annotates the unit's row adds no query to the unit page."""
+    from django.db.models import Count, Value
+
+    url = reverse("frontdesk:unit_detail", args=[unit_a.pk])
+    before = _count(clerk_client, url)
+    register_unit_panel(UnitPanel(key="annotated", title="人数面板", template="core/partials/_pagination.html",
+                                  annotate=lambda: {"panel_people": Count("occupancies", distinct=True),
+                                                    "panel_label": Value("标签")},
+                                  context=lambda request, unit: {"people": unit.panel_people, "label": unit.panel_label}))
+    try:
+        response = clerk_client.get(url)
+        panel = next(p for p in response.context["panels"] if p["key"] == "annotated")
+        assert panel["context"] == {"people": unit_a.occupancies.count(), "label": "标签"}
+        assert _count(clerk_client, url) == before
+    finally:
+        unregister_unit_panel("annotated")
+
+
 def test_clerk_adds_a_tenant_authorises_and_moves_them_out(clerk_client, unit_a):
     url = reverse("frontdesk:occupant_add", args=[unit_a.pk])
     token = clerk_client.get(url).context["form"].initial["form_token"]
