@@ -318,7 +318,7 @@ def slip_mark_used(*, slip: ReleaseSlip, actor, now=None) -> ReleaseSlip:
     other is told it was already used (``AlreadyUsed``, carrying when and by whom)."""
     now = now or timezone.now()
     with transaction.atomic():
-        slip = ReleaseSlip.objects.select_for_update().select_related("used_by").get(pk=slip.pk)
+        slip = ReleaseSlip.objects.select_for_update(of=("self",)).select_related("used_by").get(pk=slip.pk)
         if slip.status == S.USED:
             raise AlreadyUsed(slip)
         if slip.status in ReleaseSlip.OPEN_STATUSES and slip.valid_on < timezone.localdate(now):
