@@ -577,3 +577,34 @@ def test_the_pdf_has_the_number_the_items_the_font_and_the_signature(home, users
     assert slip.number in text and "双人床" in text and CARRIER_ID not in text and "440301********4316" in text
     assert len(images.splitlines()) >= 3  # the drawn signature (the QR code is vector)
     assert slip.token not in text and str(slip.pk) not in slip.token
+
+
+# -- demo data ---------------------------------------------------------------------------------------------------
+
+def test_the_demo_shows_every_state_and_loads_once(make_user):
+    import io
+
+    from frontdesk import demo
+    from tests.factories import BuildingFactory, CommunityFactory, EntranceFactory, OccupancyFactory, UnitFactory
+
+    community = CommunityFactory(name="翠湖花园", code="CH")
+    entrance = EntranceFactory(building=BuildingFactory(community=community, name="1"), name="1")
+    for n in range(8):
+        unit = UnitFactory(entrance=entrance, number=f"{n + 1}01")
+        OccupancyFactory(unit=unit)
+        if n < 3:
+            tenant_of(unit, community, name=f"租客{n}")
+    for username, role in (("clerk", Role.CLERK), ("supervisor", Role.SUPERVISOR), ("manager", Role.MANAGER)):
+        user = make_user(role=role, communities=[community], username=username)
+        user.set_password(demo.PASSWORD)
+        user.save()
+    out = io.StringIO()
+    demo.load_slips(out)
+    demo.load_slips(out)
+    statuses = set(ReleaseSlip.objects.values_list("status", flat=True))
+    assert statuses == set(S.values), statuses
+    assert ReleaseSlip.objects.count() == 8
+    assert ReleaseSlip.objects.filter(consent="phone").exists() and ReleaseSlip.objects.filter(applicant_kind="lead").exists()
+    seqs = sorted(ReleaseSlip.objects.values_list("seq", flat=True))
+    assert seqs == list(range(1, 9))
+    assert "already loaded" in out.getvalue()
