@@ -81,14 +81,16 @@ def load(connection, *, slips: int, now: datetime.datetime, clerk_id: int, super
                     "SELECT row_number() OVER (ORDER BY id) AS rn, id, community_id, code FROM frontdesk_unit")
         cur.execute("SELECT count(*) FROM bs_units")
         n_units = cur.fetchone()[0]
-        # g = 1 … n in order of creation, spread over the last 365 days; the last ~0.2 % are today's
+        # g = 1 … n in order of creation, over the last year; the last 0.2 % (at least 10) are today's
         cur.execute("""
             CREATE TEMP TABLE bs_slips ON COMMIT DROP AS
             SELECT g, u.id AS unit_id, u.community_id,
-                   %(now)s::timestamptz - (365 * interval '1 day') * (%(n)s - g)::float / %(n)s AS created_at
+                   CASE WHEN g > %(n)s - %(today)s THEN %(now)s::timestamptz - interval '1 minute' * (%(n)s - g)
+                        ELSE %(now)s::timestamptz - interval '1 day'
+                             - (364 * interval '1 day') * (%(n)s - %(today)s - g)::float / %(n)s END AS created_at
             FROM generate_series(1, %(n)s) g
             JOIN bs_units u ON u.rn = 1 + (g::bigint * 7919) %% %(units)s
-        """, {**params, "units": n_units})
+        """, {**params, "units": n_units, "today": max(10, slips // 500)})
         cur.execute("""
             INSERT INTO frontdesk_releaseslip (
                 community_id, unit_id, year, seq, number, token, status, applicant_kind, applicant_id, applicant_name,
@@ -130,8 +132,8 @@ def load(connection, *, slips: int, now: datetime.datetime, clerk_id: int, super
         n_slips = cur.rowcount
         cur.execute("""
             INSERT INTO frontdesk_slipitem (slip_id, position, name, quantity, description)
-            SELECT s.id, k, (ARRAY['双人床','纸箱','冰箱','装修垃圾','空调室内机'])[1 + (s.id + k) %% 5],
-                   1 + (s.id * 7 + k) %% 12, CASE WHEN k = 0 THEN '拆开打包' ELSE '' END
+            SELECT s.id, k, (ARRAY['双人床','纸箱','冰箱','装修垃圾','空调室内机'])[1 + (s.id + k) % 5],
+                   1 + (s.id * 7 + k) % 12, CASE WHEN k = 0 THEN '拆开打包' ELSE '' END
             FROM frontdesk_releaseslip s CROSS JOIN generate_series(0, 1) k ORDER BY s.id, k
         """)
         n_items = cur.rowcount
