@@ -52,6 +52,13 @@ ACTIONS: dict[str, frozenset[str]] = {
     "billing.run": frozenset({Role.CASHIER, Role.MANAGER, Role.ADMIN}),  # bill runs, payment and dunning notices
     "billing.setup": frozenset({Role.MANAGER, Role.ADMIN}),  # fee items, rates, reminder policy
     "billing.stats": frozenset({Role.CASHIER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # collection rate, closes
+    # ---- slips (issue 11): goods release slips 物品放行条 (the gate's check is ``gate.check`` above)
+    "slips.view": DESK,  # the lists, a slip's page and PDF
+    "slips.issue": DESK,  # take an application at the counter
+    "slips.void": DESK,  # void an unused slip, with the reason
+    "slips.sign": frozenset({Role.SUPERVISOR}),  # the duty supervisor's signature (password re-entered)
+    "slips.approve": frozenset({Role.MANAGER}),  # the manager's approval (stamp)
+    "slips.settings": frozenset({Role.MANAGER, Role.ADMIN}),  # whether the manager's approval is needed
 }
 
 

@@ -128,3 +128,95 @@ def _people(community, units, fake, today):
                      unit=v.unit, vehicle=v)
         for i, v in enumerate(vehicles[:300])
     ])
+
+
+# ---- slips (issue 11) ----
+def load_slips(stdout):
+    """Release slips in every state in 翠湖花园 (awaiting the supervisor, awaiting the manager, in effect today,
+    released, expired unused, void), and a gate guard account ``guard`` (门岗) for the gate check."""
+    from .models import ReleaseSlip
+
+    User = get_user_model()
+    guard, created = User.objects.get_or_create(username="guard", defaults={"role": Role.GUARD, "full_name": "孙卫东"})
+    if created:
+        guard.set_password(PASSWORD)
+        guard.save()
+        guard.communities.set(Community.objects.filter(code__in=["CH", "JX"]))
+    community = Community.objects.filter(code="CH").first()
+    if community is None or ReleaseSlip.objects.filter(community=community).exists():
+        stdout.write("Release slip demo data already loaded.")
+        return
+    with pghistory.context(source="seed_demo"):
+        _slips(community, guard)
+    stdout.write("Release slip demo data loaded (gate guard: guard).")
+
+
+def _slips(community, guard):
+    from .services import slips as services
+
+    User = get_user_model()
+    clerk, supervisor, manager = (User.objects.get(username=n) for n in ("clerk", "supervisor", "manager"))
+    now = timezone.now()
+    today = timezone.localdate(now)
+    tenancies = list(Occupancy.objects.filter(community=community, kind=Occupancy.Kind.TENANT, end_date__isnull=True)
+                     .select_related("unit", "person").order_by("unit__code")[:3])
+    owned = list(Occupancy.objects.filter(community=community, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+                 .select_related("unit", "person").order_by("-unit__code")[:6])
+
+    def owner_of(unit):
+        return Occupancy.objects.filter(unit=unit, kind=Occupancy.Kind.OWNER, end_date__isnull=True).first().person
+
+    items = [{"name": "双人床", "quantity": 1, "description": "拆开打包"}, {"name": "纸箱", "quantity": 12,
+                                                                        "description": "衣物、书籍"}]
+    common = {"carrier_name": "王师傅", "carrier_id_type": "resident_id", "carrier_id_number": "440301198506154316",
+              "vehicle_plate": "粤B6K218", "items": items}
+
+    def by_owner(occ, **kwargs):
+        return services.slip_issue(unit=occ.unit, applicant_kind="owner", applicant=occ.person, actor=clerk,
+                                   **{**common, **kwargs})
+
+    def sign(slip, when=None):
+        slip = services.slip_supervisor_sign(slip=slip, password=PASSWORD, actor=supervisor, now=when)
+        if slip.status == "pending_manager":
+            slip = services.slip_manager_approve(slip=slip, password=PASSWORD, actor=manager, now=when)
+        return slip
+
+    # awaiting the supervisor: a tenant with the owner's recorded phone call
+    if tenancies:
+        t = tenancies[0]
+        services.slip_issue(unit=t.unit, applicant_kind="tenant", applicant=t.person, consent="phone",
+                            consent_owner=owner_of(t.unit), consent_phone="13800138000",
+                            consent_at=now - datetime.timedelta(minutes=20), reason="moving", valid_on=today,
+                            actor=clerk, **common)
+    # awaiting the manager: a renovation lead with the owner's letter on file
+    slip = services.slip_issue(unit=owned[0].unit, applicant_kind="lead", applicant_name="周立新",
+                               applicant_phone="13925001234", consent="written", consent_owner=owned[0].person,
+                               consent_letter_ref="委托书 2026-031", reason="renovation_waste", valid_on=today,
+                               actor=clerk, **{**common, "items": [{"name": "装修垃圾", "quantity": 20,
+                                                                    "description": "编织袋装"}]})
+    services.slip_supervisor_sign(slip=slip, password=PASSWORD, actor=supervisor)
+    # in effect today, and one for tomorrow
+    sign(by_owner(owned[1], reason="repair_return", valid_on=today,
+                  items=[{"name": "空调室内机", "quantity": 1, "description": "返厂维修"}]))
+    sign(by_owner(owned[2], reason="other", reason_other="捐赠旧家具", valid_on=today + datetime.timedelta(days=1)))
+    # released by the gate this morning
+    used = sign(by_owner(owned[3], reason="moving", valid_on=today))
+    services.slip_mark_used(slip=used, actor=guard)
+    # issued two days ago and never used: expired by the nightly task
+    before = now - datetime.timedelta(days=2)
+    old = services.slip_issue(unit=owned[4].unit, applicant_kind="owner", applicant=owned[4].person, actor=clerk,
+                              reason="moving", valid_on=timezone.localdate(before), now=before, **common)
+    sign(old, when=before)
+    services.slips_expire(now=now)
+    # void: the owner changed the day
+    void = by_owner(owned[5], reason="moving", valid_on=today)
+    services.slip_void(slip=void, reason="业主改期，重新开具", actor=clerk)
+    # a tenant with a written authorisation on file, if any covers goods release
+    if len(tenancies) > 1:
+        t = tenancies[1]
+        TenantAuthorization.objects.get_or_create(
+            community=community, tenancy=t, owner=owner_of(t.unit), valid_from=today - datetime.timedelta(days=30),
+            valid_to=today + datetime.timedelta(days=335), scopes=["goods_release", "fees"],
+            defaults={"document_ref": "授权书 2026-118", "created_by": clerk})
+        sign(services.slip_issue(unit=t.unit, applicant_kind="tenant", applicant=t.person, consent="written",
+                                 reason="moving", valid_on=today, actor=clerk, **common))

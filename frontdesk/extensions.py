@@ -2,6 +2,21 @@
 The extension points frontdesk offers the other apps are in ``frontdesk.registry``."""
 
 
+# ---- slips (issue 11) ----
+def _slips_unit_panel(request, unit):
+    """The unit's latest release slips (one query) and "new slip"."""
+    from django.utils import timezone
+
+    from core.permissions import has_perm
+
+    from .selectors.slips import unit_slips
+
+    today = timezone.localdate()
+    return {"unit": unit, "can_issue": has_perm(request.user, "slips.issue"),
+            "rows": [{"slip": s, "status": s.status_on(today), "label": s.Status(s.status_on(today)).label}
+                     for s in unit_slips(unit)]}
+
+
 def register() -> None:
     from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +39,39 @@ def register() -> None:
         MenuLink(_("Import"), "frontdesk:import_upload"),
         MenuLink(_("Access log"), "core:access_log"),
     )))
+    # ---- slips (issue 11): release slips; the registers' menu section; the gate guard's landing button
+    _register_slips()
+
+
+def _register_slips() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
+    from core.models import Role
+
+    from . import demo
+    from .registry import (
+        HandoverSource,
+        UnitAction,
+        UnitPanel,
+        register_handover_source,
+        register_unit_action,
+        register_unit_panel,
+    )
+    from .selectors.slips import handover_lines
+
+    register_menu(MenuSection(key="registers", label=_("Registers"), order=15, links=(
+        MenuLink(_("New release slip"), "frontdesk:slip_create"),
+        MenuLink(_("Release slips"), "frontdesk:slip_list"),
+        MenuLink(_("Gate check"), "frontdesk:gate_home", home_for=frozenset({Role.GUARD})),
+        MenuLink(_("Release slip settings"), "frontdesk:slip_settings", divider=True),
+    )))
+    register_unit_action(UnitAction(key="slips", label=_("Release slip"), url_name="frontdesk:slip_create",
+                                    action="slips.issue"))
+    register_unit_panel(UnitPanel(key="slips", title=_("Release slips"), order=30,
+                                  template="frontdesk/slips/_unit_panel.html", context=_slips_unit_panel,
+                                  action="slips.view"))
+    register_handover_source(HandoverSource(key="slips", label=_("Release slips issued today"),
+                                            lines=handover_lines, order=40))
+    register_demo_loader(15, "slips", demo.load_slips)

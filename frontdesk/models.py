@@ -347,3 +347,200 @@ class ParkingSpace(models.Model):
 
     def __str__(self):
         return self.code
+
+
+# ---- slips (issue 11) ----
+# The goods release slip (物品放行条, seed 003 篇5 流程 1): the applicant (the owner, the renovation lead
+# the owner authorised, or a tenant with the owner's consent) applies at the counter, signs as 办证人, the
+# duty supervisor signs, the manager approves (where the community asks for it); the gate checks the slip
+# from its QR or number and marks it used once. Numbered per community and year without gaps.
+
+
+@pghistory.track()
+class SlipSettings(models.Model):
+    """A community's release-slip rules, set by the manager."""
+
+    community = models.OneToOneField(Community, on_delete=models.PROTECT, related_name="slip_settings",
+                                     verbose_name=_("community"))
+    manager_approval_required = models.BooleanField(
+        _("manager's approval required"), default=True,
+        help_text=_("Off: a slip takes effect once the duty supervisor has signed it."))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("release slip settings")
+        verbose_name_plural = _("release slip settings")
+
+    def __str__(self):
+        return str(self.community_id)
+
+
+@pghistory.track()
+class ReleaseSlip(models.Model):
+    class ApplicantKind(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        LEAD = "lead", _("Renovation lead authorised by the owner")
+        TENANT = "tenant", _("Tenant")
+
+    class Consent(models.TextChoices):
+        IN_PERSON = "in_person", _("Owner present in person")
+        PHONE = "phone", _("Owner's phone call (recorded)")
+        WRITTEN = "written", _("Owner's written authorisation on file")
+
+    class Reason(models.TextChoices):
+        MOVING = "moving", _("Moving house")
+        RENOVATION_WASTE = "renovation_waste", _("Renovation waste")
+        REPAIR_RETURN = "repair_return", _("Return for repair")
+        OTHER = "other", _("Other")
+
+    class SignMode(models.TextChoices):
+        PAD = "pad", _("Signed on screen")
+        PRINTED = "printed", _("Signs on the printed line")
+
+    class Status(models.TextChoices):
+        PENDING_SUPERVISOR = "pending_supervisor", _("Awaiting the supervisor's signature")
+        PENDING_MANAGER = "pending_manager", _("Awaiting the manager's approval")
+        VALID = "valid", _("In effect")
+        USED = "used", _("Released")
+        EXPIRED = "expired", _("Expired")
+        VOID = "void", _("Void")
+
+    S = Status
+    # status -> allowed next statuses; ``frontdesk.services.slips.slip_set_status`` is the one writer.
+    TRANSITIONS = {
+        S.PENDING_SUPERVISOR: {S.PENDING_MANAGER, S.VALID, S.EXPIRED, S.VOID},
+        S.PENDING_MANAGER: {S.VALID, S.EXPIRED, S.VOID},
+        S.VALID: {S.USED, S.EXPIRED, S.VOID},
+        S.USED: set(),
+        S.EXPIRED: set(),
+        S.VOID: set(),
+    }
+    OPEN_STATUSES = (S.PENDING_SUPERVISOR, S.PENDING_MANAGER, S.VALID)
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="release_slips", verbose_name=_("unit"))
+    year = models.PositiveSmallIntegerField(editable=False)
+    seq = models.PositiveIntegerField(editable=False)
+    number = models.CharField(_("slip number"), max_length=20, editable=False)
+    token = models.CharField(max_length=64, unique=True, editable=False)  # the QR's secret, never the id
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING_SUPERVISOR)
+    applicant_kind = models.CharField(_("applicant is"), max_length=10, choices=ApplicantKind.choices)
+    applicant = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("applicant"))
+    applicant_name = models.CharField(_("applicant's name"), max_length=50)
+    applicant_phone = models.CharField(_("applicant's phone"), max_length=20, blank=True)
+    consent = models.CharField(_("owner's consent"), max_length=10, choices=Consent.choices, blank=True)
+    consent_owner = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                      verbose_name=_("consenting owner"))
+    consent_phone = models.CharField(_("number the owner called from"), max_length=20, blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                         related_name="+", verbose_name=_("call taken by"))
+    consent_authorization = models.ForeignKey(TenantAuthorization, on_delete=models.PROTECT, null=True, blank=True,
+                                              related_name="+", verbose_name=_("written authorisation"))
+    consent_letter_ref = models.CharField(_("authorisation letter reference"), max_length=100, blank=True)
+    carrier_name = models.CharField(_("carrier's name"), max_length=50)
+    carrier_id_type = models.CharField(_("carrier's ID document"), max_length=20, choices=IdType.choices,
+                                       default=IdType.RESIDENT_ID)
+    carrier_id_number = models.CharField(_("carrier's ID number"), max_length=40)
+    vehicle_plate = models.CharField(_("vehicle plate"), max_length=10, blank=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    reason_other = models.CharField(_("other reason"), max_length=100, blank=True)
+    valid_on = models.DateField(_("valid on"))
+    sign_mode = models.CharField(_("applicant's signature"), max_length=10, choices=SignMode.choices,
+                                 default=SignMode.PRINTED)
+    signature = models.FileField(_("signature image"), upload_to="slips/signatures/%Y/%m/", blank=True)
+    manager_required = models.BooleanField(_("manager's approval required"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("issued by"))
+    created_at = models.DateTimeField(_("issued at"))
+    supervisor_signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+", verbose_name=_("signed by (supervisor)"))
+    supervisor_signed_at = models.DateTimeField(_("supervisor signed at"), null=True, blank=True)
+    manager_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                            blank=True, related_name="+", verbose_name=_("approved by (manager)"))
+    manager_approved_at = models.DateTimeField(_("manager approved at"), null=True, blank=True)
+    used_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    used_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", verbose_name=_("released by"))
+    expired_at = models.DateTimeField(_("expired at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("voided by"))
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year", "seq"], name="slip_unique_number",
+                                    violation_error_message=_("This slip number is already taken.")),
+        ]
+        indexes = [
+            models.Index(fields=["community", "number"], name="slip_number_idx"),
+            models.Index(fields=["community", "created_at"], name="slip_created_idx"),
+            models.Index(fields=["community", "valid_on", "status"], name="slip_valid_on_idx"),
+            models.Index(fields=["unit", "created_at"], name="slip_unit_idx"),
+            models.Index(fields=["valid_on"], condition=Q(status__in=["pending_supervisor", "pending_manager", "valid"]),
+                         name="slip_open_valid_on_idx"),
+        ]
+        verbose_name = _("release slip")
+        verbose_name_plural = _("release slips")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:slip_detail", args=[self.pk])
+
+    def status_on(self, day):
+        """The status as the gate reads it on ``day``: an open slip whose day has passed is expired, even
+        before the nightly task has written it."""
+        if self.status in self.OPEN_STATUSES and self.valid_on < day:
+            return self.Status.EXPIRED
+        return self.status
+
+    def reason_label(self) -> str:
+        if self.reason == self.Reason.OTHER and self.reason_other:
+            return f"{self.get_reason_display()}：{self.reason_other}"
+        return self.get_reason_display()
+
+
+@pghistory.track()
+class SlipItem(models.Model):
+    slip = models.ForeignKey(ReleaseSlip, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("item"), max_length=50)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["slip", "position", "id"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=1), name="slip_item_quantity_positive",
+                                              violation_error_message=_("The quantity is at least 1."))]
+        verbose_name = _("slip item")
+        verbose_name_plural = _("slip items")
+
+    def __str__(self):
+        return f"{self.name} × {self.quantity}"
+
+
+@pghistory.track()
+class SlipStatusChange(models.Model):
+    slip = models.ForeignKey(ReleaseSlip, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=ReleaseSlip.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ReleaseSlip.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+")  # None: the nightly expiry
+    note = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["slip", "at"], name="slip_change_idx")]
+        verbose_name = _("slip status change")
+        verbose_name_plural = _("slip status changes")
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, lookup, occupancies, parking, people, structure, units, vehicles
+from .views import gate, imports, lookup, occupancies, parking, people, slips, structure, units, vehicles
 
 app_name = "frontdesk"
 
@@ -33,4 +33,17 @@ urlpatterns = [
     path("import/", imports.upload, name="import_upload"),
     path("import/<uuid:batch>/", imports.preview, name="import_preview"),
     path("import/<uuid:batch>/confirm/", imports.confirm, name="import_confirm"),
+    # ---- slips (issue 11): release slips at the counter, and the gate's check
+    path("slips/", slips.slip_list, name="slip_list"),
+    path("slips/new/", slips.slip_create, name="slip_create"),
+    path("slips/settings/", slips.slip_settings, name="slip_settings"),
+    path("slips/<int:pk>/", slips.slip_detail, name="slip_detail"),
+    path("slips/<int:pk>/sign/", slips.slip_sign, name="slip_sign"),
+    path("slips/<int:pk>/approve/", slips.slip_approve, name="slip_approve"),
+    path("slips/<int:pk>/void/", slips.slip_void, name="slip_void"),
+    path("slips/<int:pk>/slip.pdf", slips.slip_pdf, name="slip_pdf"),
+    path("slips/<int:pk>/signature.png", slips.slip_signature, name="slip_signature"),
+    path("gate/", gate.gate_home, name="gate_home"),
+    path("gate/s/<str:token>/", gate.gate_slip, name="gate_slip"),
+    path("gate/s/<str:token>/release/", gate.gate_release, name="gate_release"),
 ]

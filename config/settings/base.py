@@ -179,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     "repairs-clock-sweep": {"task": "repairs.tasks.clock_sweep", "schedule": 60.0},
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
     "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
+    # ---- slips (issue 11): open release slips whose day has passed become expired (a late run catches up)
+    "frontdesk-slips-expire": {"task": "frontdesk.tasks.slips_expire", "schedule": crontab(minute=10, hour="0-23/6")},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
