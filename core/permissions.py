@@ -52,6 +52,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "billing.run": frozenset({Role.CASHIER, Role.MANAGER, Role.ADMIN}),  # bill runs, payment and dunning notices
     "billing.setup": frozenset({Role.MANAGER, Role.ADMIN}),  # fee items, rates, reminder policy
     "billing.stats": frozenset({Role.CASHIER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # collection rate, closes
+    # visitors (访客登记, issue 11): the desk's register; the gate guard sees none of it
+    "visitors.view": DESK,  # on-site list, visitor log, a visitor's page, the unit page's panel
+    "visitors.register": DESK,  # register, ask the owner, time in/out, no-show, void, end-of-shift sweep
+    "visitors.export": DESK,  # the visitor log as .xlsx (phones masked)
 }
 
 
