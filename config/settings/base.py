@@ -180,6 +180,13 @@ CELERY_BEAT_SCHEDULE = {
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
     "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
 }
+# ---- visitors (issue 11): no-shows hourly; the evening sweep of visitors never checked out at VISITOR_SWEEP_AT
+VISITOR_SWEEP_AT = env("VISITOR_SWEEP_AT", default="22:00")  # HH:MM, local time (the night shift's handover)
+CELERY_BEAT_SCHEDULE |= {
+    "frontdesk-visitor-no-shows": {"task": "frontdesk.tasks.visitor_no_shows", "schedule": crontab(minute=7)},
+    "frontdesk-visitor-sweep": {"task": "frontdesk.tasks.visitor_sweeps", "schedule": crontab(
+        hour=int(VISITOR_SWEEP_AT.split(":")[0]), minute=int(VISITOR_SWEEP_AT.split(":")[1]))},
+}
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
