@@ -472,6 +472,9 @@ class VisitorStatusChange(models.Model):
         verbose_name = _("visitor status change")
         verbose_name_plural = _("visitor status changes")
 
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 @pghistory.track()
 class VisitorSweep(models.Model):
@@ -494,6 +497,9 @@ class VisitorSweep(models.Model):
         verbose_name = _("visitor sweep")
         verbose_name_plural = _("visitor sweeps")
 
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}"
+
 
 @pghistory.track()
 class VisitorSweepItem(models.Model):
@@ -504,3 +510,6 @@ class VisitorSweepItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["sweep", "visitor"], name="visitor_sweep_item_unique")]
         verbose_name = _("visitor in a sweep")
         verbose_name_plural = _("visitors in a sweep")
+
+    def __str__(self):
+        return str(self.visitor_id)
