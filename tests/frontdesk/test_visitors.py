@@ -453,3 +453,23 @@ def test_the_days_figures(unit_a, clerk, expected, unexpected):
     assert selectors.visitors_let_in(ids, today) == {"entries": 1, "people": 2}
     assert selectors.visitors_turned_away(ids, today) == 1
     assert selectors.visitors_not_checked_out(ids, today) == 1
+
+
+# --- demo data ---------------------------------------------------------------------------------------------
+
+def test_the_demo_shows_every_state_once_loaded(unit_a, make_user, community_a):
+    from io import StringIO
+
+    from frontdesk import demo
+
+    make_user(role=Role.CLERK, communities=[community_a], username="clerk")
+    for i in range(14):
+        UnitFactory(entrance=unit_a.entrance, number=f"6{i:03d}")
+    demo.load_visitors(StringIO())
+    demo.load_visitors(StringIO())  # idempotent
+    states = set(Visitor.objects.values_list("status", flat=True))
+    assert states == set(S.values)
+    assert Visitor.objects.filter(status=S.CONSULTING, answer="agreed").exists()
+    assert Visitor.objects.filter(status=S.CONSULTING, answer="").exists()
+    assert set(Visitor.objects.exclude(answer="").values_list("answer", flat=True)) == set(Visitor.Answer.values)
+    assert VisitorSweep.objects.get().visitors.count() == 1
