@@ -249,7 +249,11 @@ def main(argv=None):
     url = db.bench_url(args.database_url, DEFAULT_DB)
     t0 = time.perf_counter()
     base_dataset(args, url)
+    from django.core.management import call_command
     from django.db import connection, transaction
+
+    if args.reuse:  # a database made by an earlier version of the app: bring its tables up to date
+        call_command("migrate", verbosity=0, interactive=False)
     from django.utils import timezone
 
     if not args.no_generate:

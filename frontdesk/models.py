@@ -434,6 +434,7 @@ class Visitor(models.Model):
             models.Index(fields=["community", "status"], name="visitor_open_idx",
                          condition=Q(status__in=["expected", "consulting", "on_site"])),
             models.Index(fields=["community", "-created_at"], name="visitor_log_idx"),
+            models.Index(fields=["-created_at", "-id"], name="visitor_created_idx"),  # the log over all communities
             models.Index(fields=["unit", "-created_at"], name="visitor_unit_idx"),
             models.Index(fields=["expected_at"], name="visitor_expected_idx", condition=Q(status="expected")),
             GinIndex(fields=["plate"], opclasses=["gin_trgm_ops"], name="visitor_plate_trgm"),

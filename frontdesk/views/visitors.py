@@ -2,6 +2,8 @@
 page), a visitor's page (ask the owner, time in, time out, not come, void), the end-of-shift sweep, and the
 log with its filters and .xlsx export."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -28,6 +30,7 @@ from .common import form_page
 
 PAGE_SIZE = 50
 CHUNK = 2000
+LOG_DEFAULT_DAYS = 30  # the log without dates shows the last 30 days
 
 
 def _back(request, default: str) -> str:
@@ -38,12 +41,31 @@ def _back(request, default: str) -> str:
     return default
 
 
+def _board_rows(board: dict, now) -> None:
+    """Each row's links and times, made once in Python: the board may list a few hundred visitors, and a
+    template tag per row (``{% url %}``, ``|date``) is what made it slow (bench/registers_visitors.py)."""
+    visitor_prefix = reverse("frontdesk:visitor_detail", args=[0])[: -len("0/")]
+    unit_prefix = reverse("frontdesk:unit_detail", args=[0])[: -len("0/")]
+    today = timezone.localdate(now)
+
+    def when(moment) -> str:
+        local = timezone.localtime(moment)
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%m-%d %H:%M")
+
+    for key in ("on_site", "expected", "consulting"):
+        for v in board[key]:
+            v.url = f"{visitor_prefix}{v.pk}/"
+            v.unit_url = f"{unit_prefix}{v.unit_id}/"
+            v.time_label = when(v.time_in or v.expected_at or v.created_at)
+
+
 @require("visitors.view")
 def visitor_board(request):
     choice = choose_community(request, all_allowed=True, remember=False)
-    board = selectors.desk_board(community_ids=choice.ids)
-    return render(request, "frontdesk/visitors/board.html", {"choice": choice, "board": board,
-                                                              "now": timezone.now()})
+    now = timezone.now()
+    board = selectors.desk_board(community_ids=choice.ids, now=now)
+    _board_rows(board, now)
+    return render(request, "frontdesk/visitors/board.html", {"choice": choice, "board": board})
 
 
 @require("visitors.register")
@@ -204,10 +226,14 @@ def visitor_log(request):
         return HttpResponse(status=403)
     values = list_filters(request, VisitorFilterForm)
     filters = {key: values[key] or "" for key in ("community", "building", "room", "name", "plate", "status")}
-    qs = selectors.visitor_log(user=request.user, date_from=values["date_from"], date_to=values["date_to"], **filters)
+    date_from, date_to = values["date_from"], values["date_to"]
+    if "date_from" not in request.GET and "date_to" not in request.GET:
+        # the register's recent pages by default; clearing the dates searches the whole register
+        date_from = timezone.localdate() - datetime.timedelta(days=LOG_DEFAULT_DAYS - 1)
+    qs = selectors.visitor_log(user=request.user, date_from=date_from, date_to=date_to, **filters)
     if export:
         return _log_xlsx(request, qs)
     return render(request, "frontdesk/visitors/log.html", {
-        "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "date_from": values["date_from"],
-        "date_to": values["date_to"], "communities": communities_of(request.user),
+        "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "date_from": date_from,
+        "date_to": date_to, "communities": communities_of(request.user),
         "statuses": Visitor.Status.choices})
