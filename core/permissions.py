@@ -59,6 +59,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "slips.sign": frozenset({Role.SUPERVISOR}),  # the duty supervisor's signature (password re-entered)
     "slips.approve": frozenset({Role.MANAGER}),  # the manager's approval (stamp)
     "slips.settings": frozenset({Role.MANAGER, Role.ADMIN}),  # whether the manager's approval is needed
+    # visitors (访客登记, issue 11): the desk's register; the gate guard sees none of it
+    "visitors.view": DESK,  # on-site list, visitor log, a visitor's page, the unit page's panel
+    "visitors.register": DESK,  # register, ask the owner, time in/out, no-show, void, end-of-shift sweep
+    "visitors.export": DESK,  # the visitor log as .xlsx (phones masked)
 }
 
 

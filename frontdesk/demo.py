@@ -220,3 +220,87 @@ def _slips(community, guard):
             defaults={"document_ref": "授权书 2026-118", "created_by": clerk})
         sign(services.slip_issue(unit=t.unit, applicant_kind="tenant", applicant=t.person, consent="written",
                                  reason="moving", valid_on=today, actor=clerk, **common))
+
+
+# ---- visitors (issue 11) ----
+def load_visitors(stdout):
+    """The visitor register in every state (翠湖花园): on site (one since yesterday, found by a sweep),
+    expected today, asking the owner, agreed and waiting, turned away, no answer, left, did not come, voided."""
+    from .models import Visitor
+
+    community = Community.objects.filter(code="CH").first()
+    if community is None or Visitor.objects.filter(community=community).exists():
+        stdout.write("Visitor demo data already loaded.")
+        return
+    with transaction.atomic(), pghistory.context(source="seed_demo"):
+        _load_visitors(community)
+    stdout.write("Visitor demo data loaded.")
+
+
+def _load_visitors(community):
+    from .models import Visitor
+    from .services import visitors as services
+
+    clerk = get_user_model().objects.get(username="clerk")
+    units = list(Unit.objects.filter(community=community).select_related("building").order_by("code")[:14])
+    now = timezone.now()
+    today = timezone.localtime(now).replace(hour=8, minute=30, second=0, microsecond=0)
+    yesterday = today - datetime.timedelta(days=1)
+    fake = DemoFaker(seed=311)
+    expected, unexpected = Visitor.Kind.EXPECTED, Visitor.Kind.UNEXPECTED
+
+    def register(unit, kind, at, **fields):
+        fields.setdefault("name", fake.name())
+        fields.setdefault("phone", fake.phone())
+        if kind == expected:
+            fields.setdefault("called_by", "业主")
+        return services.visitor_register(unit=unit, kind=kind, actor=clerk, now=at, **fields)
+
+    def let_in(visitor, at):
+        return services.visitor_time_in(visitor=visitor, actor=clerk, now=at)
+
+    def agree(visitor, at, answer=Visitor.Answer.AGREED, note=""):
+        return services.visitor_record_answer(visitor=visitor, asked_person="业主", answer=answer, note=note,
+                                              actor=clerk, now=at)
+
+    hour = datetime.timedelta(hours=1)
+    # yesterday: two came and left, one stayed overnight (the evening sweep found them), one never came
+    for i in range(2):
+        v = register(units[i], expected, yesterday, expected_at=yesterday + 2 * hour, people_count=2, purpose="探亲")
+        v = let_in(v, yesterday + 2 * hour)
+        services.visitor_time_out(visitor=v, actor=clerk, now=yesterday + 5 * hour)
+    overnight = register(units[2], expected, yesterday, expected_at=yesterday + 10 * hour, purpose="亲戚留宿",
+                         plate=fake.plate()[0])
+    let_in(overnight, yesterday + 10 * hour)
+    services.visitor_sweep_record(community=community, actor=clerk, now=yesterday + 13 * hour,
+                                  note="晚班交接前清点")
+    register(units[3], expected, yesterday, expected_at=yesterday + 3 * hour, purpose="送东西")
+    services.visitor_no_shows_sweep(now=today)
+    # today: one expected visitor on site, one unexpected visitor let in after the owner agreed
+    v = register(units[4], expected, today, expected_at=today + hour, people_count=3, plate=fake.plate()[0],
+                 purpose="朋友聚会")
+    let_in(v, today + hour)
+    v = register(units[5], unexpected, today + hour, purpose="快递员上门取件")
+    agree(v, today + hour + datetime.timedelta(minutes=3))
+    let_in(v, today + hour + datetime.timedelta(minutes=5))
+    # left this morning
+    v = register(units[6], unexpected, today, purpose="家政保洁")
+    agree(v, today + datetime.timedelta(minutes=2))
+    v = let_in(v, today + datetime.timedelta(minutes=4))
+    services.visitor_time_out(visitor=v, actor=clerk, now=today + 2 * hour)
+    # awaited later today
+    register(units[7], expected, today, expected_at=today + 8 * hour, people_count=2, plate=fake.plate()[0],
+             purpose="看房")
+    register(units[8], expected, today, expected_at=today + 10 * hour, purpose="维修空调（业主约的师傅）")
+    # the clerk is asking the owner; another one agreed and waits at the desk
+    register(units[9], unexpected, today + 2 * hour, purpose="自称业主朋友")
+    v = register(units[10], unexpected, today + 2 * hour, purpose="送花")
+    agree(v, today + 2 * hour + datetime.timedelta(minutes=2))
+    # turned away: the owner refused; the owner could not be reached
+    v = register(units[11], unexpected, today + hour, purpose="推销")
+    agree(v, today + hour + datetime.timedelta(minutes=2), answer=Visitor.Answer.REFUSED, note="业主不认识此人")
+    v = register(units[12], unexpected, today + hour, purpose="找业主")
+    agree(v, today + hour + datetime.timedelta(minutes=4), answer=Visitor.Answer.NO_ANSWER, note="电话两次无人接听")
+    # a wrong entry, voided
+    v = register(units[13], expected, today, expected_at=today + 4 * hour, purpose="登记错房号")
+    services.visitor_void(visitor=v, reason="房号登记错误，已重新登记", actor=clerk, now=today + hour)

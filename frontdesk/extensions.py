@@ -75,3 +75,51 @@ def _register_slips() -> None:
     register_handover_source(HandoverSource(key="slips", label=_("Release slips issued today"),
                                             lines=handover_lines, order=40))
     register_demo_loader(15, "slips", demo.load_slips)
+    # ---- visitors (issue 11) ----
+    _register_visitors()
+
+
+def _visitor_panel(request, unit):
+    """The unit page's visitors: today's and recent ones with one-click time in/out (one query)."""
+    from django.utils import timezone
+
+    from core.permissions import has_perm
+
+    from .selectors.visitors import unit_visitors
+
+    return {"unit": unit, "visitors": unit_visitors(unit=unit), "today": timezone.localdate(),
+            "can_register": has_perm(request.user, "visitors.register")}
+
+
+def _register_visitors() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
+
+    from . import demo
+    from .registry import (
+        HandoverSource,
+        UnitAction,
+        UnitPanel,
+        register_handover_source,
+        register_unit_action,
+        register_unit_panel,
+    )
+    from .selectors.visitors import handover_lines
+
+    register_menu(MenuSection(key="registers_visitors", label=_("Visitors"), order=15, links=(
+        MenuLink(_("Visitors on site"), "frontdesk:visitor_board"),
+        MenuLink(_("Register a visitor"), "frontdesk:visitor_create"),
+        MenuLink(_("Visitor log"), "frontdesk:visitor_log"),
+        MenuLink(_("End-of-shift sweep"), "frontdesk:visitor_sweep", divider=True),
+    )))
+    register_unit_panel(UnitPanel(key="visitors", title=_("Visitors"), order=30,
+                                  template="frontdesk/visitors/_unit_panel.html", context=_visitor_panel,
+                                  action="visitors.view"))
+    register_unit_action(UnitAction(key="visitors", label=_("Visitor"), url_name="frontdesk:visitor_create",
+                                    action="visitors.register"))
+    register_handover_source(HandoverSource(key="visitors", label=_("Visitors still on site"), lines=handover_lines,
+                                            order=10))
+    register_demo_loader(15, "visitors", demo.load_visitors)
+

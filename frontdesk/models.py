@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -544,3 +545,169 @@ class SlipStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+# ---- visitors (issue 11) ----
+@pghistory.track()
+class Visitor(models.Model):
+    """One line of the visitor register (来访登记): a visitor the owner announced by phone (预约), or one
+    who came unannounced (the clerk asks the owner first: 对突然来访者, 要征求业主的意见后, 再放行)."""
+
+    class Kind(models.TextChoices):
+        EXPECTED = "expected", _("Expected (the owner called)")
+        UNEXPECTED = "unexpected", _("Unexpected (ask the owner first)")
+
+    class Status(models.TextChoices):
+        EXPECTED = "expected", _("Expected")
+        CONSULTING = "consulting", _("Asking the owner")
+        ON_SITE = "on_site", _("On site")
+        LEFT = "left", _("Left")
+        NO_SHOW = "no_show", _("Did not come")
+        REFUSED = "refused", _("Turned away")
+        VOID = "void", _("Voided")
+
+    class Answer(models.TextChoices):
+        AGREED = "agreed", _("Agreed")
+        REFUSED = "refused", _("Refused")
+        NO_ANSWER = "no_answer", _("Could not be reached")
+
+    # status -> the statuses it may move to (``frontdesk.services.visitors.visitor_set_status`` checks it)
+    TRANSITIONS = {
+        Status.EXPECTED: {Status.ON_SITE, Status.NO_SHOW, Status.VOID},
+        Status.CONSULTING: {Status.ON_SITE, Status.REFUSED, Status.VOID},
+        Status.ON_SITE: {Status.LEFT, Status.VOID},
+        Status.LEFT: {Status.VOID},
+        Status.NO_SHOW: {Status.VOID},
+        Status.REFUSED: {Status.VOID},
+        Status.VOID: set(),
+    }
+    OPEN = (Status.EXPECTED, Status.CONSULTING, Status.ON_SITE)
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="visitors", verbose_name=_("unit"))
+    kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    name = models.CharField(_("visitor's name"), max_length=50)
+    phone = models.CharField(_("visitor's phone"), max_length=30, blank=True)
+    plate = models.CharField(_("car plate"), max_length=10, blank=True)
+    people_count = models.PositiveSmallIntegerField(_("number of people"), default=1)
+    purpose = models.CharField(_("purpose of the visit"), max_length=200, blank=True)
+    called_by = models.CharField(_("who called"), max_length=50, blank=True,
+                                 help_text=_("The owner or resident who announced the visitor."))
+    expected_at = models.DateTimeField(_("expected at"), null=True, blank=True)
+    # The owner's answer to an unexpected visitor (who was asked, what they said, who asked, when)
+    asked_person = models.CharField(_("owner asked"), max_length=50, blank=True)
+    answer = models.CharField(_("owner's answer"), max_length=12, choices=Answer.choices, blank=True)
+    answer_note = models.CharField(_("note on the call"), max_length=200, blank=True)
+    answered_at = models.DateTimeField(_("answer recorded at"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("asked by"))
+    time_in = models.DateTimeField(_("time in"), null=True, blank=True)
+    time_in_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("let in by"))
+    time_out = models.DateTimeField(_("time out"), null=True, blank=True)
+    time_out_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("checked out by"))
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("registered by"))
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(people_count__gte=1) & Q(people_count__lte=99),
+                                   name="visitor_people_count_range",
+                                   violation_error_message=_("Give the number of people, from 1 to 99.")),
+            models.CheckConstraint(condition=~Q(status="on_site") | Q(time_in__isnull=False),
+                                   name="visitor_on_site_has_time_in",
+                                   violation_error_message=_("A visitor on site has a time in.")),
+            models.CheckConstraint(
+                condition=~Q(kind="unexpected", status__in=["on_site", "left"]) | Q(answer="agreed"),
+                name="visitor_unexpected_needs_consent",
+                violation_error_message=_("An unexpected visitor enters only after the owner agreed.")),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status"], name="visitor_open_idx",
+                         condition=Q(status__in=["expected", "consulting", "on_site"])),
+            models.Index(fields=["community", "-created_at"], name="visitor_log_idx"),
+            models.Index(fields=["-created_at", "-id"], name="visitor_created_idx"),  # the log over all communities
+            models.Index(fields=["unit", "-created_at"], name="visitor_unit_idx"),
+            models.Index(fields=["expected_at"], name="visitor_expected_idx", condition=Q(status="expected")),
+            GinIndex(fields=["plate"], opclasses=["gin_trgm_ops"], name="visitor_plate_trgm"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="visitor_name_trgm"),
+        ]
+        verbose_name = _("visitor")
+        verbose_name_plural = _("visitors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:visitor_detail", args=[self.pk])
+
+    @property
+    def may_enter(self) -> bool:
+        """Entry is allowed: an expected visitor, or an unexpected one the owner agreed to."""
+        return self.status == self.Status.EXPECTED or (
+            self.status == self.Status.CONSULTING and self.answer == self.Answer.AGREED)
+
+
+@pghistory.track()
+class VisitorStatusChange(models.Model):
+    """Each move of a visitor's status (who, when, why), as the register's margin notes."""
+
+    visitor = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=12, choices=Visitor.Status.choices)
+    to_status = models.CharField(_("to"), max_length=12, choices=Visitor.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("visitor status change")
+        verbose_name_plural = _("visitor status changes")
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+@pghistory.track()
+class VisitorSweep(models.Model):
+    """The end-of-shift sweep: the visitors still on site that nobody checked out, recorded by a clerk
+    (``by``) or by the evening task (``by`` empty, once a day per community). They go into the handover."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    day = models.DateField(_("day"))
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                           related_name="+", verbose_name=_("by"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    visitors = models.ManyToManyField(Visitor, through="VisitorSweepItem", related_name="sweeps",
+                                      verbose_name=_("visitors"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["community", "day"], condition=Q(by__isnull=True),
+                                               name="visitor_sweep_once_a_day_by_task")]
+        verbose_name = _("visitor sweep")
+        verbose_name_plural = _("visitor sweeps")
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d}"
+
+
+@pghistory.track()
+class VisitorSweepItem(models.Model):
+    sweep = models.ForeignKey(VisitorSweep, on_delete=models.PROTECT, related_name="items")
+    visitor = models.ForeignKey(Visitor, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sweep", "visitor"], name="visitor_sweep_item_unique")]
+        verbose_name = _("visitor in a sweep")
+        verbose_name_plural = _("visitors in a sweep")
+
+    def __str__(self):
+        return str(self.visitor_id)

@@ -10,3 +10,24 @@ def slips_expire():
     from .services.slips import slips_expire as expire
 
     return expire()
+"""Thin Celery tasks of the front desk's registers. Scheduled by ``CELERY_BEAT_SCHEDULE``
+(config/settings/base.py)."""
+
+from celery import shared_task
+
+
+# ---- visitors (issue 11) ----
+@shared_task
+def visitor_no_shows() -> int:
+    """Hourly (beat): expected visitors whose expected day is over become "did not come" (catches up)."""
+    from .services.visitors import visitor_no_shows_sweep
+
+    return visitor_no_shows_sweep()
+
+
+@shared_task
+def visitor_sweeps() -> int:
+    """Daily at ``VISITOR_SWEEP_AT`` (beat): record the visitors never checked out, once per community."""
+    from .services.visitors import visitor_sweeps_run
+
+    return visitor_sweeps_run()

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from .views import gate, imports, lookup, occupancies, parking, people, slips, structure, units, vehicles
+from .views import imports, lookup, occupancies, parking, people, structure, units, vehicles
+from .views import visitors as visitor_views
 
 app_name = "frontdesk"
 
@@ -46,4 +48,15 @@ urlpatterns = [
     path("gate/", gate.gate_home, name="gate_home"),
     path("gate/s/<str:token>/", gate.gate_slip, name="gate_slip"),
     path("gate/s/<str:token>/release/", gate.gate_release, name="gate_release"),
+    # ---- visitors (issue 11) ----
+    path("visitors/", visitor_views.visitor_board, name="visitor_board"),
+    path("visitors/new/", visitor_views.visitor_create, name="visitor_create"),
+    path("visitors/log/", visitor_views.visitor_log, name="visitor_log"),
+    path("visitors/sweep/", visitor_views.visitor_sweep, name="visitor_sweep"),
+    path("visitors/<int:pk>/", visitor_views.visitor_detail, name="visitor_detail"),
+    path("visitors/<int:pk>/answer/", visitor_views.visitor_answer, name="visitor_answer"),
+    path("visitors/<int:pk>/in/", visitor_views.visitor_time_in, name="visitor_time_in"),
+    path("visitors/<int:pk>/out/", visitor_views.visitor_time_out, name="visitor_time_out"),
+    path("visitors/<int:pk>/no-show/", visitor_views.visitor_no_show, name="visitor_no_show"),
+    path("visitors/<int:pk>/void/", visitor_views.visitor_void, name="visitor_void"),
 ]

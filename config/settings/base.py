@@ -182,6 +182,13 @@ CELERY_BEAT_SCHEDULE = {
     # ---- slips (issue 11): open release slips whose day has passed become expired (a late run catches up)
     "frontdesk-slips-expire": {"task": "frontdesk.tasks.slips_expire", "schedule": crontab(minute=10, hour="0-23/6")},
 }
+# ---- visitors (issue 11): no-shows hourly; the evening sweep of visitors never checked out at VISITOR_SWEEP_AT
+VISITOR_SWEEP_AT = env("VISITOR_SWEEP_AT", default="22:00")  # HH:MM, local time (the night shift's handover)
+CELERY_BEAT_SCHEDULE |= {
+    "frontdesk-visitor-no-shows": {"task": "frontdesk.tasks.visitor_no_shows", "schedule": crontab(minute=7)},
+    "frontdesk-visitor-sweep": {"task": "frontdesk.tasks.visitor_sweeps", "schedule": crontab(
+        hour=int(VISITOR_SWEEP_AT.split(":")[0]), minute=int(VISITOR_SWEEP_AT.split(":")[1]))},
+}
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
