@@ -52,6 +52,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "billing.run": frozenset({Role.CASHIER, Role.MANAGER, Role.ADMIN}),  # bill runs, payment and dunning notices
     "billing.setup": frozenset({Role.MANAGER, Role.ADMIN}),  # fee items, rates, reminder policy
     "billing.stats": frozenset({Role.CASHIER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # collection rate, closes
+    # parcels and mail (邮件包裹, issue 11)
+    "parcels.view": DESK,  # waiting, overdue and all parcels, a parcel's page
+    "parcels.handle": DESK,  # arrivals (one or a courier's batch), pick-ups, voiding a wrong entry
+    "parcels.setup": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # reminder and return days
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, lookup, occupancies, parking, people, structure, units, vehicles
+from .views import imports, lookup, occupancies, parcels, parking, people, structure, units, vehicles
 
 app_name = "frontdesk"
 
@@ -33,4 +33,14 @@ urlpatterns = [
     path("import/", imports.upload, name="import_upload"),
     path("import/<uuid:batch>/", imports.preview, name="import_preview"),
     path("import/<uuid:batch>/confirm/", imports.confirm, name="import_confirm"),
+    # ---- parcels (issue 11) ----
+    path("parcels/", parcels.parcel_list, name="parcel_list"),
+    path("parcels/overdue/", parcels.parcel_overdue, name="parcel_overdue"),
+    path("parcels/new/", parcels.parcel_create, name="parcel_create"),
+    path("parcels/batch/", parcels.parcel_batch, name="parcel_batch"),
+    path("parcels/resolve/", parcels.parcel_resolve, name="parcel_resolve"),
+    path("parcels/pickup/", parcels.parcel_pickup, name="parcel_pickup"),
+    path("parcels/settings/", parcels.parcel_settings, name="parcel_settings"),
+    path("parcels/<int:pk>/", parcels.parcel_detail, name="parcel_detail"),
+    path("parcels/<int:pk>/void/", parcels.parcel_void, name="parcel_void"),
 ]
