@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import ID_PATTERN, ListForm, QueryChoice, QueryId, QueryText, StaffForm
 from frontdesk.models import IdType, Parcel
 from frontdesk.selectors.parcels import resolve_unit, unit_occupants
+from frontdesk.selectors.units import units_for
 from frontdesk.services.parcels import SIGNATURE_MAX, clean_signature, clean_tracking_no
 from frontdesk.validators import clean_id_document
 
@@ -23,14 +24,40 @@ class RoomField(forms.CharField):
         super().__init__(**kwargs)
 
 
-def resolve_room(user, text: str):
-    """The one unit ``text`` names, or a ValidationError saying why not."""
+def resolve_room(user, text: str, unit_id=None):
+    """The one unit ``text`` names, or a ValidationError saying why not. ``unit_id`` is the room the clerk
+    picked (from the hint, or the page came from the unit): used when its code is the text typed."""
+    if unit_id and ID_PATTERN.fullmatch(str(unit_id)):
+        picked = units_for(user).filter(pk=int(unit_id), code=text.strip()).first()
+        if picked is not None:
+            return picked
     units, exact = resolve_unit(user=user, text=text)
     if exact is not None:
         return exact
     if not units:
         raise ValidationError(_("No room matches “%(text)s”: type it as 3-2-1502.") % {"text": text})
-    raise ValidationError(_("Several rooms match “%(text)s”: type the full room code.") % {"text": text})
+    raise ValidationError(_("Several rooms match “%(text)s”: type the full room code, or choose the room under it.")
+                          % {"text": text})
+
+
+class RoomMixin:
+    """The room typed and the one picked (a hidden id the page's script sets), resolved in ``clean()``."""
+
+    def resolve(self, cleaned):
+        text = cleaned.get("room")
+        if not text:
+            return
+        try:
+            self.unit = resolve_room(self.user, text, cleaned.get("unit_id"))
+        except ValidationError as exc:
+            self.add_error("room", exc)
+            cleaned.pop("room", None)
+            return
+        cleaned["room"] = self.unit
+
+
+def unit_id_field():
+    return forms.CharField(required=False, max_length=20, widget=forms.HiddenInput(attrs={"data-unit-id": "1"}))
 
 
 class TrackingInput(forms.TextInput):
@@ -38,12 +65,13 @@ class TrackingInput(forms.TextInput):
         super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "latin", **(attrs or {})})
 
 
-class ParcelForm(StaffForm):
+class ParcelForm(RoomMixin, StaffForm):
     """One parcel at the counter: scan the tracking number (Enter moves on), type the room, and so on."""
 
     tracking_no = forms.CharField(label=_("Tracking number"), max_length=60,
                                   widget=TrackingInput(attrs={"autofocus": True, "data-enter-next": "1"}))
     room = RoomField()
+    unit_id = unit_id_field()
     addressee = forms.CharField(label=_("Addressee"), required=False, widget=forms.Select)
     carrier = forms.ChoiceField(label=_("Carrier"), choices=Parcel.Carrier.choices)
     carrier_other = forms.CharField(label=_("Other carrier"), max_length=30, required=False)
@@ -66,10 +94,6 @@ class ParcelForm(StaffForm):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["tracking_no"]) from exc
 
-    def clean_room(self):
-        self.unit = resolve_room(self.user, self.cleaned_data["room"])
-        self.occupants = unit_occupants([self.unit.pk]).get(self.unit.pk, [])
-        return self.unit
 
     def clean_addressee(self):
         value = self.cleaned_data.get("addressee") or ""
@@ -79,6 +103,9 @@ class ParcelForm(StaffForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.resolve(cleaned)
+        if self.unit is not None:
+            self.occupants = unit_occupants([self.unit.pk]).get(self.unit.pk, [])
         if cleaned.get("carrier") == Parcel.Carrier.OTHER and not cleaned.get("carrier_other"):
             self.add_error("carrier_other", _("Name the carrier."))
         person = None
@@ -103,12 +130,13 @@ class BatchHeadForm(StaffForm):
         return cleaned
 
 
-class BatchRowForm(StaffForm):
+class BatchRowForm(RoomMixin, StaffForm):
     """One row of the grid; an empty row is skipped."""
 
     tracking_no = forms.CharField(label=_("Tracking number"), max_length=60,
                                   widget=TrackingInput(attrs={"data-enter-next": "1"}))
     room = RoomField()
+    unit_id = unit_id_field()
     size = forms.ChoiceField(label=_("Size"), choices=Parcel.Size.choices, initial=Parcel.Size.SMALL)
     shelf = forms.CharField(label=_("Shelf slot"), max_length=20, required=False)
     high_value = forms.BooleanField(label=_("High value"), required=False)
@@ -133,9 +161,10 @@ class BatchRowForm(StaffForm):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["tracking_no"]) from exc
 
-    def clean_room(self):
-        self.unit = resolve_room(self.user, self.cleaned_data["room"])
-        return self.unit
+    def clean(self):
+        cleaned = super().clean()
+        self.resolve(cleaned)
+        return cleaned
 
 
 class BaseBatchFormSet(forms.BaseFormSet):
@@ -260,4 +289,5 @@ class ResolveForm(ListForm):
     """The room typed so far (the grid resolves it as you type) and the form it belongs to."""
 
     q = QueryText(label=_("Room"), max_length=50)
+    unit = QueryId(label=_("Unit"))
     addressee = QueryChoice(label=_("Addressee"), choices=[("1", "1")])

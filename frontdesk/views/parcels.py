@@ -73,7 +73,7 @@ def _unit_from_query(request):
 @require("parcels.handle")
 def parcel_create(request):
     unit = _unit_from_query(request)
-    initial = {"room": unit.code} if unit else {}
+    initial = {"room": unit.code, "unit_id": str(unit.pk)} if unit else {}
     if request.method == "POST":
         initial = {}
     form = ParcelForm(request.POST or None, user=request.user, initial=initial)
@@ -135,6 +135,8 @@ def parcel_resolve(request):
     """The room typed so far, resolved as in the lookup (htmx: the grid's and the arrival form's hint)."""
     filters = list_filters(request, ResolveForm)
     units, exact = selectors.resolve_unit(user=request.user, text=filters["q"] or "")
+    if filters["unit"]:  # the clerk chose one of several rooms with this code
+        exact = next((u for u in units if str(u.pk) == filters["unit"]), exact)
     occupants = []
     if exact is not None and filters["addressee"]:
         occupants = selectors.unit_occupants([exact.pk]).get(exact.pk, [])

@@ -34,8 +34,14 @@
 
   var timers = new WeakMap();
 
-  function resolve(el, form, target) {
+  function hidden(el) {
+    var scope = el.closest("[data-batch-row]") || el.closest("form");
+    return scope.querySelector("[data-unit-id]");
+  }
+
+  function resolve(el, form, target, unit) {
     var params = new URLSearchParams({ q: el.value });
+    if (unit) params.set("unit", unit);
     if (target.hasAttribute("data-with-addressee")) params.set("addressee", "1");
     var asked = el.value;
     fetch(form.getAttribute("data-resolve-url") + "?" + params.toString(), {
@@ -44,9 +50,26 @@
     }).then(function (response) {
       return response.ok ? response.text() : "";
     }).then(function (html) {
-      if (el.value === asked) target.innerHTML = html;
+      if (el.value !== asked) return;
+      target.innerHTML = html;
+      var resolved = target.querySelector("[data-resolved]");
+      var id = hidden(el);
+      if (id) id.value = resolved ? resolved.getAttribute("data-resolved") : "";
     });
   }
+
+  // One of several rooms with the code typed (two communities): the clerk picks it.
+  document.addEventListener("click", function (ev) {
+    var button = ev.target.closest && ev.target.closest("[data-pick-unit]");
+    if (!button) return;
+    var form = button.closest("form[data-resolve-url]");
+    var scope = button.closest("[data-batch-row]") || form;
+    var room = scope.querySelector("[data-parcel-room]");
+    var target = scope.querySelector("[data-resolve-target]");
+    room.value = button.getAttribute("data-pick-code");
+    resolve(room, form, target, button.getAttribute("data-pick-unit"));
+    room.focus();
+  });
 
   document.addEventListener("input", function (ev) {
     var el = ev.target;
@@ -56,6 +79,8 @@
     var scope = el.closest("[data-batch-row]") || form;
     var target = scope.querySelector("[data-resolve-target]");
     if (!target) return;
+    var id = hidden(el);
+    if (id) id.value = "";
     clearTimeout(timers.get(el));
     timers.set(el, setTimeout(function () { resolve(el, form, target); }, 150));
   });

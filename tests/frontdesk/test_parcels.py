@@ -502,3 +502,27 @@ def test_a_foreign_room_is_never_resolved_nor_picked_up(client, clerk, clerk_b, 
     assert "No room matches" in hint
     assert client.get(reverse("frontdesk:parcel_create"), {"unit": room.pk}).status_code == 404
     assert client.get(parcel.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_same_room_code_in_two_communities_is_chosen_not_guessed(client, make_user, community_a, community_b):
+    here, there = make_unit(community_a), make_unit(community_b)
+    assert here.code == there.code
+    clerk = make_user(role=Role.CLERK, communities=[community_a, community_b], username="clerk_ab")
+    client.force_login(clerk)
+    hint = client.get(reverse("frontdesk:parcel_resolve"), {"q": here.code}).content.decode()
+    assert f'data-pick-unit="{there.pk}"' in hint and "data-resolved" not in hint
+    picked = client.get(reverse("frontdesk:parcel_resolve"), {"q": here.code, "unit": there.pk}).content.decode()
+    assert f'data-resolved="{there.pk}"' in picked
+    url = reverse("frontdesk:parcel_create")
+    page = client.get(url, {"unit": there.pk})
+    assert page.context["form"].initial["unit_id"] == str(there.pk)
+    data = {"form_token": page.context["form"].initial["form_token"], "tracking_no": "EMS00001", "room": here.code,
+            "carrier": "ems", "size": "small"}
+    refused = client.post(url, data)
+    assert "Several rooms match" in " ".join(refused.context["form"].errors["room"])
+    assert client.post(url, data | {"unit_id": str(there.pk)}).status_code == 302
+    assert Parcel.objects.get().unit == there
+    data["form_token"] = client.get(url).context["form"].initial["form_token"]
+    other_code = client.post(url, data | {"unit_id": str(there.pk), "room": "P9-1-90"})  # the id counts only with its code
+    assert other_code.status_code == 200 and Parcel.objects.count() == 1
