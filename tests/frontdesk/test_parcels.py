@@ -526,3 +526,35 @@ def test_the_same_room_code_in_two_communities_is_chosen_not_guessed(client, mak
     data["form_token"] = client.get(url).context["form"].initial["form_token"]
     other_code = client.post(url, data | {"unit_id": str(there.pk), "room": "P9-1-90"})  # the id counts only with its code
     assert other_code.status_code == 200 and Parcel.objects.count() == 1
+
+
+# --- demo data ---------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_demo_has_parcels_in_every_state_and_loads_once(make_user):
+    import io
+
+    from frontdesk import demo
+    from tests.factories import BuildingFactory, CommunityFactory, EntranceFactory, UnitFactory
+
+    communities = [CommunityFactory(code="CH", name="翠湖花园"), CommunityFactory(code="JX", name="锦绣家园")]
+    for community in communities:
+        entrance = EntranceFactory(building=BuildingFactory(community=community, name="1"), name="1")
+        for n in range(40):
+            unit = UnitFactory(entrance=entrance, number=f"{n + 101}")
+            OccupancyFactory(unit=unit, person=PersonFactory(community=community, phone=f"1380000{n:04d}",
+                                                             id_number=""))
+    make_user(role=Role.CLERK, communities=communities, username="clerk")
+    out = io.StringIO()
+    with mock.patch("core.tasks.deliver_outbound.delay"):
+        demo.load_parcels(out)
+        assert "loaded" in out.getvalue()
+        states = set(Parcel.objects.values_list("status", flat=True))
+        assert states == set(Parcel.Status.values)
+        assert Parcel.objects.filter(status="waiting", high_value=True).exists()
+        assert Parcel.objects.filter(collector="proxy").exclude(collector_id_number="").exists()
+        assert ParcelNotice.objects.filter(kind="reminder").exists()
+        assert ParcelNotice.objects.filter(kind="returned").exists()
+        count = Parcel.objects.count()
+        demo.load_parcels(out)
+        assert "already loaded" in out.getvalue() and Parcel.objects.count() == count
