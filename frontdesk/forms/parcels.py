@@ -62,7 +62,7 @@ def unit_id_field():
 
 class TrackingInput(forms.TextInput):
     def __init__(self, attrs=None):
-        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", "inputmode": "latin", **(attrs or {})})
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
 
 
 class ParcelForm(RoomMixin, StaffForm):

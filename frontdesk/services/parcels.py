@@ -140,10 +140,7 @@ def _create_with_code(parcel: Parcel) -> Parcel:
     """Insert ``parcel`` with a fresh pickup code, unique among the community's waiting parcels."""
     for _attempt in range(CODE_ATTEMPTS):
         parcel.pickup_code = _new_code()
-        if Parcel.objects.filter(community_id=parcel.community_id, status=Parcel.Status.WAITING,
-                                 pickup_code=parcel.pickup_code).exists():
-            continue
-        try:
+        try:  # the partial unique index decides; a clash (rare: a few thousand waiting of a million) is retried
             with transaction.atomic():
                 parcel.save(force_insert=True)
             return parcel
