@@ -131,8 +131,9 @@ def parcels_waiting(community_ids, day: datetime.date | None = None) -> int:
     if day is None or day >= timezone.localdate():
         return Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING).count()
     end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    left = ParcelStatusChange.objects.filter(parcel=OuterRef("pk"), from_status=Parcel.Status.WAITING, at__lt=end)
     return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__lt=end)
-            .exclude(status_changes__at__lt=end, status_changes__from_status=Parcel.Status.WAITING).count())
+            .exclude(Exists(left)).count())
 
 
 def parcels_arrived(community_ids, day: datetime.date) -> int:

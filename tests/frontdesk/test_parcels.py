@@ -558,3 +558,18 @@ def test_demo_has_parcels_in_every_state_and_loads_once(make_user):
         count = Parcel.objects.count()
         demo.load_parcels(out)
         assert "already loaded" in out.getvalue() and Parcel.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_waiting_figure_for_a_past_day_counts_what_was_on_the_shelf_that_evening(room, clerk, community_a):
+    now = timezone.now()
+    kept = make_parcel(room, actor=clerk, tracking_no="DAY00001", now=now - datetime.timedelta(days=3))
+    taken = make_parcel(room, actor=clerk, tracking_no="DAY00002", now=now - datetime.timedelta(days=3))
+    services.parcels_pick_up(actor=clerk, parcel_ids=[taken.pk], collector="addressee", signed_on_paper=True,
+                             now=now - datetime.timedelta(days=1))
+    make_parcel(room, actor=clerk, tracking_no="DAY00003")
+    two_days_ago = timezone.localdate() - datetime.timedelta(days=2)
+    assert selectors.parcels_waiting([community_a.pk], two_days_ago) == 2
+    assert selectors.parcels_waiting([community_a.pk]) == 2  # now: kept and the new one
+    assert selectors.parcels_picked_up([community_a.pk], timezone.localdate(now - datetime.timedelta(days=1))) == 1
+    assert kept.status == "waiting"
