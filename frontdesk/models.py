@@ -435,7 +435,7 @@ class Parcel(models.Model):
     high_value = models.BooleanField(_("high value"), default=False)
     pickup_code = models.CharField(_("pickup code"), max_length=6)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
-    arrived_at = models.DateTimeField(_("arrived at"))
+    arrived_at = models.DateTimeField(_("arrival time"))
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("received by"))
     # pick-up
@@ -517,7 +517,7 @@ class ParcelNotice(models.Model):
 
     class Kind(models.TextChoices):
         ARRIVAL = "arrival", _("Arrival notice")
-        REMINDER = "reminder", _("Reminder")
+        REMINDER = "reminder", _("Pickup reminder")
         RETURNED = "returned", _("Returned to sender")
 
     parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="notices")
