@@ -63,6 +63,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "visitors.view": DESK,  # on-site list, visitor log, a visitor's page, the unit page's panel
     "visitors.register": DESK,  # register, ask the owner, time in/out, no-show, void, end-of-shift sweep
     "visitors.export": DESK,  # the visitor log as .xlsx (phones masked)
+    # parcels and mail (邮件包裹, issue 11)
+    "parcels.view": DESK,  # waiting, overdue and all parcels, a parcel's page
+    "parcels.handle": DESK,  # arrivals (one or a courier's batch), pick-ups, voiding a wrong entry
+    "parcels.setup": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # reminder and return days
 }
 
 

@@ -304,3 +304,58 @@ def _load_visitors(community):
     # a wrong entry, voided
     v = register(units[13], expected, today, expected_at=today + 4 * hour, purpose="登记错房号")
     services.visitor_void(visitor=v, reason="房号登记错误，已重新登记", actor=clerk, now=today + hour)
+
+
+# ---- parcels (issue 11) ----
+PARCEL_SHELVES = ("A1", "A2", "A3", "B1", "B2", "C1", "地面")
+
+
+def load_parcels(stdout):
+    """Parcels in every state, through the real services: waiting (fresh, high value, reminded after N days),
+    picked up by the addressee and by a proxy with an ID check, returned after M days, voided."""
+    from django.utils import translation
+
+    from .models import Parcel
+    from .services import parcels as services
+
+    ch = Community.objects.filter(code="CH").first()
+    clerk = get_user_model().objects.filter(username="clerk").first()
+    if ch is None or clerk is None:
+        stdout.write("Parcels demo data skipped: load the frontdesk demo first.")
+        return
+    if Parcel.objects.filter(community=ch).exists():
+        stdout.write("Parcels demo data already loaded.")
+        return
+    clerk2 = get_user_model().objects.filter(username="clerk2").first() or clerk
+    now = timezone.now()
+    carriers = [c for c in Parcel.Carrier.values if c != Parcel.Carrier.OTHER]
+    count = 0
+    with transaction.atomic(), pghistory.context(source="seed_demo"), translation.override("zh-hans"):
+        for community, actor in ((ch, clerk), (Community.objects.filter(code="JX").first(), clerk2)):
+            if community is None:
+                continue
+            owners = list(Occupancy.objects.filter(community=community, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+                          .select_related("unit", "person").order_by("unit__code")[:40])
+            for index, occupancy in enumerate(owners):
+                days_ago = (0, 0, 1, 2, 4, 5, 6, 9, 16, 20)[index % 10]
+                parcel = services.parcel_register(
+                    actor=actor, unit=occupancy.unit, carrier=carriers[index % len(carriers)],
+                    tracking_no=f"{community.code}{7_000_000_000 + index * 7919}",
+                    size=Parcel.Size.values[index % len(Parcel.Size.values)], shelf=PARCEL_SHELVES[index % len(PARCEL_SHELVES)],
+                    high_value=index % 7 == 3, addressee=occupancy.person if index % 3 == 0 else None,
+                    now=now - datetime.timedelta(days=days_ago, hours=index % 5))
+                count += 1
+                if index % 10 == 1 and index % 20 != 1:  # a wrong entry, voided with the reason
+                    services.parcel_void(actor=actor, parcel=parcel, reason="录错房号，已重新登记")
+                elif index % 5 == 2 and days_ago < 3:  # collected by the addressee, signed on the paper register
+                    services.parcels_pick_up(actor=actor, parcel_ids=[parcel.pk], collector=Parcel.Collector.ADDRESSEE,
+                                             signed_on_paper=True, now=parcel.arrived_at + datetime.timedelta(hours=3))
+                elif index % 7 == 3 and days_ago < 3:  # high value, collected by a proxy against an ID card
+                    services.parcels_pick_up(actor=actor, parcel_ids=[parcel.pk], collector=Parcel.Collector.PROXY,
+                                             collector_name="王小明", collector_id_type="resident_id",
+                                             collector_id_number="11010519491231002X", signed_on_paper=True,
+                                             now=parcel.arrived_at + datetime.timedelta(hours=5))
+        # The beat's sweep: reminders after N days (once each), returns to the sender after M days.
+        swept = services.parcels_sweep(now=now)
+    stdout.write(f"Parcels demo data loaded: {count} parcels, {swept['reminded']} reminded, "
+                 f"{swept['returned']} returned.")

@@ -711,3 +711,189 @@ class VisitorSweepItem(models.Model):
 
     def __str__(self):
         return str(self.visitor_id)
+
+
+# ---- parcels (issue 11) ----
+# 邮件包裹: the front desk's parcel register. A parcel arrives (carrier, tracking number, unit, size, shelf
+# slot), gets a 6-digit pickup code and the owner is told by SMS once; it waits until it is picked up (by the
+# addressee or a proxy, signed), returned to the sender after the community's M days, or voided (a wrong
+# entry, with the reason). Nothing is deleted; every notice to the owner is a sent-once ``ParcelNotice`` row.
+
+
+@pghistory.track()
+class ParcelSettings(models.Model):
+    """Per community: remind the owner after N days, return to the sender after M days."""
+
+    DEFAULT_REMIND_AFTER = 3
+    DEFAULT_RETURN_AFTER = 14
+
+    community = models.OneToOneField(Community, on_delete=models.PROTECT, related_name="parcel_settings",
+                                     verbose_name=_("community"))
+    remind_after_days = models.PositiveSmallIntegerField(_("remind the owner after (days)"), default=DEFAULT_REMIND_AFTER)
+    return_after_days = models.PositiveSmallIntegerField(_("return to the sender after (days)"),
+                                                         default=DEFAULT_RETURN_AFTER)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(remind_after_days__gte=1) & Q(return_after_days__gt=models.F("remind_after_days")),
+                                   name="parcel_settings_days_ordered",
+                                   violation_error_message=_("Return to the sender after more days than the reminder.")),
+        ]
+        verbose_name = _("parcel settings")
+        verbose_name_plural = _("parcel settings")
+
+    def __str__(self):
+        return str(self.community_id)
+
+
+@pghistory.track()
+class Parcel(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        PICKED_UP = "picked_up", _("Picked up")
+        RETURNED = "returned", _("Returned to sender")
+        VOID = "void", pgettext_lazy("parcel", "Void")
+
+    # The only moves a parcel makes (services/parcels.py checks every status write against it).
+    TRANSITIONS = {
+        Status.WAITING: {Status.PICKED_UP, Status.RETURNED, Status.VOID},
+        Status.PICKED_UP: set(),
+        Status.RETURNED: set(),
+        Status.VOID: set(),
+    }
+
+    class Carrier(models.TextChoices):
+        SF = "sf", _("SF Express")
+        EMS = "ems", _("China Post / EMS")
+        JD = "jd", _("JD Logistics")
+        ZTO = "zto", _("ZTO Express")
+        YTO = "yto", _("YTO Express")
+        STO = "sto", _("STO Express")
+        YUNDA = "yunda", _("Yunda Express")
+        JT = "jt", _("J&T Express")
+        DEPPON = "deppon", _("Deppon")
+        OTHER = "other", _("Other carrier")
+
+    class Size(models.TextChoices):
+        LETTER = "letter", _("Letter / document")
+        SMALL = "small", _("Small")
+        MEDIUM = "medium", _("Medium")
+        LARGE = "large", _("Large")
+
+    class Collector(models.TextChoices):
+        ADDRESSEE = "addressee", _("The addressee")
+        PROXY = "proxy", _("A proxy")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="parcels", verbose_name=_("unit"))
+    addressee = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("addressee"))
+    carrier = models.CharField(_("carrier"), max_length=10, choices=Carrier.choices)
+    carrier_other = models.CharField(_("other carrier"), max_length=30, blank=True)
+    tracking_no = models.CharField(_("tracking number"), max_length=40)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, default=Size.SMALL)
+    shelf = models.CharField(_("shelf slot"), max_length=20, blank=True)
+    high_value = models.BooleanField(_("high value"), default=False)
+    pickup_code = models.CharField(_("pickup code"), max_length=6)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    arrived_at = models.DateTimeField(_("arrival time"))
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("received by"))
+    # pick-up
+    picked_up_at = models.DateTimeField(_("picked up at"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("handed over by"))
+    collector = models.CharField(_("collected by"), max_length=10, choices=Collector.choices, blank=True)
+    collector_name = models.CharField(_("collector's name"), max_length=50, blank=True)
+    collector_id_type = models.CharField(_("collector's ID document"), max_length=20, choices=IdType.choices, blank=True)
+    collector_id_number = models.CharField(_("collector's ID number"), max_length=40, blank=True)
+    signature = models.TextField(_("signature"), max_length=200_000, blank=True)  # a PNG data URL from the pad
+    signed_on_paper = models.BooleanField(_("signed on the paper register"), default=False)
+    # returned to the sender / voided
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("voided by"))
+    void_reason = models.CharField(_("reason for voiding"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-arrived_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "pickup_code"], condition=Q(status="waiting"),
+                                    name="parcel_unique_waiting_code",
+                                    violation_error_message=_("This pickup code is already in use.")),
+            models.UniqueConstraint(fields=["community", "tracking_no"], condition=Q(status="waiting"),
+                                    name="parcel_unique_waiting_tracking",
+                                    violation_error_message=_("A parcel with this tracking number is already waiting.")),
+            models.CheckConstraint(condition=Q(pickup_code__regex=r"^[0-9]{6}$"),
+                                   name="parcel_code_six_digits",
+                                   violation_error_message=_("A pickup code has 6 digits.")),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "arrived_at"], name="parcel_status_idx"),
+            models.Index(fields=["unit", "status"], name="parcel_unit_idx"),
+            models.Index(fields=["arrived_at"], condition=Q(status="waiting"), name="parcel_waiting_idx"),
+        ]
+        verbose_name = _("parcel")
+        verbose_name_plural = _("parcels")
+
+    def __str__(self):
+        return self.tracking_no
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:parcel_detail", args=[self.pk])
+
+    @property
+    def carrier_label(self) -> str:
+        if self.carrier == self.Carrier.OTHER and self.carrier_other:
+            return self.carrier_other
+        return self.get_carrier_display()
+
+
+@pghistory.track()
+class ParcelStatusChange(models.Model):
+    """One line of a parcel's history: arrived, picked up, returned, voided (who, when, why)."""
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=10, choices=Parcel.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Parcel.Status.choices)
+    at = models.DateTimeField(_("at"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                           verbose_name=_("by"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("parcel status change")
+        verbose_name_plural = _("parcel status changes")
+
+    def __str__(self):
+        return f"{self.from_status}→{self.to_status}"
+
+
+@pghistory.track()
+class ParcelNotice(models.Model):
+    """A message to the owner about a parcel, recorded once per parcel and kind (the row is claimed with
+    ``INSERT … ON CONFLICT DO NOTHING``, so two sweeps or a repeated submission never send it twice)."""
+
+    class Kind(models.TextChoices):
+        ARRIVAL = "arrival", _("Arrival notice")
+        REMINDER = "reminder", _("Pickup reminder")
+        RETURNED = "returned", _("Returned to sender")
+
+    parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    message = models.ForeignKey("core.OutboundMessage", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")  # none: the unit has no owner phone (recorded, not sent)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["parcel", "kind"], name="parcel_notice_once")]
+        verbose_name = _("parcel notice")
+        verbose_name_plural = _("parcel notices")
+
+    def __str__(self):
+        return self.kind

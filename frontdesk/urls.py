@@ -3,6 +3,7 @@ from django.urls import path
 from .views import gate, imports, lookup, occupancies, parking, people, slips, structure, units, vehicles
 from .views import imports, lookup, occupancies, parking, people, structure, units, vehicles
 from .views import visitors as visitor_views
+from .views import imports, lookup, occupancies, parcels, parking, people, structure, units, vehicles
 
 app_name = "frontdesk"
 
@@ -59,4 +60,14 @@ urlpatterns = [
     path("visitors/<int:pk>/out/", visitor_views.visitor_time_out, name="visitor_time_out"),
     path("visitors/<int:pk>/no-show/", visitor_views.visitor_no_show, name="visitor_no_show"),
     path("visitors/<int:pk>/void/", visitor_views.visitor_void, name="visitor_void"),
+    # ---- parcels (issue 11) ----
+    path("parcels/", parcels.parcel_list, name="parcel_list"),
+    path("parcels/overdue/", parcels.parcel_overdue, name="parcel_overdue"),
+    path("parcels/new/", parcels.parcel_create, name="parcel_create"),
+    path("parcels/batch/", parcels.parcel_batch, name="parcel_batch"),
+    path("parcels/resolve/", parcels.parcel_resolve, name="parcel_resolve"),
+    path("parcels/pickup/", parcels.parcel_pickup, name="parcel_pickup"),
+    path("parcels/settings/", parcels.parcel_settings, name="parcel_settings"),
+    path("parcels/<int:pk>/", parcels.parcel_detail, name="parcel_detail"),
+    path("parcels/<int:pk>/void/", parcels.parcel_void, name="parcel_void"),
 ]

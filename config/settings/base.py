@@ -188,6 +188,8 @@ CELERY_BEAT_SCHEDULE |= {
     "frontdesk-visitor-no-shows": {"task": "frontdesk.tasks.visitor_no_shows", "schedule": crontab(minute=7)},
     "frontdesk-visitor-sweep": {"task": "frontdesk.tasks.visitor_sweeps", "schedule": crontab(
         hour=int(VISITOR_SWEEP_AT.split(":")[0]), minute=int(VISITOR_SWEEP_AT.split(":")[1]))},
+    # ---- parcels (issue 11) ----
+    "frontdesk-parcels-sweep": {"task": "frontdesk.tasks.parcels_sweep", "schedule": crontab(minute="*/15")},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.

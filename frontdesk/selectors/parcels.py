@@ -1,0 +1,186 @@
+"""Parcels and mail (邮件包裹): the lists, a parcel's page, the unit panel, the handover lines and the
+figures the manager's summary reads (functions of ``(community_ids, day)``)."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from frontdesk.models import Occupancy, Parcel, ParcelNotice, ParcelSettings, ParcelStatusChange, Person
+from frontdesk.scoping import scope
+
+from .lookup import lookup
+
+PANEL_LIMIT = 10
+HANDOVER_HIGH_VALUE_LINES = 20
+
+
+def parcels_for(user):
+    return scope(Parcel.objects.all(), user)
+
+
+def settings_for(community_ids) -> dict[int, tuple[int, int]]:
+    """(remind after, return after) days per community; the defaults where none is set (one query)."""
+    found = {s.community_id: (s.remind_after_days, s.return_after_days)
+             for s in ParcelSettings.objects.filter(community_id__in=list(community_ids))}
+    default = (ParcelSettings.DEFAULT_REMIND_AFTER, ParcelSettings.DEFAULT_RETURN_AFTER)
+    return {pk: found.get(pk, default) for pk in community_ids}
+
+
+def _overdue_filter(settings: dict, now) -> Q:
+    """Waiting longer than the community's reminder days."""
+    overdue = Q(pk__in=[])
+    for community_id, (remind_after, _return_after) in settings.items():
+        overdue |= Q(community_id=community_id, arrived_at__lte=now - datetime.timedelta(days=remind_after))
+    return overdue
+
+
+def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit=None, carrier=None, now=None):
+    """The register: waiting parcels by default (newest first), or the chosen status; ``q`` is a tracking
+    number, a pickup code or a room code. Joins decided here (the page is ≤ 10 queries)."""
+    now = now or timezone.now()
+    # Only what a row shows is joined (the room's code, the community); the addressee comes in one query for
+    # the page's rows: joining the people table made the planner hash it whole before the LIMIT.
+    qs = (parcels_for(user).filter(community_id__in=community_ids).select_related("unit", "community")
+          .prefetch_related(Prefetch("addressee", queryset=Person.objects.only("id", "name"))))
+    status = status or Parcel.Status.WAITING
+    if status != "all":
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status=Parcel.Status.WAITING).filter(_overdue_filter(settings_for(community_ids), now))
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if carrier:
+        qs = qs.filter(carrier=carrier)
+    if q:
+        text = q.strip().upper()
+        match = Q(tracking_no=text) | Q(unit__code__startswith=q.strip())
+        if text.isdigit() and len(text) == 6:
+            match |= Q(pickup_code=text)
+        elif len(text) >= 4:
+            match |= Q(tracking_no__endswith=text)
+        qs = qs.filter(match)
+    reminded = Exists(ParcelNotice.objects.filter(parcel=OuterRef("pk"), kind=ParcelNotice.Kind.REMINDER))
+    return qs.annotate(reminded=reminded).order_by("-arrived_at", "-id")
+
+
+def parcel_detail(*, user, pk: int) -> Parcel:
+    changes = Prefetch("status_changes", queryset=ParcelStatusChange.objects.select_related("by").order_by("at", "id"),
+                       to_attr="history")
+    notices = Prefetch("notices", queryset=ParcelNotice.objects.select_related("message").order_by("created_at", "id"),
+                       to_attr="notice_list")
+    return get_object_or_404(
+        parcels_for(user).select_related("unit__building", "unit__entrance", "community", "addressee", "received_by",
+                                         "handed_over_by", "voided_by").prefetch_related(changes, notices), pk=pk)
+
+
+def waiting_for_pickup(*, user, community_ids, code=None, unit=None, units=None):
+    """The waiting parcels a pick-up can hand over: by code (one parcel) or by unit (all of the unit's)."""
+    qs = (parcels_for(user).filter(community_id__in=community_ids, status=Parcel.Status.WAITING)
+          .select_related("unit__building", "unit__entrance", "addressee"))
+    if code:
+        return list(qs.filter(pickup_code=code).order_by("arrived_at", "id"))
+    if unit:
+        return list(qs.filter(unit_id=unit).order_by("arrived_at", "id"))
+    if units:
+        return list(qs.filter(unit__in=units).order_by("unit__code", "arrived_at", "id"))
+    return []
+
+
+def resolve_unit(*, user, text: str, community_ids=None):
+    """The rooms a typed room code means, as the lookup reads it (its room part): ``(units, exact)`` where
+    ``exact`` is the one unit when the text names exactly one room."""
+    text = (text or "").strip()[:50]
+    if not text:
+        return [], None
+    units = [u for u in lookup(user=user, q=text)["units"]
+             if community_ids is None or u.community_id in community_ids]
+    exact = [u for u in units if u.code == text or u.code == text.replace(" ", "")]
+    if len(units) == 1:
+        return units, units[0]
+    if len(exact) == 1:
+        return units, exact[0]
+    return units, None
+
+
+def unit_occupants(unit_ids) -> dict[int, list[Occupancy]]:
+    """Current occupants of the units (the addressee choices), one query."""
+    result: dict[int, list[Occupancy]] = {}
+    for occupancy in (Occupancy.objects.filter(unit_id__in=list(unit_ids), end_date__isnull=True)
+                      .select_related("person").order_by("unit_id", "kind", "id")):
+        result.setdefault(occupancy.unit_id, []).append(occupancy)
+    return result
+
+
+def unit_panel(request, unit) -> dict:
+    """The unit page's panel: the waiting parcels (count and the newest few). One query."""
+    waiting = list(Parcel.objects.filter(unit=unit, status=Parcel.Status.WAITING)
+                   .order_by("-arrived_at", "-id")[:PANEL_LIMIT + 1])
+    return {"unit": unit, "parcels": waiting[:PANEL_LIMIT], "more": len(waiting) > PANEL_LIMIT,
+            "count": len(waiting) if len(waiting) <= PANEL_LIMIT else None}
+
+
+# -- figures (the handover and the manager's summary) --------------------------------------------------------
+
+def parcels_waiting(community_ids, day: datetime.date | None = None) -> int:
+    """Parcels waiting at the desk at the end of ``day`` (now, for today or no day): arrived by then and not
+    picked up, returned or voided by then."""
+    if day is None or day >= timezone.localdate():
+        return Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING).count()
+    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    left = ParcelStatusChange.objects.filter(parcel=OuterRef("pk"), from_status=Parcel.Status.WAITING, at__lt=end)
+    return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__lt=end)
+            .exclude(Exists(left)).count())
+
+
+def parcels_arrived(community_ids, day: datetime.date) -> int:
+    """Parcels registered on ``day`` (voided entries not counted)."""
+    return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__date=day)
+            .exclude(status=Parcel.Status.VOID).count())
+
+
+def parcels_picked_up(community_ids, day: datetime.date) -> int:
+    """Parcels handed over to their addressee or a proxy on ``day``."""
+    return Parcel.objects.filter(community_id__in=list(community_ids), picked_up_at__date=day).count()
+
+
+def parcels_overdue(community_ids, day: datetime.date | None = None) -> int:
+    """Parcels waiting now for longer than their community's reminder days."""
+    now = timezone.now()
+    return (Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING)
+            .filter(_overdue_filter(settings_for(community_ids), now)).count())
+
+
+def parcels_returned(community_ids, day: datetime.date) -> int:
+    """Parcels recorded as returned to the sender on ``day`` (not collected within the community's M days)."""
+    return Parcel.objects.filter(community_id__in=list(community_ids), returned_at__date=day).count()
+
+
+def handover_lines(community) -> list:
+    """The duty handover's "parcels waiting": the count (overdue, high value) and each high-value parcel.
+    Three queries whatever the number of parcels."""
+    from frontdesk.registry import HandoverLine
+
+    settings = settings_for([community.pk])
+    now = timezone.now()
+    waiting = Parcel.objects.filter(community=community, status=Parcel.Status.WAITING)
+    figures = waiting.aggregate(total=Count("pk"), overdue=Count("pk", filter=_overdue_filter(settings, now)),
+                                high_value=Count("pk", filter=Q(high_value=True)))
+    if not figures["total"]:
+        return []
+    url = reverse("frontdesk:parcel_list")
+    lines = [HandoverLine(text=_("%(total)s parcels waiting (%(overdue)s overdue, %(high)s high value)") % {
+        "total": figures["total"], "overdue": figures["overdue"], "high": figures["high_value"]}, url=url)]
+    for parcel in (waiting.filter(high_value=True).select_related("unit")
+                   .order_by("arrived_at", "id")[:HANDOVER_HIGH_VALUE_LINES]):
+        local = timezone.localtime(parcel.arrived_at)
+        lines.append(HandoverLine(
+            text=_("High value: %(unit)s %(carrier)s …%(tail)s, shelf %(shelf)s, since %(at)s") % {
+                "unit": parcel.unit.code, "carrier": parcel.carrier_label, "tail": parcel.tracking_no[-4:],
+                "shelf": parcel.shelf or "—", "at": f"{local:%m-%d %H:%M}"},
+            url=parcel.get_absolute_url()))
+    return lines
+
