@@ -52,6 +52,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "billing.run": frozenset({Role.CASHIER, Role.MANAGER, Role.ADMIN}),  # bill runs, payment and dunning notices
     "billing.setup": frozenset({Role.MANAGER, Role.ADMIN}),  # fee items, rates, reminder policy
     "billing.stats": frozenset({Role.CASHIER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # collection rate, closes
+    # keys (issue 11): key custody 钥匙托管, owners' keys and public keys, kept at the front desk's key cabinet
+    "keys.view": DESK,  # the key register, a key's page, overdue keys
+    "keys.manage": DESK,  # deposit, register a public key, sign out/in, return to the owner, report lost
+    "keys.export": DESK,  # the key register as .xlsx (phones and ID numbers masked)
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, lookup, occupancies, parking, people, structure, units, vehicles
+from .views import imports, keys, lookup, occupancies, parking, people, structure, units, vehicles
 
 app_name = "frontdesk"
 
@@ -33,4 +33,14 @@ urlpatterns = [
     path("import/", imports.upload, name="import_upload"),
     path("import/<uuid:batch>/", imports.preview, name="import_preview"),
     path("import/<uuid:batch>/confirm/", imports.confirm, name="import_confirm"),
+    # keys (issue 11): key custody 钥匙托管
+    path("keys/", keys.key_list, name="key_list"),
+    path("keys/overdue/", keys.key_overdue, name="key_overdue"),
+    path("keys/public/new/", keys.key_public_create, name="key_public_create"),
+    path("units/<int:pk>/keys/new/", keys.key_deposit, name="key_deposit"),
+    path("keys/<int:pk>/", keys.key_detail, name="key_detail"),
+    path("keys/<int:pk>/sign-out/", keys.key_sign_out, name="key_sign_out"),
+    path("keys/<int:pk>/sign-in/", keys.key_sign_in, name="key_sign_in"),
+    path("keys/<int:pk>/return/", keys.key_return, name="key_return"),
+    path("keys/<int:pk>/lost/", keys.key_lost, name="key_lost"),
 ]
