@@ -50,7 +50,7 @@ class KeySignOutForm(StaffForm):
                                    help_text=_("When a staff member takes the key."))
     name = forms.CharField(label=_("Contractor's name"), max_length=50, required=False)
     company = forms.CharField(label=_("Company"), max_length=100, required=False)
-    id_type = forms.ChoiceField(label=_("ID document"), choices=IdType.choices, initial=IdType.RESIDENT_ID)
+    id_type = forms.ChoiceField(label=_("ID document"), choices=IdType.choices, initial=IdType.RESIDENT_ID, required=False)
     id_number = forms.CharField(label=_("ID number"), max_length=40, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     reason = forms.CharField(label=_("Why the key is taken"), max_length=200)
