@@ -19,6 +19,7 @@ the registers' lists): ≤ 10 queries and p95 ≤ 150 ms; the unit page ≤ 12 q
 
 import argparse
 import datetime
+import os
 import random
 import sys
 import time
@@ -169,6 +170,8 @@ def run(args):
             assert response.status_code == 200, (url, response.status_code)
         return fn
 
+    print(f"load average (1 min) before: {os.getloadavg()[0]:.1f}")
+    timed("(baseline) vehicle list, info", get(reverse("frontdesk:vehicle_list")), args.requests, args.warmup, 99)
     results = [
         timed("key register (default)", get(reverse("frontdesk:key_list")), args.requests, args.warmup, QUERY_TARGET),
         timed("key register, tag search", get(reverse("frontdesk:key_list"), lambda: {"q": rng.choice(tags)}),
@@ -183,6 +186,7 @@ def run(args):
         timed("handover: keys out (1 community)", lambda: source.lines(community), args.requests, args.warmup,
               QUERY_TARGET),
     ]
+    print(f"load average (1 min) after: {os.getloadavg()[0]:.1f}")
     return all(results)
 
 
