@@ -67,6 +67,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "parcels.view": DESK,  # waiting, overdue and all parcels, a parcel's page
     "parcels.handle": DESK,  # arrivals (one or a courier's batch), pick-ups, voiding a wrong entry
     "parcels.setup": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # reminder and return days
+    # keys (issue 11): key custody 钥匙托管, owners' keys and public keys, kept at the front desk's key cabinet
+    "keys.view": DESK,  # the key register, a key's page, overdue keys
+    "keys.manage": DESK,  # deposit, register a public key, sign out/in, return to the owner, report lost
+    "keys.export": DESK,  # the key register as .xlsx (phones and ID numbers masked)
 }
 
 

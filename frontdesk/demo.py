@@ -359,3 +359,74 @@ def load_parcels(stdout):
         swept = services.parcels_sweep(now=now)
     stdout.write(f"Parcels demo data loaded: {count} parcels, {swept['reminded']} reminded, "
                  f"{swept['returned']} returned.")
+
+
+# ---- keys (issue 11) ----
+def load_keys(stdout):
+    """Key custody demo: owners' keys and public keys in every state (in the cabinet, signed out to staff and to a
+    contractor, overdue, returned to the owner, lost), written through the services with past times."""
+    from .models import Key
+
+    if Key.objects.exists() or not Community.objects.filter(code="CH").exists():
+        stdout.write("Key custody demo data already loaded.")
+        return
+    with transaction.atomic(), pghistory.context(source="seed_demo"):
+        for community in Community.objects.filter(code__in=["CH", "JX"]).order_by("code"):
+            _keys(community)
+    stdout.write("Key custody demo data loaded.")
+
+
+def _keys(community):
+    from django.contrib.auth import get_user_model
+
+    from .models import Key, KeyMovement
+    from .services import keys
+
+    User = get_user_model()
+    clerk = User.objects.filter(communities=community, role=Role.CLERK).order_by("username").first()
+    engineer = User.objects.filter(communities=community, role=Role.ENGINEER).order_by("username").first()
+    if clerk is None:
+        return
+    now = timezone.now()
+    hour = datetime.timedelta(hours=1)
+    owned = list(Occupancy.objects.filter(community=community, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+                 .select_related("unit__building", "unit__entrance", "person").order_by("unit__code")[:40:5])
+    purposes = [Key.Purpose.RENOVATION, Key.Purpose.VACANT, Key.Purpose.REPAIRS, Key.Purpose.OTHER]
+    deposited = []
+    for i, occupancy in enumerate(owned[:7]):
+        deposited.append(keys.key_deposit(
+            unit=occupancy.unit, depositor=occupancy.person, purpose=purposes[i % len(purposes)],
+            consent_ref=f"委托书 {community.code}-2026-{i + 1:03d}", tag_no=f"{community.code}-K{i + 1:03d}",
+            envelope_no=f"F{i + 1:04d}", opens="入户门" if i % 3 else "入户门、信箱", quantity=1 + i % 2,
+            actor=clerk, now=now - (30 - i) * 24 * hour))
+    public = [keys.key_register_public(community=community, tag_no=f"{community.code}-G{i + 1:02d}", opens=opens,
+                                       actor=clerk, now=now - 60 * 24 * hour)
+              for i, opens in enumerate(["1栋水泵房", "3栋屋面门", "2栋配电房", "5栋水表间", "消防控制室备用"])]
+    contractor = {"taker_kind": KeyMovement.Taker.CONTRACTOR, "name": "王师傅", "company": "安居装饰工程部",
+                  "id_type": "resident_id", "id_number": "440305198805120015", "phone": "13922223333"}
+    if len(deposited) >= 7:
+        # signed out to a contractor, due back this evening
+        keys.key_sign_out(key=deposited[0], reason="装修进场量房", due_back_at=now + 4 * hour, actor=clerk,
+                          now=now - hour, **contractor)
+        # overdue: signed out yesterday, due back last night
+        keys.key_sign_out(key=deposited[1], reason="空置房开窗通风检查", due_back_at=now - 14 * hour, actor=clerk,
+                          now=now - 20 * hour, **contractor)
+        # signed out and back in
+        keys.key_sign_out(key=deposited[2], reason="厨房水管维修", due_back_at=now - 47 * hour, actor=clerk,
+                          now=now - 50 * hour, taker_kind=KeyMovement.Taker.STAFF, staff=engineer or clerk)
+        keys.key_sign_in(key=deposited[2], returned_by_name=(engineer or clerk).display_name, actor=clerk,
+                         now=now - 48 * hour)
+        # returned to the owner at the end of the renovation
+        keys.key_return_to_owner(key=deposited[3], person=deposited[3].depositor, id_checked=True, signed=True,
+                                 actor=clerk, now=now - 5 * 24 * hour, note="装修完工，业主取回")
+        # lost by a contractor
+        keys.key_sign_out(key=deposited[4], reason="更换入户门锁芯报价", due_back_at=now - 70 * hour, actor=clerk,
+                          now=now - 72 * hour, **contractor)
+        keys.key_report_lost(key=deposited[4], reason="施工人员称钥匙在电梯厅遗失，已报保安部", actor=clerk,
+                             now=now - 60 * hour)
+    # public keys: the pump room out to the engineer (due back soon), the roof key overdue, one lost
+    keys.key_sign_out(key=public[0], reason="水泵例行保养", due_back_at=now + 2 * hour, actor=clerk, now=now - hour,
+                      taker_kind=KeyMovement.Taker.STAFF, staff=engineer or clerk)
+    keys.key_sign_out(key=public[1], reason="屋面防水检查", due_back_at=now - 3 * hour, actor=clerk,
+                      now=now - 6 * hour, taker_kind=KeyMovement.Taker.STAFF, staff=engineer or clerk)
+    keys.key_report_lost(key=public[4], reason="盘点时发现缺失", actor=clerk, now=now - 10 * 24 * hour)

@@ -897,3 +897,161 @@ class ParcelNotice(models.Model):
 
     def __str__(self):
         return self.kind
+
+
+# ---- keys (issue 11) ----
+# Key custody 钥匙托管: owners' keys deposited with their written consent and the service centre's public
+# keys (公共钥匙) in one register per community. A key moves 在库 → 借出 → 在库, or ends returned to the
+# owner or lost; every move is a ``KeyMovement`` row (written once, never changed) and only
+# ``frontdesk.services.keys`` sets ``Key.status``.
+import pgtrigger  # noqa: E402
+
+from core.db import append_only  # noqa: E402
+
+
+@pghistory.track()
+class Key(models.Model):
+    class Kind(models.TextChoices):
+        OWNER = "owner", _("Owner's key")
+        PUBLIC = "public", _("Public key")
+
+    class Purpose(models.TextChoices):
+        RENOVATION = "renovation", _("Renovation")
+        REPAIRS = "repairs", _("Repairs")
+        VACANT = "vacant", _("Empty flat")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        IN = "in", _("In the key cabinet")
+        OUT = "out", _("Signed out")
+        RETURNED = "returned", _("Returned to the owner")
+        LOST = "lost", _("Lost")
+
+    S = Status
+    TRANSITIONS = {
+        S.IN: {S.OUT, S.RETURNED, S.LOST},
+        S.OUT: {S.IN, S.LOST},
+        S.RETURNED: set(),
+        S.LOST: set(),
+    }
+    HELD = (S.IN, S.OUT)  # the keys the service centre holds: their tag numbers are unique
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    kind = models.CharField(_("kind of key"), max_length=10, choices=Kind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="keys",
+                             verbose_name=_("unit"))
+    depositor = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                  verbose_name=_("depositing owner"))
+    purpose = models.CharField(_("deposited for"), max_length=12, choices=Purpose.choices, blank=True)
+    consent_ref = models.CharField(_("written consent reference"), max_length=100, blank=True)
+    tag_no = models.CharField(_("key tag number"), max_length=20)
+    envelope_no = models.CharField(_("sealed envelope number"), max_length=30, blank=True)
+    opens = models.CharField(_("what the key opens"), max_length=100)
+    quantity = models.PositiveSmallIntegerField(_("number of keys"), default=1)
+    notes = models.CharField(_("notes"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.IN)
+    # While signed out: the sign-out movement (who has it, why) and when it is due back (the overdue list).
+    out_movement = models.ForeignKey("KeyMovement", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("signed out"))
+    due_back_at = models.DateTimeField(_("expected return"), null=True, blank=True)
+    created_at = models.DateTimeField(_("deposited at"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("recorded by"))
+
+    class Meta:
+        ordering = ["community", "tag_no", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "tag_no"], condition=Q(status__in=["in", "out"]), name="key_unique_held_tag",
+                violation_error_message=_("A key with this tag number is already held in this community."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="owner", unit__isnull=False, depositor__isnull=False)
+                           | Q(kind="public", unit__isnull=True, depositor__isnull=True)),
+                name="key_owner_has_unit",
+                violation_error_message=_("An owner's key belongs to a room and its owner; a public key to neither."),
+            ),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="key_quantity_positive",
+                                   violation_error_message=_("At least one key.")),
+            models.CheckConstraint(condition=Q(status="out", due_back_at__isnull=False, out_movement__isnull=False)
+                                   | (~Q(status="out") & Q(due_back_at__isnull=True, out_movement__isnull=True)),
+                                   name="key_out_has_due_time",
+                                   violation_error_message=_("A signed-out key has an expected return time.")),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="key_unit_idx"),
+            models.Index(fields=["community", "status", "due_back_at"], name="key_out_idx",
+                         condition=Q(status="out")),
+        ]
+        verbose_name = _("key")
+        verbose_name_plural = _("keys")
+
+    def __str__(self):
+        return self.tag_no
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:key_detail", args=[self.pk])
+
+    def allowed_moves(self) -> set[str]:
+        return self.TRANSITIONS.get(self.status, set())
+
+
+@pgtrigger.register(*append_only("key_movement"))
+@pghistory.track()
+class KeyMovement(models.Model):
+    """One move of a key (deposit, sign-out, sign-in, return to the owner, lost), with who recorded it and when."""
+
+    class Kind(models.TextChoices):
+        DEPOSIT = "deposit", _("Deposited")
+        SIGN_OUT = "sign_out", _("Signed out")
+        SIGN_IN = "sign_in", _("Signed back in")
+        RETURN = "return", _("Returned to the owner")
+        LOST = "lost", _("Reported lost")
+
+    class Taker(models.TextChoices):
+        STAFF = "staff", _("Staff member")
+        CONTRACTOR = "contractor", _("Contractor")
+
+    key = models.ForeignKey(Key, on_delete=models.PROTECT, related_name="movements", verbose_name=_("key"))
+    kind = models.CharField(_("move"), max_length=10, choices=Kind.choices)
+    from_status = models.CharField(_("from"), max_length=10, choices=Key.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=Key.Status.choices)
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("recorded by"))
+    # sign-out: who took it, why, until when
+    taker_kind = models.CharField(_("taken by"), max_length=10, choices=Taker.choices, blank=True)
+    taker_staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("staff member"))
+    taker_name = models.CharField(_("name"), max_length=50, blank=True)
+    taker_company = models.CharField(_("company"), max_length=100, blank=True)
+    taker_id_type = models.CharField(_("ID document"), max_length=20, choices=IdType.choices, blank=True)
+    taker_id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+    taker_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    due_back_at = models.DateTimeField(_("expected return"), null=True, blank=True)
+    # sign-in: who brought it back; return to the owner: the owner who received it, identity checked, signed
+    returned_by_name = models.CharField(_("returned by"), max_length=50, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("owner"))
+    id_checked = models.BooleanField(_("identity document checked"), default=False)
+    signed = models.BooleanField(_("signed the key register"), default=False)
+    # sign-out: why; lost: the reason; anything else: a note
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    owner_message = models.ForeignKey("core.OutboundMessage", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("message to the owner"))
+
+    class Meta:
+        ordering = ["key", "at", "id"]
+        indexes = [models.Index(fields=["key", "at"], name="key_movement_key_idx")]
+        verbose_name = _("key movement")
+        verbose_name_plural = _("key movements")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def taker_label(self) -> str:
+        """Who has the key: the staff member's name, or the contractor's name and company."""
+        if self.taker_kind == self.Taker.STAFF and self.taker_staff_id:
+            return self.taker_staff.full_name or self.taker_staff.username
+        return f"{self.taker_name}（{self.taker_company}）" if self.taker_company else self.taker_name

@@ -4,6 +4,7 @@ from .views import gate, imports, lookup, occupancies, parking, people, slips, s
 from .views import imports, lookup, occupancies, parking, people, structure, units, vehicles
 from .views import visitors as visitor_views
 from .views import imports, lookup, occupancies, parcels, parking, people, structure, units, vehicles
+from .views import imports, keys, lookup, occupancies, parking, people, structure, units, vehicles
 
 app_name = "frontdesk"
 
@@ -70,4 +71,14 @@ urlpatterns = [
     path("parcels/settings/", parcels.parcel_settings, name="parcel_settings"),
     path("parcels/<int:pk>/", parcels.parcel_detail, name="parcel_detail"),
     path("parcels/<int:pk>/void/", parcels.parcel_void, name="parcel_void"),
+    # keys (issue 11): key custody 钥匙托管
+    path("keys/", keys.key_list, name="key_list"),
+    path("keys/overdue/", keys.key_overdue, name="key_overdue"),
+    path("keys/public/new/", keys.key_public_create, name="key_public_create"),
+    path("units/<int:pk>/keys/new/", keys.key_deposit, name="key_deposit"),
+    path("keys/<int:pk>/", keys.key_detail, name="key_detail"),
+    path("keys/<int:pk>/sign-out/", keys.key_sign_out, name="key_sign_out"),
+    path("keys/<int:pk>/sign-in/", keys.key_sign_in, name="key_sign_in"),
+    path("keys/<int:pk>/return/", keys.key_return, name="key_return"),
+    path("keys/<int:pk>/lost/", keys.key_lost, name="key_lost"),
 ]

@@ -1,0 +1,113 @@
+"""Key custody reads: the register with its filters, a key with its movements, the overdue list, the unit panel,
+the handover's keys out, and the figures the manager's summary reads (functions of community ids and a day)."""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from frontdesk.models import Key, KeyMovement
+from frontdesk.scoping import scope
+from frontdesk.selectors.search import room_code
+
+S = Key.Status
+LIST_RELATED = ("community", "unit__building", "unit__entrance", "depositor", "out_movement__taker_staff")
+
+
+def keys_for(user):
+    """The keys of the user's communities."""
+    return scope(Key.objects.all(), user)
+
+
+def key_list(*, user, community=None, status=None, kind=None, unit=None, q=None, overdue=False, now=None):
+    """The register: newest first unless a filter says otherwise; one query whatever the number of rows."""
+    qs = keys_for(user).select_related(*LIST_RELATED)
+    if community:
+        qs = qs.filter(community_id=community)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit:
+        qs = qs.filter(unit_id=unit)
+    if overdue:
+        qs = qs.filter(status=S.OUT, due_back_at__lt=now or timezone.now())
+    if q:
+        code, _match = room_code(q)
+        qs = qs.filter(Q(tag_no__iexact=q) | Q(tag_no__istartswith=q) | Q(envelope_no__iexact=q)
+                       | Q(unit__code=code) | Q(opens__icontains=q))
+    return qs.order_by("-created_at", "-id")
+
+
+def key_detail(*, user, pk):
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(keys_for(user).select_related(*LIST_RELATED, "created_by"), pk=pk)
+
+
+def key_movements(key):
+    return list(key.movements.select_related("actor", "taker_staff", "person", "owner_message").order_by("at", "id"))
+
+
+def overdue_keys(community_ids, now: datetime.datetime):
+    """Keys signed out whose expected return time has passed at ``now``, the most overdue first (one query)."""
+    return (Key.objects.filter(community_id__in=community_ids, status=S.OUT, due_back_at__lt=now)
+            .select_related(*LIST_RELATED).order_by("due_back_at", "id"))
+
+
+def keys_out(community_ids):
+    """Keys signed out now (handed over at a shift change), by expected return (one query)."""
+    return (Key.objects.filter(community_id__in=community_ids, status=S.OUT)
+            .select_related(*LIST_RELATED).order_by("due_back_at", "id"))
+
+
+def _day_bounds(day: datetime.date):
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return start, start + datetime.timedelta(days=1)
+
+
+def keys_held(community_ids, day: datetime.date) -> int:
+    """Keys the service centre held (in the cabinet or signed out) at the end of ``day``."""
+    _start, end = _day_bounds(day)
+    ended = KeyMovement.objects.filter(key_id=OuterRef("pk"), to_status__in=[S.RETURNED, S.LOST], at__lt=end)
+    return Key.objects.filter(community_id__in=community_ids, created_at__lt=end).exclude(Exists(ended)).count()
+
+
+def keys_overdue_count(community_ids, day: datetime.date) -> int:
+    """Keys overdue at the end of ``day`` (today: now): signed out, expected back before then, still out."""
+    _start, end = _day_bounds(day)
+    now = min(end, timezone.now())
+    return Key.objects.filter(community_id__in=community_ids, status=S.OUT, due_back_at__lt=now).count()
+
+
+def key_moves_on(community_ids, day: datetime.date) -> dict[str, int]:
+    """The key movements of ``day`` by kind (deposited, signed out, signed back in, returned, lost)."""
+    from django.db.models import Count
+
+    start, end = _day_bounds(day)
+    counts = dict(KeyMovement.objects.filter(key__community_id__in=community_ids, at__gte=start, at__lt=end)
+                  .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
+    return {kind: counts.get(kind, 0) for kind in KeyMovement.Kind.values}
+
+
+def unit_keys(unit):
+    """The keys held for a room (in the cabinet or signed out), one query."""
+    return list(Key.objects.filter(unit=unit, status__in=Key.HELD)
+                .select_related("out_movement__taker_staff").order_by("tag_no", "id"))
+
+
+def staff_choices(community_id):
+    """Who may take a key as staff: the active staff of the community (not the gate guard)."""
+    from django.contrib.auth import get_user_model
+
+    from core.models import Role
+
+    return (get_user_model().objects.filter(communities=community_id, is_active=True).exclude(role=Role.GUARD)
+            .order_by("full_name", "username"))
+
+
+def current_owners(unit):
+    from frontdesk.models import Occupancy, Person
+
+    return Person.objects.filter(occupancies__unit=unit, occupancies__kind=Occupancy.Kind.OWNER,
+                                 occupancies__end_date__isnull=True).order_by("name", "id").distinct()
