@@ -1,4 +1,5 @@
-"""Frontdesk's Celery tasks: thin, one service call each."""
+"""Frontdesk's Celery tasks (the registers' clocks): thin, one service call each. Scheduled by
+``CELERY_BEAT_SCHEDULE`` (config/settings/base.py)."""
 
 from celery import shared_task
 
@@ -10,10 +11,6 @@ def slips_expire():
     from .services.slips import slips_expire as expire
 
     return expire()
-"""Thin Celery tasks of the front desk's registers. Scheduled by ``CELERY_BEAT_SCHEDULE``
-(config/settings/base.py)."""
-
-from celery import shared_task
 
 
 # ---- visitors (issue 11) ----
@@ -31,9 +28,6 @@ def visitor_sweeps() -> int:
     from .services.visitors import visitor_sweeps_run
 
     return visitor_sweeps_run()
-"""Thin tasks of the front desk's registers: ids in, one service call."""
-
-from celery import shared_task
 
 
 # ---- parcels (issue 11) ----

@@ -1,10 +1,7 @@
 from django.urls import path
 
-from .views import gate, imports, lookup, occupancies, parking, people, slips, structure, units, vehicles
-from .views import imports, lookup, occupancies, parking, people, structure, units, vehicles
+from .views import gate, imports, keys, lookup, occupancies, parcels, parking, people, slips, structure, units, vehicles
 from .views import visitors as visitor_views
-from .views import imports, lookup, occupancies, parcels, parking, people, structure, units, vehicles
-from .views import imports, keys, lookup, occupancies, parking, people, structure, units, vehicles
 
 app_name = "frontdesk"
 
