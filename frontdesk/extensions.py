@@ -71,7 +71,7 @@ def _register_slips() -> None:
                                     action="slips.issue"))
     register_unit_panel(UnitPanel(key="slips", title=_("Release slips"), order=30,
                                   template="frontdesk/slips/_unit_panel.html", context=_slips_unit_panel,
-                                  action="slips.view"))
+                                  action="slips.view", lazy=True))
     register_handover_source(HandoverSource(key="slips", label=_("Release slips issued today"),
                                             lines=handover_lines, order=40))
     register_demo_loader(15, "slips", demo.load_slips)
@@ -116,7 +116,7 @@ def _register_visitors() -> None:
     )))
     register_unit_panel(UnitPanel(key="visitors", title=_("Visitors"), order=30,
                                   template="frontdesk/visitors/_unit_panel.html", context=_visitor_panel,
-                                  action="visitors.view"))
+                                  action="visitors.view", lazy=True))
     register_unit_action(UnitAction(key="visitors", label=_("Visitor"), url_name="frontdesk:visitor_create",
                                     action="visitors.register"))
     register_handover_source(HandoverSource(key="visitors", label=_("Visitors still on site"), lines=handover_lines,
@@ -153,7 +153,7 @@ def _register_parcels() -> None:
         MenuLink(_("Parcel reminders"), "frontdesk:parcel_settings"),
     )))
     register_unit_panel(UnitPanel(key="parcels", title=_("Parcels waiting"), template="frontdesk/parcels/_unit_panel.html",
-                                  context=parcels.unit_panel, order=40, action="parcels.view"))
+                                  context=parcels.unit_panel, order=40, action="parcels.view", lazy=True))
     register_unit_action(UnitAction(key="parcels", label=_("Parcels"), url_name="frontdesk:parcel_pickup",
                                     action="parcels.handle"))
     register_handover_source(HandoverSource(key="parcels", label=_("Parcels waiting"), lines=parcels.handover_lines,
@@ -217,7 +217,7 @@ def _register_keys() -> None:
         MenuLink(_("Register a public key"), "frontdesk:key_public_create", divider=True),
     )))
     register_unit_panel(UnitPanel(key="keys", title=_("Keys held"), order=40, template="frontdesk/keys/_unit_panel.html",
-                                  context=_keys_unit_panel, action="keys.view"))
+                                  context=_keys_unit_panel, action="keys.view", lazy=True))
     register_unit_action(UnitAction(key="keys", label=_("Keys"), url_name="frontdesk:key_list", param="unit",
                                     action="keys.view"))
     register_handover_source(HandoverSource(key="keys_out", label=_("Keys out"), lines=_keys_out_lines, confirm=True,

@@ -8,10 +8,11 @@ never imports them.
                                   context=lambda request, unit: {"tickets": ...}, action="repairs.view"))
 
 A panel's ``context`` must run a constant number of queries (the unit page is query-counted: ≤ 12
-with every panel). A panel whose rows are small lists or counts (the counter's registers) costs no
-query of its own: its ``annotate()`` returns expressions (``Subquery``, ``ArraySubquery`` of a
-``JSONObject``, ``Count``…) that the unit page's own query selects, and ``context(request, unit)``
-reads them back as attributes of ``unit``.
+with every panel). Two ways keep the page within that as panels are added:
+- ``lazy=True`` (the counter's registers, renovation): the page loads every lazy panel in one request
+  right after it shows (like its history), so they add no query to the page itself;
+- ``annotate()``: a panel of a count or a short list returns expressions (``Subquery``, ``Count``…)
+  that the unit page's own query selects, and ``context(request, unit)`` reads them back from ``unit``.
 """
 
 from collections.abc import Callable
@@ -29,6 +30,7 @@ class UnitPanel:
     order: int = 100
     action: str | None = None  # the permission needed to see it; None: anyone who may see the unit
     annotate: Callable | None = None  # () -> {attribute name: expression} added to the unit's own query
+    lazy: bool = False  # loaded by the page right after it shows (one request for every lazy panel)
 
 
 _registry: dict[str, UnitPanel] = {}
@@ -56,9 +58,14 @@ def unit_panel_annotations(request) -> dict:
     return annotations
 
 
-def unit_panels(request, unit) -> list[dict]:
+def unit_panels(request, unit, *, lazy: bool = False) -> list[dict]:
+    """The panels shown with the page (``lazy=False``) or loaded right after it (``lazy=True``)."""
     return [{"key": p.key, "title": p.title, "template": p.template, "context": p.context(request, unit)}
-            for p in _visible_panels(request)]
+            for p in _visible_panels(request) if p.lazy == lazy]
+
+
+def has_lazy_panels(request) -> bool:
+    return any(p.lazy for p in _visible_panels(request))
 
 
 @dataclass(frozen=True)

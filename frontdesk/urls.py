@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),
     path("units/<int:pk>/edit/", structure.unit_edit, name="unit_edit"),
     path("units/<int:pk>/history/", units.unit_history, name="unit_history"),
+    path("units/<int:pk>/panels/", units.unit_lazy_panels, name="unit_panels"),
     path("units/<int:pk>/card.pdf", units.unit_card_pdf, name="unit_card_pdf"),
     path("units/<int:pk>/people/new/", occupancies.occupant_add, name="occupant_add"),
     path("units/<int:pk>/vehicles/new/", vehicles.vehicle_create, name="vehicle_create"),

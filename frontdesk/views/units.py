@@ -10,7 +10,7 @@ from core.permissions import require
 from frontdesk import documents
 from frontdesk.forms.units import UnitFilterForm
 from frontdesk.models import Unit
-from frontdesk.registry import unit_panel_annotations, unit_panels
+from frontdesk.registry import has_lazy_panels, unit_panel_annotations, unit_panels
 from frontdesk.scoping import communities_of
 from frontdesk.selectors import units as selectors
 
@@ -42,7 +42,15 @@ def unit_detail(request, pk):
     past = [o for o in unit.all_occupancies if not o.is_current]
     return render(request, "frontdesk/unit_detail.html", {
         "unit": unit, "current": current, "past": past, "panels": unit_panels(request, unit),
+        "lazy_panels": has_lazy_panels(request),
     })
+
+
+@require("frontdesk.view")
+def unit_lazy_panels(request, pk):
+    """The panels the unit page loads right after it shows (the counter's registers, renovation)."""
+    unit = get_object_or_404(selectors.units_for(request.user).select_related("building", "entrance"), pk=pk)
+    return render(request, "frontdesk/partials/_panels.html", {"unit": unit, "panels": unit_panels(request, unit, lazy=True)})
 
 
 @require("frontdesk.view")

@@ -37,6 +37,7 @@ MATRIX = {
     "frontdesk:unit_detail": (lambda o: {"pk": o["unit"].pk}, STAFF, "get", True),
     "frontdesk:unit_edit": (lambda o: {"pk": o["unit"].pk}, STRUCTURE, "get", True),
     "frontdesk:unit_history": (lambda o: {"pk": o["unit"].pk}, STAFF, "get", True),
+    "frontdesk:unit_panels": (lambda o: {"pk": o["unit"].pk}, STAFF, "get", True),
     "frontdesk:unit_card_pdf": (lambda o: {"pk": o["unit"].pk}, STAFF, "get", True),
     "frontdesk:occupant_add": (lambda o: {"pk": o["unit"].pk}, DESK, "get", True),
     "frontdesk:vehicle_create": (lambda o: {"pk": o["unit"].pk}, DESK, "get", True),

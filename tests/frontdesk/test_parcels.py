@@ -451,6 +451,7 @@ def test_lists_and_unit_page_take_a_constant_number_of_queries(client, clerk, ro
     make_parcel(room, actor=clerk, tracking_no="QQ00", now=timezone.now() - datetime.timedelta(days=5))
     urls = [(reverse("frontdesk:parcel_list"), None), (reverse("frontdesk:parcel_overdue"), None),
             (reverse("frontdesk:parcel_pickup"), {"unit": room.pk}), (reverse("frontdesk:unit_detail", args=[room.pk]), None),
+            (reverse("frontdesk:unit_panels", args=[room.pk]), None),
             (reverse("frontdesk:parcel_list"), {"status": "all", "q": "P9-1"})]
     small = [_queries(client, url, params) for url, params in urls]
     for n in range(1, 25):
@@ -460,7 +461,7 @@ def test_lists_and_unit_page_take_a_constant_number_of_queries(client, clerk, ro
     big = [_queries(client, url, params) for url, params in urls]
     assert small == big, (small, big)
     assert max(big[:3] + big[4:]) <= 10 and big[3] <= 12, big
-    page = client.get(reverse("frontdesk:unit_detail", args=[room.pk])).content.decode()
+    page = client.get(reverse("frontdesk:unit_panels", args=[room.pk])).content.decode()  # loaded after the page
     assert "parcels waiting" in page and reverse("frontdesk:parcel_create") + f"?unit={room.pk}" in page
     with CaptureQueriesContext(connection) as ctx:
         lines = selectors.handover_lines(community_a)

@@ -309,7 +309,7 @@ def test_the_lookup_action_and_the_unit_panel_prefill_the_room(clerk_client, uni
     assert f'{reverse("frontdesk:visitor_create")}?unit={unit_a.pk}' in html.content.decode()
     page = clerk_client.get(reverse("frontdesk:visitor_create"), {"unit": unit_a.pk}).content.decode()
     assert 'value="3-2-1502"' in page
-    unit_page = clerk_client.get(reverse("frontdesk:unit_detail", args=[unit_a.pk])).content.decode()
+    unit_page = clerk_client.get(reverse("frontdesk:unit_panels", args=[unit_a.pk])).content.decode()
     assert 'id="panel-visitors"' in unit_page
 
 
@@ -317,7 +317,7 @@ def test_the_unit_panel_lists_the_units_visitors_with_one_click_buttons(clerk_cl
                                                                         unexpected):
     other = UnitFactory(entrance=unit_a.entrance, number="1601")
     make_visitor(other, actor=clerk, name="别家客人")
-    html = clerk_client.get(reverse("frontdesk:unit_detail", args=[unit_a.pk])).content.decode()
+    html = clerk_client.get(reverse("frontdesk:unit_panels", args=[unit_a.pk])).content.decode()
     assert "李预约" in html and "王来访" in html and "别家客人" not in html
     assert reverse("frontdesk:visitor_time_in", args=[expected.pk]) in html
     assert reverse("frontdesk:visitor_time_in", args=[unexpected.pk]) not in html  # the owner is asked first
@@ -326,7 +326,7 @@ def test_the_unit_panel_lists_the_units_visitors_with_one_click_buttons(clerk_cl
 def test_the_panel_and_the_action_are_hidden_from_other_roles(client, users, unit_a, expected):
     for role in (Role.CASHIER, Role.ENGINEER):
         client.force_login(users[role])
-        html = client.get(reverse("frontdesk:unit_detail", args=[unit_a.pk])).content.decode()
+        html = client.get(reverse("frontdesk:unit_panels", args=[unit_a.pk])).content.decode()
         assert 'id="panel-visitors"' not in html and "李预约" not in html
         lookup = client.get(reverse("frontdesk:lookup"), {"q": "3-2-1502"}, headers={"HX-Request": "true"})
         assert reverse("frontdesk:visitor_create") not in lookup.content.decode()
@@ -438,11 +438,14 @@ def test_the_board_and_the_log_use_a_constant_number_of_queries(clerk_client, un
 
 def test_the_unit_page_stays_within_twelve_queries(clerk_client, unit_a, clerk, expected, unexpected):
     url = reverse("frontdesk:unit_detail", args=[unit_a.pk])
-    small = _count(clerk_client, url)
+    panels = reverse("frontdesk:unit_panels", args=[unit_a.pk])  # the registers load right after the page
+    small, few = _count(clerk_client, url), _count(clerk_client, panels)
     for i in range(6):
         v = make_visitor(unit_a, actor=clerk, name=f"访{i}")
         services.visitor_time_in(visitor=v, actor=clerk)
     assert _count(clerk_client, url) == small <= 12
+    assert _count(clerk_client, panels) == few
+    assert "访5" in clerk_client.get(panels).content.decode()
 
 
 def test_the_days_figures(unit_a, clerk, expected, unexpected):
