@@ -52,6 +52,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "billing.run": frozenset({Role.CASHIER, Role.MANAGER, Role.ADMIN}),  # bill runs, payment and dunning notices
     "billing.setup": frozenset({Role.MANAGER, Role.ADMIN}),  # fee items, rates, reminder policy
     "billing.stats": frozenset({Role.CASHIER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # collection rate, closes
+    # ---- renovation (装修管理) ----
+    # the cashier sees applications to take the fees and the 装修押金 (``billing.collect`` on the deposit page)
+    "renovation.view": DESK | {Role.ENGINEER, Role.CASHIER},  # lists, an application's page, the permit PDF
+    "renovation.file": DESK,  # file applications and papers, withdraw, issue the permit and worker passes
+    "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),  # 工程审核: comments, conditions, pass/return
+    "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),  # 经理审批
+    # site rounds (the 管家 = clerk role) and the engineering acceptance
+    "renovation.inspect": frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    # ---- end renovation ----
 }
 
 
