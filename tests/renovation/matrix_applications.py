@@ -18,7 +18,7 @@ APPROVE = frozenset({Role.MANAGER, Role.ADMIN})
 COLLECT = frozenset({Role.CASHIER, Role.ADMIN})
 PUBLIC = None
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32  # an image: the personal-data sweep reads every PDF served as text
 
 
 def objects(community, users):
@@ -31,7 +31,7 @@ def objects(community, users):
         unit=unit, applicant_kind="owner", owner=owner, company="金螳螂家装", lead_name="王建军",
         lead_phone="13902345678", planned_start=today, planned_end=today + datetime.timedelta(days=30),
         scope=["walls"], agreement_accepted=True, actor=clerk,
-        attachments=[("drawing", SimpleUploadedFile("plan.pdf", PDF, content_type="application/pdf"))])
+        attachments=[("drawing", SimpleUploadedFile("plan.png", PNG, content_type="image/png"))])
     # a second unit with a permit issued (the status moved with the one writer)
     unit2 = UnitFactory(entrance=EntranceFactory(building=building, name="2"), number="0909")
     owner2 = OccupancyFactory(unit=unit2).person
