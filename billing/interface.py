@@ -12,13 +12,23 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
     billing.register_charge_source(billing.ChargeSource(key="repairs", ..., pending=..., mark_billed=...))
     # or one charge at once, so the cashier can take it before the next run
     billing.charge_bill_now(source_key="repairs", ref="repair-charge:12", community=c, actor=user)
+
+    # the price a source's fee item has for a unit (the community's rates; None: not set), and whether the
+    # bills made for a source's charges are paid (renovation: fees before the permit)
+    billing.charge_price(source_key="renovation_management", community=c, unit=u, on=today)   # Decimal | None
+    billing.charge_bills(community=c, refs=["renovation-fee:3"])   # {ref: ChargeBill(..., outstanding)}
+    billing.charge_fee_item_rate(source_key="renovation_management", community=c, price="500", valid_from=d,
+                                 actor=user)   # demo data / first set-up
 """
 
+from .selectors.charges import ChargeBill, charge_bills
+from .selectors.charges import charge_price as _charge_price
 from .selectors.deposits import DepositInfo, deposits_for
 from .services.charges import (
     ChargeSource,
     PendingCharge,
     charge_bill_now,
+    charge_fee_item_rate,
     charge_sources,
     charges_to_bills,
     register_charge_source,
@@ -26,5 +36,16 @@ from .services.charges import (
 )
 from .services.deposits import deposit_collect, deposit_refund_request
 
-__all__ = ["ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now", "charge_sources", "charges_to_bills",
-           "deposit_collect", "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
+
+def charge_price(*, source_key: str, community, unit, on):
+    """The price of the fee item of the registered source ``source_key`` for ``unit`` on the day ``on``
+    (``selectors.charges.charge_price``); None when the community has not set it."""
+    source = next((s for s in charge_sources() if s.key == source_key), None)
+    if source is None:
+        return None
+    return _charge_price(fee_item_code=source.fee_item_code, community=community, unit=unit, on=on)
+
+
+__all__ = ["ChargeBill", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now", "charge_bills",
+           "charge_fee_item_rate", "charge_price", "charge_sources", "charges_to_bills", "deposit_collect",
+           "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]

@@ -71,6 +71,15 @@ ACTIONS: dict[str, frozenset[str]] = {
     "keys.view": DESK,  # the key register, a key's page, overdue keys
     "keys.manage": DESK,  # deposit, register a public key, sign out/in, return to the owner, report lost
     "keys.export": DESK,  # the key register as .xlsx (phones and ID numbers masked)
+    # ---- renovation (装修管理) ----
+    # the cashier sees applications to take the fees and the 装修押金 (``billing.collect`` on the deposit page)
+    "renovation.view": DESK | {Role.ENGINEER, Role.CASHIER},  # lists, an application's page, the permit PDF
+    "renovation.file": DESK,  # file applications and papers, withdraw, issue the permit and worker passes
+    "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),  # 工程审核: comments, conditions, pass/return
+    "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),  # 经理审批
+    # site rounds (the 管家 = clerk role) and the engineering acceptance
+    "renovation.inspect": frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
+    # ---- end renovation ----
 }
 
 

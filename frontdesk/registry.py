@@ -1,4 +1,4 @@
-"""The front desk's extension points: unit page panels, lookup actions and move-out checks. Other apps
+"""The front desk's extension points: unit page panels, lookup actions and badges, and move-out checks. Other apps
 register theirs from their own ``extensions.register()`` (called in ``AppConfig.ready()``); frontdesk
 never imports them.
 
@@ -94,6 +94,46 @@ def unregister_unit_action(key: str) -> None:
 def unit_actions(request) -> list[UnitAction]:
     return [a for a in sorted(_actions.values(), key=lambda a: a.key)
             if a.action is None or has_perm(request.user, a.action)]
+
+
+@dataclass(frozen=True)
+class UnitBadge:
+    """A badge next to a room in the lookup results, e.g. renovation's "装修中". ``units(unit_ids)`` returns
+    the ids among ``unit_ids`` that carry the badge, in ONE query for the whole page of results."""
+
+    key: str
+    label: str
+    units: Callable  # units(unit_ids: list[int]) -> set[int]
+    css: str = "text-bg-warning"
+    action: str | None = None
+
+
+_badges: dict[str, UnitBadge] = {}
+
+
+def register_unit_badge(badge: UnitBadge) -> None:
+    _badges[badge.key] = badge
+
+
+def unregister_unit_badge(key: str) -> None:
+    _badges.pop(key, None)
+
+
+def unit_badges(request, units) -> None:
+    """Set ``lookup_badges`` (a list of {label, css}) on each of ``units``: one query per registered badge,
+    whatever the number of units."""
+    ids = [u.pk for u in units]
+    for unit in units:
+        unit.lookup_badges = []
+    if not ids:
+        return
+    for badge in sorted(_badges.values(), key=lambda b: b.key):
+        if badge.action is not None and not has_perm(request.user, badge.action):
+            continue
+        marked = badge.units(ids)
+        for unit in units:
+            if unit.pk in marked:
+                unit.lookup_badges.append({"label": badge.label, "css": badge.css})
 
 
 # Checks before an owner moves out (a transfer of ownership): each returns warnings for the unit, e.g.

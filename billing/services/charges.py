@@ -112,5 +112,17 @@ def charge_bill_now(*, source_key: str, ref: str, community, actor, now=None) ->
     return bill
 
 
-__all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_sources", "charges_to_bills", "pending_charges",
-           "register_charge_source", "unregister_charge_source"]
+def charge_fee_item_rate(*, source_key: str, community, price, valid_from, actor):
+    """Make sure ``community`` has the fee item of the source ``source_key`` and a rate ``price`` from
+    ``valid_from`` (the demo data and a first set-up; managers change rates on billing's set-up pages).
+    Idempotent: an existing rate from that day is kept."""
+    from .setup import rate_add
+
+    source = _SOURCES[source_key]
+    item = _fee_item(source, community)
+    existing = item.rates.filter(building__isnull=True, usage="", valid_from=valid_from).first()
+    return existing or rate_add(item=item, actor=actor, valid_from=valid_from, price=price)
+
+
+__all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_fee_item_rate", "charge_sources",
+           "charges_to_bills", "pending_charges", "register_charge_source", "unregister_charge_source"]

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 
 from core.permissions import require
 from frontdesk.models import Vehicle
-from frontdesk.registry import unit_actions
+from frontdesk.registry import unit_actions, unit_badges
 from frontdesk.selectors.lookup import lookup as lookup_query
 
 
@@ -12,6 +12,7 @@ from frontdesk.selectors.lookup import lookup as lookup_query
 def lookup(request):
     q = request.GET.get("q", "")
     result = lookup_query(user=request.user, q=q)
+    unit_badges(request, result["units"])
     context = {"result": result, "lookup_q": q, "unit_actions": unit_actions(request)}
     if request.htmx:
         return render(request, "frontdesk/partials/_lookup_results.html", context)

@@ -1,0 +1,54 @@
+"""The renovation app's one plug into the others, called from ``RenovationConfig.ready()``: the menu, the
+unit page's 装修 panel, the lookup's "装修" action and 装修中 badge, the fees as billing charge sources,
+the demo data."""
+
+from django.utils.translation import gettext_lazy as _
+
+from core.permissions import has_perm
+
+
+def _unit_panel(request, unit):
+    """The unit's open (or latest) application and its permit (one query)."""
+    from .selectors.applications import open_for_unit
+
+    renovation = open_for_unit(unit)
+    return {"unit": unit, "renovation": renovation, "can_file": has_perm(request.user, "renovation.file"),
+            "can_view": has_perm(request.user, "renovation.view")}
+
+
+def _active_units(unit_ids):
+    from .selectors.applications import active_unit_ids
+
+    return active_unit_ids(unit_ids)
+
+
+def register():
+    from billing import interface as billing_interface
+    from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
+    from frontdesk.registry import (
+        UnitAction,
+        UnitBadge,
+        UnitPanel,
+        register_unit_action,
+        register_unit_badge,
+        register_unit_panel,
+    )
+
+    from . import demo
+    from .services import fees
+
+    register_menu(MenuSection(key="renovation", label=_("Renovation"), order=30, links=(
+        MenuLink(_("New application"), "renovation:create"),
+        MenuLink(_("Applications"), "renovation:list"),
+        MenuLink(_("Active sites"), "renovation:active"),
+    )))
+    register_unit_action(UnitAction(key="renovation", label=_("Renovation"), url_name="renovation:create",
+                                    action="renovation.file"))
+    register_unit_badge(UnitBadge(key="renovation", label=_("Under renovation"), units=_active_units))
+    register_unit_panel(UnitPanel(key="renovation", title=_("Renovation"), order=30,
+                                  template="renovation/partials/_unit_panel.html", context=_unit_panel,
+                                  action="renovation.view"))
+    for source in fees.charge_sources():
+        billing_interface.register_charge_source(source)
+    register_demo_loader(50, "renovation", demo.load)
