@@ -12,19 +12,29 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
     billing.register_charge_source(billing.ChargeSource(key="repairs", ..., pending=..., mark_billed=...))
     # or one charge at once, so the cashier can take it before the next run
     billing.charge_bill_now(source_key="repairs", ref="repair-charge:12", community=c, actor=user)
+    # or bill several charges and take their payment on one receipt (a worker pass's card fee)
+    billing.charges_pay_now(source_key="renovation", refs=["worker-pass:3"], community=c, unit=u, payer_name="王五",
+                            method="cash", cashier=user)          # -> the receipt
+    billing.charges_outstanding(community=c, refs=["worker-pass:3"])  # {"worker-pass:3": Decimal("0.00")}
 """
 
+from .models import COUNTER_METHODS
 from .selectors.deposits import DepositInfo, deposits_for
 from .services.charges import (
     ChargeSource,
     PendingCharge,
     charge_bill_now,
     charge_sources,
+    charges_outstanding,
+    charges_pay_now,
     charges_to_bills,
     register_charge_source,
     unregister_charge_source,
 )
 from .services.deposits import deposit_collect, deposit_refund_request
 
-__all__ = ["ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now", "charge_sources", "charges_to_bills",
-           "deposit_collect", "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
+# the counter's payment methods, (value, label), for another app's payment form (renovation's pass fees)
+COUNTER_METHOD_CHOICES = [(m.value, m.label) for m in COUNTER_METHODS]
+
+__all__ = ["COUNTER_METHOD_CHOICES", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now",
+           "charge_sources", "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect", "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]

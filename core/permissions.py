@@ -52,6 +52,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "billing.run": frozenset({Role.CASHIER, Role.MANAGER, Role.ADMIN}),  # bill runs, payment and dunning notices
     "billing.setup": frozenset({Role.MANAGER, Role.ADMIN}),  # fee items, rates, reminder policy
     "billing.stats": frozenset({Role.CASHIER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # collection rate, closes
+    # ---- renovation (装修): passes, extensions, additional works ----
+    "renovation.view": STAFF,  # applications, passes, extensions, additional works (read)
+    "renovation.file": DESK,  # file applications, extensions, additional works; register and issue passes
+    "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),  # 工程审核
+    "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),  # 主任/经理审批
+    # ---- end renovation ----
 }
 
 

@@ -415,6 +415,7 @@ class WorkerPass(models.Model):
     deposit_id = models.PositiveIntegerField(null=True, blank=True)
     deposit_receipt = models.CharField(_("deposit receipt"), max_length=30, blank=True)
     fee_receipt = models.CharField(_("card fee receipt"), max_length=30, blank=True)
+    fee_bill = models.CharField(max_length=50, blank=True)  # billing's bill of the card fee, once billed
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -547,6 +548,7 @@ class RenovationRequest(models.Model):
     conditions = models.TextField(_("conditions"), max_length=2000, blank=True)
     fee = models.DecimalField(_("extension fee"), max_digits=12, decimal_places=2, default=0)
     fee_receipt = models.CharField(_("fee receipt"), max_length=30, blank=True)
+    fee_bill = models.CharField(max_length=50, blank=True)  # billing's bill of the fee, once billed
     archive = models.FileField(_("archived copy"), upload_to="renovation/requests/%Y/", max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ENGINEERING)
     status_changed_at = models.DateTimeField(_("status since"))
