@@ -37,4 +37,5 @@ from .services.deposits import deposit_collect, deposit_refund_request
 COUNTER_METHOD_CHOICES = [(m.value, m.label) for m in COUNTER_METHODS]
 
 __all__ = ["COUNTER_METHOD_CHOICES", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now",
-           "charge_sources", "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect", "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
+           "charge_sources", "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect",
+           "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]

@@ -44,28 +44,44 @@ class PassForm(StaffForm):
         return data
 
 
+class PassChoiceField(forms.MultipleChoiceField):
+    """The passes to act on: ticks shown for those waiting, but any pass of the renovation is a valid value,
+    so a repeated submission reaches the double-submit check and a pass that moved meanwhile is told by the
+    service (“paid or changed meanwhile”), not as “not one of the choices”."""
+
+    accepted: frozenset = frozenset()
+
+    def valid_value(self, value):
+        return str(value) in self.accepted
+
+
+def _pass_choices(field, passes, accepted):
+    field.choices = [(str(p.pk), f"{p.number} {p.name}") for p in passes]
+    field.accepted = frozenset(str(pk) for pk in accepted)
+
+
 class PassPayForm(StaffForm):
-    passes = forms.MultipleChoiceField(label=_("Passes"), widget=forms.CheckboxSelectMultiple)
+    passes = PassChoiceField(label=_("Passes"), widget=forms.CheckboxSelectMultiple)
     payer_name = forms.CharField(label=_("Paid by"), max_length=50)
     method = forms.ChoiceField(label=_("Method"), choices=COUNTER_METHOD_CHOICES, initial="cash")
     reference = forms.CharField(label=_("Payment reference"), max_length=60, required=False)
 
-    def __init__(self, *args, passes=(), **kwargs):
+    def __init__(self, *args, passes=(), accepted=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["passes"].choices = [(str(p.pk), f"{p.number} {p.name}") for p in passes]
+        _pass_choices(self.fields["passes"], passes, accepted)
         if not self.is_bound:
             self.initial["passes"] = [str(p.pk) for p in passes]
 
 
 class PassIssueForm(StaffForm):
-    passes = forms.MultipleChoiceField(label=_("Passes"), widget=forms.CheckboxSelectMultiple)
+    passes = PassChoiceField(label=_("Passes"), widget=forms.CheckboxSelectMultiple)
     received_by = forms.CharField(label=_("Signed for by"), max_length=50,
                                   help_text=_("The renovation lead signs the register's “received by” line."))
     signed = forms.BooleanField(label=_("The lead has signed the register for these cards"))
 
-    def __init__(self, *args, passes=(), lead_name="", **kwargs):
+    def __init__(self, *args, passes=(), accepted=(), lead_name="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["passes"].choices = [(str(p.pk), f"{p.number} {p.name}") for p in passes]
+        _pass_choices(self.fields["passes"], passes, accepted)
         if not self.is_bound:
             self.initial["passes"] = [str(p.pk) for p in passes]
             self.initial["received_by"] = lead_name

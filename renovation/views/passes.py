@@ -65,8 +65,8 @@ def passes_pay(request, pk):
     """The cashier takes each pass's deposit and card fee (through billing: receipts, the deposit held)."""
     renovation = selectors.renovation_of(user=request.user, pk=pk)
     waiting = list(renovation.passes.filter(status=WorkerPass.Status.AWAITING_PAYMENT).order_by("number"))
-    form = PassPayForm(request.POST or None, passes=waiting, initial={"payer_name": renovation.lead_name,
-                                                                      "method": "cash"})
+    form = PassPayForm(request.POST or None, passes=waiting, accepted=renovation.passes.values_list("pk", flat=True),
+                       initial={"payer_name": renovation.lead_name, "method": "cash"})
 
     def perform(data):
         paid = services.passes_pay(renovation=renovation, pass_ids=data["passes"], payer_name=data["payer_name"],
@@ -84,7 +84,8 @@ def passes_pay(request, pk):
 def passes_issue(request, pk):
     renovation = selectors.renovation_of(user=request.user, pk=pk)
     paid = list(renovation.passes.filter(status=WorkerPass.Status.PAID).order_by("number"))
-    form = PassIssueForm(request.POST or None, passes=paid, lead_name=renovation.lead_name)
+    form = PassIssueForm(request.POST or None, passes=paid, accepted=renovation.passes.values_list("pk", flat=True),
+                         lead_name=renovation.lead_name)
 
     def perform(data):
         issued = services.passes_issue(renovation=renovation, pass_ids=data["passes"],

@@ -45,6 +45,10 @@ def _step(request, pk, *, form, key, perform_step, done):
 
     if request.method == "POST" and (response := submit_once(request, bound, perform)):
         return response
+    if request.method == "POST":
+        req = selectors.request_detail(user=request.user, pk=pk)  # as it is now: someone may have moved it
+        for error in bound.non_field_errors():
+            messages.error(request, error)  # shown even when the step's form is no longer on the page
     return _page(request, req, **{key: bound}, status=400 if request.method == "POST" else 200)
 
 
