@@ -30,6 +30,13 @@ PAGE_SIZE = 50
 REVEALABLE = {"id_number": privacy.ID_NUMBER, "phone": privacy.PHONE}
 
 
+def _tell(request, form) -> None:
+    """A refusal that is not about one field (someone else acted first) as a message: the form may be gone."""
+    if request.method == "POST" and form.is_bound:
+        for error in form.non_field_errors():
+            messages.error(request, error)
+
+
 @require("renovation.view")
 def renovation_passes(request, pk):
     """A renovation's passes, extensions and additional works (the panel of the renovation's page)."""
@@ -76,6 +83,7 @@ def passes_pay(request, pk):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
+    _tell(request, form)
     return render(request, "renovation/pass_pay.html", {
         "renovation": renovation, "form": form, "waiting": waiting, "deposit": PASS_DEPOSIT, "fee": PASS_CARD_FEE})
 
@@ -95,6 +103,7 @@ def passes_issue(request, pk):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
+    _tell(request, form)
     return render(request, "renovation/pass_issue.html", {"renovation": renovation, "form": form, "paid": paid})
 
 
@@ -171,9 +180,7 @@ def _end(request, pk, *, form_class, service, done):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
-    if request.method == "POST":
-        for error in form.non_field_errors():
-            messages.error(request, error)
+    _tell(request, form)
     return render(request, "renovation/pass_end.html", {"pass": worker_pass, "form": form,
                                                         "action": request.resolver_match.url_name},
                   status=400 if request.method == "POST" else 200)
