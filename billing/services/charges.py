@@ -129,20 +129,24 @@ def charges_outstanding(*, community, refs) -> dict[str, Decimal | None]:
 @transaction.atomic
 def charges_pay_now(*, source_key: str, refs, community, unit, payer_name: str, method: str, cashier,
                     reference: str = "", now=None):
-    """Bill the pending charges ``refs`` of ``source_key`` (as ``charge_bill_now``) and take their payment at
-    the counter on one receipt (``pay_at_counter``). Returns the receipt; refused (nothing written) when a
-    charge is not pending nor billed, or is paid already."""
+    """Bill the pending charges ``refs`` of ``source_key`` (as ``charge_bill_now``) and take what is still owed
+    on them at the counter on one receipt (``pay_at_counter``). Returns the receipt, or None when every one
+    of them had been paid already (e.g. at the counter). Refused (nothing written) when a charge is neither
+    pending nor billed to ``unit``."""
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
     from .payments import pay_at_counter
 
+    refs = list(dict.fromkeys(refs))
     for ref in refs:
         charge_bill_now(source_key=source_key, ref=ref, community=community, actor=cashier, now=now)
-    bills = list(Bill.objects.filter(community=community, source=Bill.Source.CHARGE, source_ref__in=list(refs),
-                                     unit=unit, outstanding__gt=0))
-    if len(bills) != len(set(refs)):
+    bills = list(Bill.objects.filter(community=community, source=Bill.Source.CHARGE, source_ref__in=refs, unit=unit))
+    if len(bills) != len(refs):
         raise ValidationError(_("One of these charges has been paid or changed meanwhile."), code="stale")
-    return pay_at_counter(community=community, unit=unit, bill_ids=[b.pk for b in bills],
-                          amount=sum((b.outstanding for b in bills), ZERO), method=method, payer_name=payer_name,
+    owed = [b for b in bills if b.outstanding > 0]
+    if not owed:
+        return None
+    return pay_at_counter(community=community, unit=unit, bill_ids=[b.pk for b in owed],
+                          amount=sum((b.outstanding for b in owed), ZERO), method=method, payer_name=payer_name,
                           cashier=cashier, reference=reference, now=now)

@@ -166,7 +166,8 @@ def _locked_passes(renovation, *, status: str, ids=None) -> list[WorkerPass]:
 def passes_pay(*, renovation: Renovation, pass_ids, payer_name: str, method: str, reference: str = "", cashier,
                now=None) -> list[WorkerPass]:
     """Take the deposit (100 元 each, one receipt each: billing's worker-pass deposit) and the card fees
-    (5 元 each, one receipt for them all: billing's charge bills) of the chosen passes awaiting payment."""
+    (5 元 each, one receipt for them all: billing's charge bills; a fee already paid at billing's counter,
+    after a bill run billed it, is not taken twice) of the chosen passes awaiting payment."""
     now = now or timezone.now()
     renovation = _locked_renovation(renovation)
     _check_active(renovation)
@@ -185,8 +186,8 @@ def passes_pay(*, renovation: Renovation, pass_ids, payer_name: str, method: str
                                           description=_("Worker pass %(number)s deposit") % {
                                               "number": worker_pass.number})
         pass_set_status(worker_pass=worker_pass, to=WorkerPass.Status.PAID, actor=cashier, now=now,
-                        deposit_id=deposit.id, deposit_receipt=deposit.receipt_number, fee_receipt=receipt.number,
-                        paid_at=now)
+                        deposit_id=deposit.id, deposit_receipt=deposit.receipt_number,
+                        fee_receipt=receipt.number if receipt else "", paid_at=now)
     return passes
 
 

@@ -173,8 +173,9 @@ def request_fee_pay(*, request: RenovationRequest, payer_name: str, method: str,
                                       community=request.renovation.community, unit=request.renovation.unit,
                                       payer_name=payer_name, method=method, cashier=cashier, reference=reference,
                                       now=now)
-    return _approve(request, actor=cashier, reason=_("Fee paid, receipt %(number)s") % {"number": receipt.number},
-                    now=now, fee_receipt=receipt.number)
+    number = receipt.number if receipt else ""
+    return _approve(request, actor=cashier, reason=_("Fee paid, receipt %(number)s") % {"number": number or "—"},
+                    now=now, fee_receipt=number)
 
 
 @transaction.atomic

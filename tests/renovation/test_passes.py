@@ -334,3 +334,23 @@ def test_list_ignores_junk_parameters(renovation, clerk, client):
     response = client.get(reverse("renovation:pass_list"), {"status": "bogus\x00", "community": "1e9999",
                                                             "q": "x" * 5000, "page": "-1"})
     assert response.status_code == 200
+
+
+def test_a_card_fee_billed_by_a_run_and_paid_at_the_counter_is_not_taken_twice(renovation, clerk, cashier):
+    from billing.models import Bill
+    from billing.services.payments import pay_at_counter
+
+    worker_pass = register(renovation, clerk)
+    [bill] = [b for b in billing.charges_to_bills(community=renovation.community, actor=cashier)
+              if b.source_ref == f"worker-pass:{worker_pass.pk}"]
+    worker_pass.refresh_from_db()
+    assert worker_pass.fee_bill == bill.reference and bill.amount == Decimal("5.00")
+    assert billing.charges_to_bills(community=renovation.community, actor=cashier) == []  # billed once
+    pay_at_counter(community=renovation.community, unit=renovation.unit, bill_ids=[bill.pk], amount="5",
+                   method="cash", payer_name="周建华", cashier=cashier)
+    services.passes_pay(renovation=renovation, pass_ids=[worker_pass.pk], payer_name="周建华", method="cash",
+                        cashier=cashier)
+    worker_pass.refresh_from_db()
+    assert worker_pass.status == S.PAID and worker_pass.fee_receipt == "" and worker_pass.deposit_receipt
+    assert Bill.objects.get(pk=bill.pk).outstanding == 0 and Receipt.objects.count() == 2
+    services.passes_issue(renovation=renovation, pass_ids=[worker_pass.pk], received_by="周建华", actor=clerk)
