@@ -19,10 +19,15 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
     billing.charge_bills(community=c, refs=["renovation-fee:3"])   # {ref: ChargeBill(..., outstanding)}
     billing.charge_fee_item_rate(source_key="renovation_management", community=c, price="500", valid_from=d,
                                  actor=user)   # demo data / first set-up
+    # or bill several charges and take their payment on one receipt (a worker pass's card fee)
+    billing.charges_pay_now(source_key="renovation", refs=["worker-pass:3"], community=c, unit=u, payer_name="王五",
+                            method="cash", cashier=user)          # -> the receipt
+    billing.charges_outstanding(community=c, refs=["worker-pass:3"])  # {"worker-pass:3": Decimal("0.00")}
 """
 
 from .selectors.charges import ChargeBill, charge_bills
 from .selectors.charges import charge_price as _charge_price
+from .models import COUNTER_METHODS
 from .selectors.deposits import DepositInfo, deposits_for
 from .services.charges import (
     ChargeSource,
@@ -30,6 +35,8 @@ from .services.charges import (
     charge_bill_now,
     charge_fee_item_rate,
     charge_sources,
+    charges_outstanding,
+    charges_pay_now,
     charges_to_bills,
     register_charge_source,
     unregister_charge_source,
@@ -48,4 +55,10 @@ def charge_price(*, source_key: str, community, unit, on):
 
 __all__ = ["ChargeBill", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now", "charge_bills",
            "charge_fee_item_rate", "charge_price", "charge_sources", "charges_to_bills", "deposit_collect",
+           "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
+# the counter's payment methods, (value, label), for another app's payment form (renovation's pass fees)
+COUNTER_METHOD_CHOICES = [(m.value, m.label) for m in COUNTER_METHODS]
+
+__all__ = ["COUNTER_METHOD_CHOICES", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now",
+           "charge_sources", "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect",
            "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]

@@ -80,6 +80,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     # site rounds (the 管家 = clerk role) and the engineering acceptance
     "renovation.inspect": frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
     # ---- end renovation ----
+    # ---- renovation (装修): passes, extensions, additional works ----
+    "renovation.view": STAFF,  # applications, passes, extensions, additional works (read)
+    "renovation.file": DESK,  # file applications, extensions, additional works; register and issue passes
+    "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),  # 工程审核
+    "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),  # 主任/经理审批
+    # ---- end renovation ----
 }
 
 

@@ -313,3 +313,327 @@ class RenovationFee(models.Model):
 
     def __str__(self):
         return f"{self.kind}: {self.amount}"
+
+
+# ---- passes, extensions, additional works (装修人员出入证, 装修延期, 增加项目) ----
+# Seed 003 篇5 流程 2–4: a pass for everyone working more than a day (deposit 100 元 and card fee 5 元 per
+# person, paid through billing first; the lead signs the register 签收人); an extension re-issues every
+# pass (never a date written over on a card); additional works are reviewed, approved and a copy archived.
+
+PASS_DEPOSIT = "100.00"  # 办证押金 per person (billing's worker-pass deposit)
+PASS_CARD_FEE = "5.00"  # 工本费 per person (a charge source line)
+PASS_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PASS_FILE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+PASS_LIVE_STATUSES = ("awaiting_payment", "paid", "issued")
+
+
+def new_pass_token() -> str:
+    """The unguessable token a pass card's QR code carries (never the id or the number)."""
+    return secrets.token_urlsafe(24)
+
+
+class Trade(models.TextChoices):
+    """工种 of a worker."""
+
+    ELECTRICIAN = "electrician", _("Electrician")
+    PLUMBER = "plumber", _("Plumber")
+    CARPENTER = "carpenter", _("Carpenter")
+    MASON = "mason", _("Mason / tiler")
+    PAINTER = "painter", _("Painter")
+    WELDER = "welder", _("Welder")
+    LABOURER = "labourer", _("Labourer")
+    OTHER = "other", pgettext_lazy("trade", "Other")
+
+
+# The pass's validity never goes beyond its permit's end: checked by the database on every write of a pass,
+# and a permit's end may not move before a live pass's end (the triggers below).
+_PASS_WITHIN_PERMIT = (
+    "IF NEW.valid_to > COALESCE((SELECT r.permit_valid_to FROM renovation_renovation r "
+    "WHERE r.id = NEW.renovation_id), DATE '-infinity') THEN "
+    "RAISE EXCEPTION 'worker pass % valid to % is beyond the permit''s end', NEW.number, NEW.valid_to "
+    "USING ERRCODE = 'check_violation'; END IF; RETURN NEW;"
+)
+_PERMIT_COVERS_PASSES = (
+    "IF EXISTS (SELECT 1 FROM renovation_workerpass p WHERE p.renovation_id = NEW.id "
+    "AND p.status IN ('awaiting_payment', 'paid', 'issued') "
+    "AND (NEW.permit_valid_to IS NULL OR p.valid_to > NEW.permit_valid_to)) THEN "
+    "RAISE EXCEPTION 'permit % would end before a live worker pass', NEW.permit_number "
+    "USING ERRCODE = 'check_violation'; END IF; RETURN NEW;"
+)
+pgtrigger.register(pgtrigger.Trigger(
+    name="renovation_permit_covers_passes", operation=pgtrigger.UpdateOf("permit_valid_to"), when=pgtrigger.Before,
+    condition=pgtrigger.Condition("OLD.permit_valid_to IS DISTINCT FROM NEW.permit_valid_to"),
+    func=_PERMIT_COVERS_PASSES))(Renovation)
+
+
+@pghistory.track()
+@pgtrigger.register(pgtrigger.Trigger(name="worker_pass_within_permit", operation=pgtrigger.Insert | pgtrigger.Update,
+                                      when=pgtrigger.Before, func=_PASS_WITHIN_PERMIT))
+class WorkerPass(models.Model):
+    """装修人员出入证: one card for one worker of one renovation, numbered per community and year. A pass
+    is never edited once issued: an extension re-issues it (``replaces``) and revokes the old one."""
+
+    class Status(models.TextChoices):
+        AWAITING_PAYMENT = "awaiting_payment", _("Awaiting deposit and card fee")
+        PAID = "paid", _("Paid, awaiting issue")
+        ISSUED = "issued", _("Issued")
+        RETURNED = "returned", _("Returned")
+        LOST = "lost", _("Lost")
+        REVOKED = "revoked", _("Revoked")
+        CANCELLED = "cancelled", pgettext_lazy("worker pass", "Cancelled")
+
+    S = Status
+    TRANSITIONS = {
+        S.AWAITING_PAYMENT: {S.PAID, S.CANCELLED},
+        S.PAID: {S.ISSUED},
+        S.ISSUED: {S.RETURNED, S.LOST, S.REVOKED},  # revoked: re-issued by an extension
+        S.RETURNED: set(),
+        S.LOST: set(),
+        S.REVOKED: set(),
+        S.CANCELLED: set(),
+    }
+    REASON_REQUIRED = {S.LOST, S.REVOKED, S.CANCELLED}
+
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="passes",
+                                   verbose_name=_("renovation"))
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    number = models.CharField(_("pass no."), max_length=20)
+    token = models.CharField(max_length=64, unique=True, default=new_pass_token, editable=False)
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=20)
+    trade = models.CharField(_("trade"), max_length=20, choices=Trade.choices)
+    photo = models.FileField(_("photo"), upload_to="renovation/passes/%Y/%m/", max_length=200)
+    id_copy = models.FileField(_("ID copy"), upload_to="renovation/passes/%Y/%m/", max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.AWAITING_PAYMENT)
+    status_changed_at = models.DateTimeField(_("status since"))
+    # billing: the deposit (billing's Deposit id, carried to a re-issued pass) and the receipts
+    deposit_id = models.PositiveIntegerField(null=True, blank=True)
+    deposit_receipt = models.CharField(_("deposit receipt"), max_length=30, blank=True)
+    fee_receipt = models.CharField(_("card fee receipt"), max_length=30, blank=True)
+    fee_bill = models.CharField(max_length=50, blank=True)  # billing's bill of the card fee, once billed
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("issued by"))
+    received_by = models.CharField(_("received by (signature)"), max_length=50, blank=True,
+                                   help_text=_("The renovation lead who signed the register for the card."))
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="replaced_by", verbose_name=_("re-issue of"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("ended by"))
+    end_note = models.CharField(_("note"), max_length=300, blank=True)
+    deposit_kept = models.BooleanField(_("deposit kept"), default=False)
+    refund_request_id = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("registered by"))
+    created_at = models.DateTimeField(_("registered at"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year", "seq"], name="worker_pass_unique_number"),
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="worker_pass_dates_ordered",
+                                   violation_error_message=_("The end date must not be before the start date.")),
+            models.CheckConstraint(condition=~Q(status__in=["issued", "returned", "lost", "revoked"])
+                                   | Q(issued_at__isnull=False, paid_at__isnull=False), name="worker_pass_issued_paid"),
+            models.CheckConstraint(condition=~Q(status="lost") | Q(deposit_kept=True), name="worker_pass_lost_kept"),
+        ]
+        indexes = [
+            models.Index(fields=["renovation", "status"], name="worker_pass_renovation_idx"),
+            models.Index(fields=["community", "status", "valid_to"], name="worker_pass_list_idx"),
+            models.Index(fields=["community", "-created_at"], name="worker_pass_recent_idx"),
+        ]
+        verbose_name = _("worker pass")
+        verbose_name_plural = _("worker passes")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("renovation:pass_detail", args=[self.pk])
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in PASS_LIVE_STATUSES
+
+
+@pgtrigger.register(*append_only("worker_pass_change"))
+class WorkerPassStatusChange(models.Model):
+    """One move of a pass (paid, issued, returned, lost, revoked): who, when, why. Append-only."""
+
+    worker_pass = models.ForeignKey(WorkerPass, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=20, choices=WorkerPass.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=WorkerPass.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["worker_pass", "at"], name="worker_pass_change_idx")]
+        verbose_name = _("worker pass status change")
+        verbose_name_plural = _("worker pass status changes")
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class WorksItem(models.TextChoices):
+    """增加项目 the paper lists."""
+
+    WALL_OPENING = "wall_opening", _("Wall opening (打墙)")
+    DRILLING = "drilling", _("Drilling (打孔)")
+    SECURITY_DOOR = "security_door", _("Security door (防盗门)")
+    WINDOW_GUARD = "window_guard", _("Window guard rails (防护栏)")
+    INSECT_SCREEN = "insect_screen", _("Insect screens (防蚊纱窗)")
+
+
+@pghistory.track()
+class RenovationRequest(models.Model):
+    """装修延期申请 (an extension) or 增加项目申请 (additional works) of a renovation: application,
+    engineering review, manager approval; an extension may carry a fee paid through billing first."""
+
+    class Kind(models.TextChoices):
+        EXTENSION = "extension", _("Extension")
+        WORKS = "works", _("Additional works")
+
+    class ApplicantKind(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        LEAD = "lead", _("Renovation lead")
+
+    class Status(models.TextChoices):
+        ENGINEERING = "engineering", _("Awaiting engineering review")
+        MANAGER = "manager", _("Awaiting manager approval")
+        PAYMENT = "payment", _("Awaiting the fee")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", pgettext_lazy("request", "Rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("request", "Withdrawn")
+
+    S = Status
+    TRANSITIONS = {
+        S.ENGINEERING: {S.MANAGER, S.REJECTED, S.WITHDRAWN},
+        S.MANAGER: {S.APPROVED, S.PAYMENT, S.ENGINEERING, S.REJECTED, S.WITHDRAWN},  # -> engineering: sent back
+        S.PAYMENT: {S.APPROVED, S.WITHDRAWN},
+        S.APPROVED: set(),
+        S.REJECTED: set(),
+        S.WITHDRAWN: set(),
+    }
+    REASON_REQUIRED = {S.REJECTED, S.WITHDRAWN, S.ENGINEERING}
+    OPEN_STATUSES = ("engineering", "manager", "payment")
+    PREFIX = {Kind.EXTENSION: "YQ", Kind.WORKS: "ZX"}
+
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="requests",
+                                   verbose_name=_("renovation"))
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    number = models.CharField(_("application no."), max_length=20)
+    applicant_kind = models.CharField(_("applicant"), max_length=10, choices=ApplicantKind.choices)
+    applicant_name = models.CharField(_("applicant's name"), max_length=50)
+    reason = models.TextField(_("reason"), max_length=1000)
+    old_end = models.DateField(_("permit valid to (before)"), null=True, blank=True)
+    new_end = models.DateField(_("new end date"), null=True, blank=True)
+    items = ArrayField(models.CharField(max_length=20, choices=WorksItem.choices), default=list, blank=True,
+                       verbose_name=_("items"))
+    details = models.TextField(_("works in detail"), max_length=2000, blank=True)
+    engineering_comments = models.TextField(_("engineering comments"), max_length=2000, blank=True)
+    conditions = models.TextField(_("conditions"), max_length=2000, blank=True)
+    fee = models.DecimalField(_("extension fee"), max_digits=12, decimal_places=2, default=0)
+    fee_receipt = models.CharField(_("fee receipt"), max_length=30, blank=True)
+    fee_bill = models.CharField(max_length=50, blank=True)  # billing's bill of the fee, once billed
+    archive = models.FileField(_("archived copy"), upload_to="renovation/requests/%Y/", max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ENGINEERING)
+    status_changed_at = models.DateTimeField(_("status since"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("engineering review by"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("filed by"))
+    created_at = models.DateTimeField(_("filed at"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "kind", "year", "seq"], name="renovation_request_number"),
+            models.UniqueConstraint(fields=["renovation"], condition=Q(kind="extension",
+                                                                        status__in=["engineering", "manager", "payment"]),
+                                    name="renovation_one_open_extension",
+                                    violation_error_message=_("This renovation already has an open extension.")),
+            models.CheckConstraint(condition=~Q(kind="extension") | Q(new_end__isnull=False, old_end__isnull=False,
+                                                                      new_end__gt=F("old_end")),
+                                   name="renovation_extension_later_end"),
+            models.CheckConstraint(condition=~Q(kind="works") | Q(items__len__gt=0), name="renovation_works_items"),
+            models.CheckConstraint(condition=Q(fee__gte=0), name="renovation_request_fee"),
+        ]
+        indexes = [
+            models.Index(fields=["community", "kind", "status", "-created_at"], name="renovation_request_list_idx"),
+            models.Index(fields=["renovation", "kind"], name="renovation_request_reno_idx"),
+        ]
+        verbose_name = _("renovation request")
+        verbose_name_plural = _("renovation requests")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("renovation:request_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def item_labels(self) -> list:
+        labels = dict(WorksItem.choices)
+        return [labels.get(i, i) for i in self.items]
+
+
+@pgtrigger.register(*append_only("reno_request_change"))
+class RenovationRequestStatusChange(models.Model):
+    """One move of an extension or additional-works request. Append-only."""
+
+    request = models.ForeignKey(RenovationRequest, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=20, choices=RenovationRequest.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=RenovationRequest.Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    reason = models.CharField(_("comments"), max_length=2000, blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"], name="renovation_request_change_idx")]
+        verbose_name = _("request status change")
+        verbose_name_plural = _("request status changes")
+
+    def __str__(self):
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+@pgtrigger.register(*append_only("permit_validity_change"))
+class PermitValidityChange(models.Model):
+    """The permit's valid-to moved by an approved extension: before, after, which extension, who. Append-only."""
+
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="validity_changes")
+    request = models.OneToOneField(RenovationRequest, on_delete=models.PROTECT, related_name="validity_change")
+    old_valid_to = models.DateField(_("valid to (before)"))
+    new_valid_to = models.DateField(_("valid to (after)"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("permit validity change")
+        verbose_name_plural = _("permit validity changes")
+
+    def __str__(self):
+        return f"{self.old_valid_to} → {self.new_valid_to}"

@@ -126,3 +126,41 @@ def charge_fee_item_rate(*, source_key: str, community, price, valid_from, actor
 
 __all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_fee_item_rate", "charge_sources",
            "charges_to_bills", "pending_charges", "register_charge_source", "unregister_charge_source"]
+__all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_sources", "charges_outstanding",
+           "charges_pay_now", "charges_to_bills", "pending_charges", "register_charge_source",
+           "unregister_charge_source"]
+
+
+# ---- charges paid at once (renovation: worker-pass card fees, extension fees) ----
+def charges_outstanding(*, community, refs) -> dict[str, Decimal | None]:
+    """What is still owed on each charge ``ref`` (its bill's ``outstanding``; None: not billed yet)."""
+    refs = list(refs)
+    found = dict(Bill.objects.filter(community=community, source=Bill.Source.CHARGE, source_ref__in=refs)
+                 .values_list("source_ref", "outstanding"))
+    return {ref: found.get(ref) for ref in refs}
+
+
+@transaction.atomic
+def charges_pay_now(*, source_key: str, refs, community, unit, payer_name: str, method: str, cashier,
+                    reference: str = "", now=None):
+    """Bill the pending charges ``refs`` of ``source_key`` (as ``charge_bill_now``) and take what is still owed
+    on them at the counter on one receipt (``pay_at_counter``). Returns the receipt, or None when every one
+    of them had been paid already (e.g. at the counter). Refused (nothing written) when a charge is neither
+    pending nor billed to ``unit``."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from .payments import pay_at_counter
+
+    refs = list(dict.fromkeys(refs))
+    for ref in refs:
+        charge_bill_now(source_key=source_key, ref=ref, community=community, actor=cashier, now=now)
+    bills = list(Bill.objects.filter(community=community, source=Bill.Source.CHARGE, source_ref__in=refs, unit=unit))
+    if len(bills) != len(refs):
+        raise ValidationError(_("One of these charges has been paid or changed meanwhile."), code="stale")
+    owed = [b for b in bills if b.outstanding > 0]
+    if not owed:
+        return None
+    return pay_at_counter(community=community, unit=unit, bill_ids=[b.pk for b in owed],
+                          amount=sum((b.outstanding for b in owed), ZERO), method=method, payer_name=payer_name,
+                          cashier=cashier, reference=reference, now=now)
