@@ -179,6 +179,8 @@ CELERY_BEAT_SCHEDULE = {
     "repairs-clock-sweep": {"task": "repairs.tasks.clock_sweep", "schedule": 60.0},
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
     "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
+    # renovation (R3): permits ending, sites not inspected by 16:00, acceptance overdue, registered sources
+    "renovation-reminders": {"task": "renovation.tasks.reminders_sweep", "schedule": crontab(minute="*/15")},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
