@@ -25,7 +25,7 @@ def ledger_refund_request(*, renovation, method: str, reference: str = "", actor
     """Ask billing to refund every renovation deposit still held, the approved deductions kept back (taken
     from the deposits in the order they were received). Returns the ``DepositRefundRequest`` rows."""
     now = now or timezone.now()
-    renovation = Renovation.objects.select_for_update().select_related("unit", "community").get(pk=renovation.pk)
+    renovation = Renovation.objects.select_for_update(of=("self",)).select_related("unit", "community").get(pk=renovation.pk)
     if renovation.status != S.ACCEPTED:
         raise ValidationError(_("The deposit is refunded after the acceptance has passed (the site is %(status)s).")
                               % {"status": renovation.get_status_display()})

@@ -71,7 +71,7 @@ def photos_check(photos) -> None:
 
 
 def _locked_active(renovation) -> Renovation:
-    renovation = Renovation.objects.select_for_update().select_related("unit").get(pk=renovation.pk)
+    renovation = Renovation.objects.select_for_update(of=("self",)).select_related("unit").get(pk=renovation.pk)
     if renovation.status not in Renovation.ACTIVE_STATUSES:
         raise ValidationError(_("%(unit)s is not under renovation (%(status)s).")
                               % {"unit": renovation.unit.code, "status": renovation.get_status_display()})
@@ -162,7 +162,7 @@ def violation_set_status(*, violation: Violation, to: str, actor, note: str = ""
 
 
 def _locked_violation(violation) -> Violation:
-    return Violation.objects.select_for_update().select_related("renovation__unit").get(pk=violation.pk)
+    return Violation.objects.select_for_update(of=("self",)).select_related("renovation__unit").get(pk=violation.pk)
 
 
 @transaction.atomic
@@ -254,7 +254,7 @@ def deduction_decide(*, deduction, approve: bool, note: str = "", actor, now=Non
     """The manager approves or rejects a proposed deduction (not their own proposal). Approved deductions
     together may not exceed the renovation deposit held; none after the refund was asked of billing."""
     now = now or timezone.now()
-    deduction = (DepositDeduction.objects.select_for_update().select_related("renovation", "decided_by")
+    deduction = (DepositDeduction.objects.select_for_update(of=("self",)).select_related("renovation", "decided_by")
                  .get(pk=deduction.pk))
     if deduction.status != DepositDeduction.Status.PROPOSED:
         who = deduction.decided_by.display_name if deduction.decided_by else ""

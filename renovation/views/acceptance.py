@@ -25,6 +25,15 @@ S = Renovation.Status
 QUEUE_PAGE = 50
 
 
+def _refused(request, form, pk):
+    """After a refused submission: what refused the whole action (e.g. decided meanwhile by someone else) as
+    a message on top, and the site read again (the form it came from may not be shown any more)."""
+    for error in form.non_field_errors():
+        messages.error(request, error)
+    form.errors.pop("__all__", None)
+    return round_selectors.site(user=request.user, pk=pk)
+
+
 @list_params(AcceptanceQueueFilterForm)
 @require("renovation.inspect")
 def acceptance_list(request):
@@ -66,9 +75,7 @@ def acceptance_request(request, pk):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
-    for error in form.non_field_errors():
-        messages.error(request, error)
-    return _acceptance(request, renovation)
+    return _acceptance(request, _refused(request, form, pk))
 
 
 @require("renovation.accept")
@@ -88,7 +95,7 @@ def acceptance_record(request, pk):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
-    return _acceptance(request, renovation, form)
+    return _acceptance(request, _refused(request, form, pk), form)
 
 
 def _ledger(request, renovation, refund_form=None):
@@ -118,7 +125,7 @@ def ledger_refund(request, pk):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
-    return _ledger(request, renovation, refund_form=form)
+    return _ledger(request, _refused(request, form, pk), refund_form=form)
 
 
 @require("renovation.ledger")
@@ -133,9 +140,7 @@ def ledger_close(request, pk):
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
-    for error in form.non_field_errors():
-        messages.error(request, error)
-    return _ledger(request, renovation)
+    return _ledger(request, _refused(request, form, pk))
 
 
 urlpatterns = [

@@ -110,9 +110,11 @@ def _export(qs):
     return xlsx_response("violations.xlsx", headers, rows)
 
 
-def _violation(request, violation, *, recheck_form=None, void_form=None, propose_form=None, decide_form=None):
+def _violation(request, violation, *, recheck_form=None, void_form=None, propose_form=None, decide_form=None,
+               page_errors=()):
     deduction = getattr(violation, "deduction", None)
     return render(request, "renovation/rounds/violation_detail.html", {
+        "page_errors": page_errors,
         "violation": violation, "renovation": violation.renovation, "deduction": deduction,
         "changes": selectors.violation_changes(violation), "today": timezone.localdate(),
         "recheck_form": recheck_form or RecheckForm(), "void_form": void_form or VoidForm(),
@@ -130,7 +132,12 @@ def violation_detail(request, pk):
 def _post(request, violation, form, perform, slot):
     if request.method == "POST" and (response := submit_once(request, form, perform)):
         return response
-    return _violation(request, violation, **{slot: form})
+    # what refused the whole action (decided meanwhile by someone else, …) goes on top of the page, which is
+    # read again: the form it came from may not be shown any more
+    page_errors = list(form.non_field_errors())
+    form.errors.pop("__all__", None)
+    violation = selectors.violation_detail(user=request.user, pk=violation.pk)
+    return _violation(request, violation, page_errors=page_errors, **{slot: form})
 
 
 @require("renovation.inspect")
