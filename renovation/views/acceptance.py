@@ -66,7 +66,7 @@ def acceptance(request, pk):
 @require("renovation.inspect")
 def acceptance_request(request, pk):
     renovation = round_selectors.site(user=request.user, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
 
     def perform(data):
         services.acceptance_request(renovation=renovation, actor=request.user)
@@ -131,7 +131,7 @@ def ledger_refund(request, pk):
 @require("renovation.ledger")
 def ledger_close(request, pk):
     renovation = round_selectors.site(user=request.user, pk=pk)
-    form = ConfirmForm(request.POST or None)
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
 
     def perform(data):
         ledger_services.renovation_close(renovation=renovation, actor=request.user)
