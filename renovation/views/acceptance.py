@@ -88,7 +88,9 @@ def acceptance_record(request, pk):
                                           note=data["note"], actor=request.user)
         if done.result == "pass":
             messages.success(request, _("Acceptance passed: settle the deposit on the ledger."))
-            return reverse("renovation:ledger", args=[renovation.pk])
+            if has_perm(request.user, "renovation.ledger"):
+                return reverse("renovation:ledger", args=[renovation.pk])
+            return reverse("renovation:acceptance", args=[renovation.pk])
         messages.warning(request, _("Acceptance failed: %(unit)s is back under renovation to rectify.")
                          % {"unit": renovation.unit.code})
         return reverse("renovation:acceptance", args=[renovation.pk])
