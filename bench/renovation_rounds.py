@@ -42,6 +42,8 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--reuse", action="store_true", help="keep the frontdesk data set already in the database")
+    p.add_argument("--keep-sites", action="store_true", help="with --reuse: keep the sites already generated")
+    p.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest query of each case")
     p.add_argument("--database-url", default=None)
     p.add_argument("--no-fail", action="store_true")
     return p.parse_args(argv)
@@ -113,7 +115,7 @@ def run_case(client, url, params_list, warmup):
 
     for params in params_list[:warmup]:
         client.get(url, params)
-    times, queries = [], []
+    times, queries, slowest = [], [], (0.0, "")
     for params in params_list:
         with CaptureQueriesContext(connection) as ctx:
             t = time.perf_counter()
@@ -122,11 +124,24 @@ def run_case(client, url, params_list, warmup):
         assert response.status_code == 200, (params, response.status_code)
         times.append(elapsed)
         queries.append(len(ctx.captured_queries))
-    return times, queries
+        for q in ctx.captured_queries:
+            if q["sql"].lstrip().upper().startswith("SELECT") and float(q["time"]) > slowest[0]:
+                slowest = (float(q["time"]), q["sql"])
+    return times, queries, slowest
+
+
+def explain(sql):
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        return "\n".join("      " + r[0] for r in cur.fetchall())
 
 
 def main(argv=None):
     args = parse_args(argv)
+    os.environ.setdefault("DJANGO_DEBUG", "false")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     from db import base_dataset, bench_url, ensure_database
 
     url = bench_url(args.database_url, "fd_bench_renovation")
@@ -137,15 +152,18 @@ def main(argv=None):
 
     setup_test_environment(debug=False)
     from django.contrib.auth import get_user_model
-    from django.db import connection, transaction
-    from django.db.models import Count
-    from django.test import Client
-    from django.urls import reverse
 
     from renovation.models import Renovation
 
     user = get_user_model().objects.get(username="bench")
-    t0 = time.perf_counter()
+    if not (args.keep_sites and Renovation.objects.exists()):
+        _generate(args, user, time.perf_counter())
+    return _timings(args, user, Renovation)
+
+
+def _generate(args, user, t0):
+    from django.db import connection, transaction
+
     with transaction.atomic():
         with connection.cursor() as cur:
             cur.execute("SET LOCAL session_replication_role = replica")  # the append-only tables' TRUNCATE guard off
@@ -160,10 +178,20 @@ def main(argv=None):
             cur.execute(f"VACUUM (ANALYZE) {table}")
     print(f"renovation rounds: {counts['sites']:,} active sites, {counts['inspections']:,} inspections, "
           f"{counts['violations']:,} violations loaded in {time.perf_counter() - t0:.1f} s")
+    return counts
+
+
+def _timings(args, user, Renovation):
+    import random as _random
+
+    from django.db.models import Count
+    from django.test import Client
+    from django.urls import reverse
+
     biggest = (Renovation.objects.filter(status__in=Renovation.ACTIVE_STATUSES).values("community_id")
                .annotate(n=Count("id")).order_by("-n").first())
     community, n_sites = biggest["community_id"], biggest["n"]
-    rng = random.Random(args.seed)
+    rng = _random.Random(args.seed)
     codes = list(Renovation.objects.filter(community_id=community, status__in=Renovation.ACTIVE_STATUSES)
                  .values_list("unit__code", flat=True))
     deep = max(1, n_sites // 50)
@@ -182,15 +210,18 @@ def main(argv=None):
     print(f"  {'case':<28}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'queries':>9}")
     failed = False
     for name, params_list in cases.items():
-        times, queries = run_case(client, url, params_list, args.warmup)
+        times, queries, slowest = run_case(client, url, params_list, args.warmup)
         p95, q = pct(times, 95), max(queries)
         miss = p95 > P95_TARGET_MS or q > QUERY_TARGET
         failed |= miss
-        print(f"  {name:<28}{pct(times, 50):>8.1f}{p95:>8.1f}{max(times):>8.1f}{q:>9}{'  MISSED' if miss else ''}")
+        print(f"  {name:<28}{pct(times, 50):>8.1f}{p95:>8.1f}{max(times):>8.1f}{q:>9}{'  MISSED' if miss else ''}",
+              flush=True)
+        if args.explain:
+            print(f"    slowest query ({slowest[0] * 1000:.1f} ms): {slowest[1][:400]}…")
+            print(explain(slowest[1]))
     print(f"  targets: p95 ≤ {P95_TARGET_MS:.0f} ms, ≤ {QUERY_TARGET} queries; load average {os.getloadavg()[0]:.2f}")
-    if failed and not args.no_fail:
-        sys.exit(1)
+    return failed
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(1 if main() and "--no-fail" not in sys.argv else 0)

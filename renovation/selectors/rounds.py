@@ -14,23 +14,37 @@ SHEET_PAGE = 50
 
 
 def round_sheet(*, community, day, q: str = "", show: str = ""):
-    """The community's active sites (装修中, 待验收), each with ``inspected`` (today), ``last_inspected_at``
-    and ``open_violations``; not inspected first, then by room. One query for a page of it."""
+    """The community's active sites (装修中, 待验收), each with ``inspected`` (today); not inspected first, then
+    by room. The page's rows get ``last_inspected_at`` and ``open_violations`` from ``with_site_figures``
+    (one query for the page, not for every active site before the sort)."""
     today = SiteInspection.objects.filter(renovation=OuterRef("pk"), on_date=day)
-    last = SiteInspection.objects.filter(renovation=OuterRef("pk")).order_by("-at").values("at")[:1]
-    open_count = (Violation.objects.filter(renovation=OuterRef("pk"), status=Violation.Status.OPEN)
-                  .order_by().values("renovation").annotate(n=Count("pk")).values("n"))
     qs = (Renovation.objects.filter(community=community, status__in=Renovation.ACTIVE_STATUSES)
           .select_related("unit")
-          .only("pk", "community_id", "status", "permit_number", "permit_valid_to", "company", "lead_name",
-                "unit__code", "unit__id")
-          .annotate(inspected=Exists(today), last_inspected_at=Subquery(last),
-                    open_violations=Coalesce(Subquery(open_count, output_field=IntegerField()), 0)))
+          .only("pk", "community_id", "status", "permit_number", "permit_valid_to", "company", "unit__code",
+                "unit__id")
+          .annotate(inspected=Exists(today)))
     if q:
         qs = qs.filter(Q(unit__code__icontains=q.replace(" ", "")) | Q(permit_number__iexact=q))
     if show == "todo":
         qs = qs.filter(inspected=False)
     return qs.order_by("inspected", "unit__code", "pk")
+
+
+def with_site_figures(rows):
+    """Each site of ``rows`` (a page) gets ``last_inspected_at`` and ``open_violations``: one query."""
+    rows = list(rows)
+    last = SiteInspection.objects.filter(renovation=OuterRef("pk")).order_by("-at").values("at")[:1]
+    open_count = (Violation.objects.filter(renovation=OuterRef("pk"), status=Violation.Status.OPEN)
+                  .order_by().values("renovation").annotate(n=Count("pk")).values("n"))
+    figures = {r["pk"]: r for r in Renovation.objects.filter(pk__in=[r.pk for r in rows]).annotate(
+        last_inspected_at=Subquery(last),
+        open_violations=Coalesce(Subquery(open_count, output_field=IntegerField()), 0),
+    ).values("pk", "last_inspected_at", "open_violations")} if rows else {}
+    for row in rows:
+        found = figures.get(row.pk, {})
+        row.last_inspected_at = found.get("last_inspected_at")
+        row.open_violations = found.get("open_violations", 0)
+    return rows
 
 
 def sheet_counts(*, community, day) -> dict:

@@ -40,6 +40,7 @@ def round_sheet(request):
     day = timezone.localdate()
     page = paginate(request, selectors.round_sheet(community=choice.community, day=day, q=filters["q"] or "",
                                                    show=filters["show"] or ""), selectors.SHEET_PAGE)
+    page.object_list = selectors.with_site_figures(page.object_list)
     return render(request, "renovation/rounds/sheet.html", {
         "page": page, "choice": choice, "filters": filters, "day": day,
         "counts": selectors.sheet_counts(community=choice.community, day=day),
