@@ -68,6 +68,12 @@ class InspectionForm(StaffForm):
 
 
 class RecheckForm(StaffForm):
+    """On the violation's page with other forms: its own ids (``recheck_…``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "recheck_%s")
+        super().__init__(*args, **kwargs)
+
     corrected = forms.TypedChoiceField(label=_("Result of the re-check"), widget=forms.RadioSelect,
                                        coerce=lambda v: v == "yes",
                                        choices=[("yes", _("Corrected")), ("no", _("Not corrected yet"))])
@@ -82,15 +88,33 @@ class RecheckForm(StaffForm):
 
 
 class VoidForm(StaffForm):
+    """On the violation's page with other forms: its own ids (``void_…``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "void_%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(label=_("Why is it void?"), max_length=500, min_length=2)
 
 
 class DeductionProposeForm(StaffForm):
+    """On the violation's page with other forms: its own ids (``propose_…``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "propose_%s")
+        super().__init__(*args, **kwargs)
+
     amount = forms.DecimalField(label=_("Proposed deduction from the deposit (元)"), **MONEY_FIELD)
     reason = forms.CharField(label=_("Reason for the deduction"), max_length=300)
 
 
 class DeductionDecideForm(StaffForm):
+    """On the violation's page with other forms: its own ids (``decide_…``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "decide_%s")
+        super().__init__(*args, **kwargs)
+
     decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
                                  choices=[("approve", _("Approve the deduction")), ("reject", _("Reject it"))])
     note = forms.CharField(label=_("Note"), max_length=300, required=False,
