@@ -7,6 +7,8 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
                                       method="cash", cashier=user, source_ref="renovation:12")
     billing.deposits_for(community=c, source_ref="renovation:12")   # [DepositInfo(...)]
     billing.deposit_refund_request(deposit_id=..., deduction="200", reason="墙面损坏", actor=user, method="cash")
+    billing.deposit_refund_requests(request_ids=[...])  # {id: RefundRequestInfo(status="pending"|…)}
+    billing.refund_methods()  # [(value, label)] for a "paid back by" field
 
     # in an app's extensions.register(): its charges are billed by billing's runs
     billing.register_charge_source(billing.ChargeSource(key="repairs", ..., pending=..., mark_billed=...))
@@ -29,6 +31,13 @@ from .selectors.charges import ChargeBill, charge_bills
 from .selectors.charges import charge_price as _charge_price
 from .models import COUNTER_METHODS
 from .selectors.deposits import DepositInfo, deposits_for
+from .selectors.deposits import (
+    DepositInfo,
+    RefundRequestInfo,
+    deposit_refund_requests,
+    deposits_for,
+    refund_methods,
+)
 from .services.charges import (
     ChargeSource,
     PendingCharge,
@@ -62,3 +71,6 @@ COUNTER_METHOD_CHOICES = [(m.value, m.label) for m in COUNTER_METHODS]
 __all__ = ["COUNTER_METHOD_CHOICES", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now",
            "charge_sources", "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect",
            "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
+__all__ = ["ChargeSource", "DepositInfo", "PendingCharge", "RefundRequestInfo", "charge_bill_now", "charge_sources",
+           "charges_to_bills", "deposit_collect", "deposit_refund_request", "deposit_refund_requests", "deposits_for",
+           "refund_methods", "register_charge_source", "unregister_charge_source"]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("frontdesk/", include("frontdesk.urls")),
     path("duty/", include("duty.urls")),
     path("repairs/", include("repairs.urls")),
+    path("renovation/", include("renovation.urls")),
     path("billing/", include("billing.urls")),
     path("renovation/", include("renovation.urls")),
     path("admin/", admin.site.urls),

@@ -86,6 +86,14 @@ ACTIONS: dict[str, frozenset[str]] = {
     "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),  # 工程审核
     "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),  # 主任/经理审批
     # ---- end renovation ----
+    # ---- renovation: rounds, acceptance, deposit ledger (issue 10 §4) ----
+    # the daily round, violations and re-checks, proposing a deduction, asking for acceptance: the 管家 is the
+    # clerk (seed 000: 巡楼, 装修管理); engineers inspect too; supervisors and managers follow up
+    "renovation.inspect": frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    "renovation.accept": frozenset({Role.ENGINEER, Role.ADMIN}),  # the final acceptance inspection (验收)
+    "renovation.deduct": frozenset({Role.MANAGER, Role.ADMIN}),  # approve/reject deductions, void a violation
+    "renovation.ledger": DESK | {Role.CASHIER},  # the deposit ledger: ask billing for the refund, close the case
+    # ---- end renovation rounds ----
 }
 
 

@@ -56,3 +56,5 @@ def works_pdf(*, request) -> bytes:
     changes = list(request.status_changes.select_related("actor").order_by("at", "id"))
     return render_pdf("renovation/pdf/works.html", {"req": request, "renovation": request.renovation,
                                                      "changes": changes, "printed_at": timezone.now()})
+"""Every PDF the renovation app renders (the permit 装修许可证 and the other numbered permits are R1's/R2's/R4's
+work on their branches; the rounds/acceptance/ledger area renders no PDF: its pages print from the browser)."""

@@ -637,3 +637,259 @@ class PermitValidityChange(models.Model):
 
     def __str__(self):
         return f"{self.old_valid_to} → {self.new_valid_to}"
+
+
+# ---- rounds, violations, acceptance, deposit ledger, reminders (issue 10 §4) ----
+# The 管家's daily round (巡查) of every active site, the violations it finds with their re-checks and the
+# deductions proposed from the deposit, the engineer's final acceptance (验收), the refund requests sent to
+# billing, and the reminders/escalations sent once (a row per notice, unique).
+
+ROUND_PHOTO_MAX_BYTES = 8 * 1024 * 1024
+ROUND_PHOTO_MAX_COUNT = 6
+
+
+class CheckItem(models.TextChoices):
+    """The round's checklist: each item ticked was found in order."""
+
+    PERMIT_POSTED = "permit_posted", _("Permit posted at the door")
+    APPROVED_WORKS = "approved_works", _("Only the approved works")
+    WORKING_HOURS = "working_hours", _("Within the permitted hours")
+    RUBBISH = "rubbish", _("Rubbish bagged, corridor clear")
+    FIRE_SAFETY = "fire_safety", _("Fire safety (extinguisher, no unpermitted hot work)")
+    STRUCTURE = "structure", _("Load-bearing walls and shared pipes untouched")
+    PASSES = "passes", _("Workers carry their passes")
+
+
+@pghistory.track()
+class SiteInspection(models.Model):
+    """One visit of a site on the daily round (装修巡查): the checklist, a note and photos."""
+
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="inspections",
+                                   verbose_name=_("renovation"))
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    on_date = models.DateField(_("date"))
+    at = models.DateTimeField(_("inspected at"))
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("inspected by"))
+    checks_ok = ArrayField(models.CharField(max_length=20, choices=CheckItem.choices), blank=True, default=list,
+                           verbose_name=_("found in order"))
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["renovation", "on_date"], name="renovation_inspection_day_idx"),
+                   models.Index(fields=["community", "on_date"], name="renovation_inspection_comm_idx")]
+        verbose_name = _("site inspection")
+        verbose_name_plural = _("site inspections")
+
+    def __str__(self):
+        return f"{self.renovation_id} {self.on_date}"
+
+    def missing_checks(self) -> list:
+        return [label for value, label in CheckItem.choices if value not in self.checks_ok]
+
+
+@pghistory.track()
+class InspectionPhoto(models.Model):
+    """A photo taken on the round: stored outside any public URL, served by ``renovation:inspection_photo``."""
+
+    inspection = models.ForeignKey(SiteInspection, on_delete=models.PROTECT, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to="renovation/rounds/%Y/%m/", max_length=200)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["inspection", "uploaded_at", "id"]
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+
+    def __str__(self):
+        return self.image.name
+
+    def get_absolute_url(self):
+        return reverse("renovation:inspection_photo", args=[self.pk])  # never image.url: nothing serves /media/
+
+
+@pghistory.track()
+class Violation(models.Model):
+    """A violation found on a site (违规): its category, what was seen, the deadline to correct it and its
+    re-checks. ``status`` is written only by ``services.rounds.violation_set_status``."""
+
+    class Category(models.TextChoices):
+        UNAPPROVED_ALTERATION = "unapproved_alteration", _("Unapproved alteration or demolition")
+        OUT_OF_HOURS = "out_of_hours", _("Working outside the permitted hours")
+        RUBBISH = "rubbish", _("Rubbish left in common areas")
+        HOT_WORK = "hot_work", _("Hot work without a permit")
+        OTHER = "other", pgettext_lazy("violation", "Other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To be corrected")
+        CORRECTED = "corrected", _("Corrected")
+        VOID = "void", pgettext_lazy("violation", "Void")
+
+    TRANSITIONS = {Status.OPEN: {Status.CORRECTED, Status.VOID}, Status.CORRECTED: set(), Status.VOID: set()}
+
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="violations",
+                                   verbose_name=_("renovation"))
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    inspection = models.ForeignKey(SiteInspection, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="violations")
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    description = models.CharField(_("what was found"), max_length=500)
+    deadline = models.DateField(_("correct by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    recorded_at = models.DateTimeField(_("recorded at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rechecks = models.PositiveSmallIntegerField(_("re-checks"), default=0)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        indexes = [models.Index(fields=["community", "-recorded_at"], name="renovation_violation_list_idx"),
+                   models.Index(fields=["renovation", "status"], name="renovation_violation_site_idx")]
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+
+    def __str__(self):
+        return f"{self.get_category_display()} ({self.renovation_id})"
+
+    def allowed_moves(self) -> set:
+        return self.TRANSITIONS.get(self.status, set())
+
+
+@pgtrigger.register(*append_only("reno_violation_change"))
+class ViolationChange(models.Model):
+    """A re-check or a void of a violation: who, when, what, why. Append-only."""
+
+    class Kind(models.TextChoices):
+        RECHECK_OK = "recheck_ok", _("Re-checked: corrected")
+        RECHECK_FAILED = "recheck_failed", _("Re-checked: not corrected")
+        VOID = "void", _("Voided")
+
+    violation = models.ForeignKey(Violation, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(_("what"), max_length=16, choices=Kind.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    new_deadline = models.DateField(_("new deadline"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("by"))
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("violation re-check")
+        verbose_name_plural = _("violation re-checks")
+
+    def __str__(self):
+        return f"{self.violation_id} {self.kind}"
+
+
+@pghistory.track()
+class DepositDeduction(models.Model):
+    """A deduction from the renovation deposit proposed for a violation, approved or rejected by the
+    manager. ``status`` is written only by ``services.rounds.deduction_decide``."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", pgettext_lazy("deduction", "Approved")
+        REJECTED = "rejected", pgettext_lazy("deduction", "Rejected")
+
+    TRANSITIONS = {Status.PROPOSED: {Status.APPROVED, Status.REJECTED}, Status.APPROVED: set(),
+                   Status.REJECTED: set()}
+
+    violation = models.OneToOneField(Violation, on_delete=models.PROTECT, related_name="deduction")
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="deductions")
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("deduction"), max_digits=12, decimal_places=2)
+    reason = models.CharField(_("reason for the deduction"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("proposed by"))
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="renovation_deduction_positive")]
+        indexes = [models.Index(fields=["renovation", "status"], name="renovation_deduction_idx")]
+        verbose_name = _("deposit deduction")
+        verbose_name_plural = _("deposit deductions")
+
+    def __str__(self):
+        return f"{self.violation_id}: {self.amount}"
+
+
+@pghistory.track()
+class Acceptance(models.Model):
+    """The engineer's final acceptance inspection (验收): passed, or failed with the items to rectify."""
+
+    class Result(models.TextChoices):
+        PASS = "pass", _("Passed")
+        FAIL = "fail", _("Failed: to rectify")
+
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="acceptances",
+                                   verbose_name=_("renovation"))
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=4, choices=Result.choices)
+    items = models.TextField(_("items to rectify"), max_length=2000, blank=True)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("inspected by"))
+    at = models.DateTimeField(_("inspected at"))
+
+    class Meta:
+        ordering = ["at", "id"]
+        constraints = [models.CheckConstraint(condition=Q(result="pass") | ~Q(items=""),
+                                              name="renovation_acceptance_fail_has_items",
+                                              violation_error_message=_("List the items to rectify."))]
+        verbose_name = _("acceptance inspection")
+        verbose_name_plural = _("acceptance inspections")
+
+    def __str__(self):
+        return f"{self.renovation_id} {self.result}"
+
+
+@pghistory.track()
+class DepositRefundRequest(models.Model):
+    """The refund of the renovation deposit asked of billing (``billing.interface.deposit_refund_request``):
+    the approved deductions kept back; billing's supervisor approves it. ``request_id`` is billing's id."""
+
+    renovation = models.ForeignKey(Renovation, on_delete=models.PROTECT, related_name="refund_requests")
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    deposit_id = models.PositiveBigIntegerField()
+    request_id = models.PositiveBigIntegerField(unique=True)
+    deduction = models.DecimalField(_("deduction"), max_digits=12, decimal_places=2)
+    refund = models.DecimalField(_("refund"), max_digits=12, decimal_places=2)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("requested by"))
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("deposit refund request")
+        verbose_name_plural = _("deposit refund requests")
+
+    def __str__(self):
+        return f"{self.renovation_id}: {self.refund}"
+
+
+@pgtrigger.register(*append_only("reno_notice_sent"))
+class NoticeSent(models.Model):
+    """A reminder or escalation sent once: ``(kind, key)`` is unique, so a second sweep, a re-queued task
+    or a catch-up after an outage never sends it again. Append-only."""
+
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=100)
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, null=True, related_name="+")
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="renovation_notice_once")]
+        verbose_name = _("notice sent")
+        verbose_name_plural = _("notices sent")
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"

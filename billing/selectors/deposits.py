@@ -99,3 +99,31 @@ def deposit_detail(*, user, pk) -> Deposit:
 
 def deposit_corrections(deposit) -> list[Correction]:
     return list(deposit.corrections.select_related("requested_by", "decided_by").order_by("-id"))
+
+
+# ---- for renovation's deposit ledger (issue 10): the state of the refund requests it sent ----
+@dataclass(frozen=True)
+class RefundRequestInfo:
+    id: int
+    deposit_id: int
+    status: str  # "pending", "approved" or "rejected" (billing's Correction.Status)
+    status_label: str
+    deduction: Decimal | None
+    amount: Decimal | None  # the money paid back
+    decided_at: object  # datetime or None
+    decision_note: str
+
+
+def deposit_refund_requests(*, request_ids) -> dict[int, RefundRequestInfo]:
+    """The deposit-refund requests with these ids (one query), by id: their state and billing's figures."""
+    rows = Correction.objects.filter(pk__in=list(request_ids), kind=Correction.Kind.DEPOSIT_REFUND)
+    return {c.pk: RefundRequestInfo(id=c.pk, deposit_id=c.deposit_id, status=c.status,
+                                    status_label=str(c.get_status_display()), deduction=c.deduction, amount=c.amount,
+                                    decided_at=c.decided_at, decision_note=c.decision_note) for c in rows}
+
+
+def refund_methods() -> list[tuple[str, str]]:
+    """How money can be paid back at the counter, as form choices."""
+    from ..models import COUNTER_METHODS
+
+    return [(m.value, m.label) for m in COUNTER_METHODS]

@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE |= {
         hour=int(VISITOR_SWEEP_AT.split(":")[0]), minute=int(VISITOR_SWEEP_AT.split(":")[1]))},
     # ---- parcels (issue 11) ----
     "frontdesk-parcels-sweep": {"task": "frontdesk.tasks.parcels_sweep", "schedule": crontab(minute="*/15")},
+    # renovation (R3): permits ending, sites not inspected by 16:00, acceptance overdue, registered sources
+    "renovation-reminders": {"task": "renovation.tasks.reminders_sweep", "schedule": crontab(minute="*/15")},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.

@@ -41,6 +41,7 @@ DETAILS = [
     "frontdesk:unit_detail", "frontdesk:person_detail", "repairs:ticket_detail", "repairs:work_ticket",
     "repairs:callback_detail", "billing:unit", "billing:receipt", "billing:close_detail",
     "duty:roster_month", "duty:handover_detail", "duty:spotcheck_detail",
+    "renovation:site", "renovation:violation_detail", "renovation:acceptance", "renovation:ledger",
 ]
 
 RUN_AXE = """async (tags) => {

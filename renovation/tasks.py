@@ -1,0 +1,15 @@
+"""Thin Celery tasks of the renovation app (beat schedule: ``CELERY_BEAT_SCHEDULE`` in config/settings/base.py)."""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+
+# ---- rounds, acceptance, ledger (R3) ----
+@shared_task(expires=14 * 60, autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, max_retries=5)
+def reminders_sweep() -> int:
+    """Every 15 minutes (beat): every reminder due now (permits ending in 3 days, sites not inspected by
+    16:00, acceptance overdue, and the sources other areas register), each sent once."""
+    from .services.reminders import reminders_sweep as sweep
+
+    return sweep()
+# ---- end rounds, acceptance, ledger (R3) ----
