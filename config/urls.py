@@ -21,6 +21,7 @@ urlpatterns = [
     path("duty/", include("duty.urls")),
     path("repairs/", include("repairs.urls")),
     path("billing/", include("billing.urls")),
+    path("renovation/", include("renovation.urls")),
     path("admin/", admin.site.urls),
     # browsers ask for /favicon.ico whatever the page says (PDFs, downloads)
     path("favicon.ico", FaviconView.as_view(), name="favicon"),

@@ -179,6 +179,7 @@ CELERY_BEAT_SCHEDULE = {
     "repairs-clock-sweep": {"task": "repairs.tasks.clock_sweep", "schedule": 60.0},
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
     "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
+    "renovation-hotwork-sweep": {"task": "renovation.tasks.hotwork_sweep", "schedule": 60.0},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
