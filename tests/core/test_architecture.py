@@ -26,7 +26,7 @@ PROJECT_PACKAGES = APPS + ("config",)
 # ``tasks.py`` every Celery task: ``render_pdf`` and ``@shared_task`` appear nowhere else.
 SHAPE = ("models.py", "services", "selectors", "forms", "views", "documents.py", "urls.py", "extensions.py",
          ("demo.py", "demo"))
-SHAPED_APPS = ("frontdesk", "repairs", "billing", "duty")
+SHAPED_APPS = ("frontdesk", "repairs", "billing", "duty", "renovation")
 # Module names that belong in a package of the shape instead (``selectors_log.py`` → ``selectors/log.py``).
 LOOSE_PREFIXES = ("selectors_", "services_", "forms_", "views_", "demo_", "panels", "unit_panel", "import_views")
 

@@ -5,6 +5,7 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 from PIL import Image
 
@@ -41,7 +42,8 @@ def make_site(community, clerk, *, unit=None) -> Renovation:
     owner = Occupancy.objects.filter(unit=unit, kind=Occupancy.Kind.OWNER).select_related("person").first().person
     now = timezone.now()
     today = timezone.localdate()
-    seq = next_number(kind="renovation_permit_test", scope_id=community.pk, year=today.year)
+    with transaction.atomic():
+        seq = next_number(kind="renovation_permit_test", scope_id=community.pk, year=today.year)
     return Renovation.objects.create(
         community=community, unit=unit, number=f"ZX-T-{unit.pk}", applicant_kind="owner", owner=owner,
         applicant=owner, company="美家装饰", lead_name="李师傅", lead_phone="13900002222",

@@ -122,7 +122,7 @@ def test_two_bookings_of_one_slot_at_once_make_one(community_a, users):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(results)[0] == "ok" and "already booked" in sorted(results)[1]
+    assert results.count("ok") == 1 and any("already booked" in r for r in results), results
     assert LiftBooking.objects.filter(lift=lift).count() == 1
 
 
