@@ -29,7 +29,8 @@ def objects(community, users):
     printed = issued(site, users, day=tomorrow)
     lift = make_lift(unit, users[Role.MANAGER], name="消防梯", kind=Lift.Kind.FIRE)
     booking = book(unit, lift, clerk)
-    return {"hotwork": permit, "hotwork_issued": printed, "hotwork_file": permit.attachments.first(), "lift": lift, "lift_booking": booking}
+    return {"hotwork": permit, "hotwork_issued": printed, "hotwork_file": permit.attachments.first(), "lift": lift,
+            "lift_booking": booking}
 
 
 def _hw(o):

@@ -128,8 +128,7 @@ def test_two_bookings_of_one_slot_at_once_make_one(community_a, users):
 
 def test_every_allowed_move_and_a_refused_move_from_every_state(unit, users, lift):
     clerk = users[Role.CLERK]
-    hour = 0
-    for source, targets in LiftBooking.TRANSITIONS.items():
+    for hour, (source, targets) in enumerate(LiftBooking.TRANSITIONS.items()):
         for target in S:
             booking = book(unit, lift, clerk, start=datetime.time(hour), end=datetime.time(hour, 30))
             LiftBooking.objects.filter(pk=booking.pk).update(status=source)
@@ -141,7 +140,6 @@ def test_every_allowed_move_and_a_refused_move_from_every_state(unit, users, lif
                 assert target in targets
                 assert LiftBookingStatusChange.objects.filter(booking=booking, to_status=target).exists()
             LiftBooking.objects.filter(pk=booking.pk).update(status=S.CANCELLED)
-        hour += 1
 
 
 def test_the_day_board_shows_each_lifts_slots_in_a_constant_number_of_queries(unit, users, lift, client,
