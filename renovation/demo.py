@@ -188,7 +188,7 @@ def _bookings(community, lifts, users) -> int:
                                      day=day, start=start, end=datetime.time(min(hour, 20) + 2),
                                      undertaking_received=True, actor=clerk,
                                      now=timezone.now() - datetime.timedelta(days=1))
-        if made == 6 and booking.status == LiftBooking.Status.BOOKED:
+        if made == 5 and booking.status == LiftBooking.Status.BOOKED:
             svc.booking_cancel(booking=booking, reason="业主改期", actor=clerk)
         made += 1
         hour += 1
