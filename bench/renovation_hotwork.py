@@ -159,13 +159,14 @@ def measure(data, *, requests: int = 30, log=print) -> dict:
         reset_queries()  # a full query log (its deque at maxlen) would capture nothing
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(url, params)
+        queries = len(ctx.captured_queries)  # now: the property reads the live log, reset by the next request
         assert response.status_code == 200, (name, response.status_code)
         for _ in range(requests):
             reset_queries()
             t = time.perf_counter()
             client.get(url, params)
             times.append((time.perf_counter() - t) * 1000)
-        figures[name] = (pct(times, 50), pct(times, 95), max(times), len(ctx.captured_queries))
+        figures[name] = (pct(times, 50), pct(times, 95), max(times), queries)
         log(f"{name:<30} p50 {figures[name][0]:7.1f} ms  p95 {figures[name][1]:7.1f} ms  "
             f"max {figures[name][2]:7.1f} ms  queries {figures[name][3]}")
     pdf_url = reverse("renovation:hotwork_pdf", args=[data["issued"].pk])
