@@ -139,11 +139,17 @@ def hotwork_apply(*, renovation: Renovation, applicant_kind: str, location: str,
     return permit
 
 
+def _stale(permit, message) -> ValidationError:
+    """The loser of two people acting at once is told the status now and who moved it there."""
+    last = permit.status_changes.select_related("actor").order_by("-at", "-id").first()
+    who = last.actor.display_name if last and last.actor else _("the system")
+    return ValidationError(message % {"status": permit.get_status_display(), "who": who}, code="stale")
+
+
 def _locked_for_review(permit) -> HotWorkPermit:
     permit = HotWorkPermit.objects.select_for_update().get(pk=permit.pk)
     if permit.status != S.REVIEW:
-        raise ValidationError(_("This application is no longer under review (now “%(status)s”).")
-                              % {"status": permit.get_status_display()}, code="stale")
+        raise _stale(permit, _("This application is no longer under review: %(who)s made it “%(status)s”."))
     return permit
 
 
@@ -190,8 +196,7 @@ def hotwork_decide(*, permit: HotWorkPermit, approve: bool, reason: str = "", ac
     now = now or timezone.now()
     permit = HotWorkPermit.objects.select_for_update().get(pk=permit.pk)
     if permit.status != S.APPROVAL:
-        raise ValidationError(_("This application is not awaiting approval (now “%(status)s”).")
-                              % {"status": permit.get_status_display()}, code="stale")
+        raise _stale(permit, _("This application is not awaiting approval: %(who)s made it “%(status)s”."))
     _differs(actor, permit.created_by_id, permit.engineering_by_id, permit.safety_by_id,
              message=_("Nobody approves an application they filed or reviewed."))
     if not approve:
@@ -218,8 +223,7 @@ def hotwork_close_out(*, permit: HotWorkPermit, site_safe: bool, note: str, acto
                               code="not_safe")
     permit = HotWorkPermit.objects.select_for_update().get(pk=permit.pk)
     if permit.status not in (S.ISSUED, S.EXPIRED):
-        raise ValidationError(_("Only an issued or expired permit is closed out (now “%(status)s”).")
-                              % {"status": permit.get_status_display()}, code="stale")
+        raise _stale(permit, _("Only an issued or expired permit is closed out: %(who)s made it “%(status)s”."))
     return hotwork_set_status(permit=permit, to=S.CLOSED, actor=actor, now=now, closeout_by=actor, closeout_at=now,
                               closeout_note=clean_text(note or "")[:500])
 

@@ -144,8 +144,10 @@ def booking_review(*, booking: LiftBooking, passed: bool, comments: str, actor, 
     now = now or timezone.now()
     booking = LiftBooking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != S.REVIEW:
-        raise ValidationError(_("This booking is no longer awaiting review (now “%(status)s”).")
-                              % {"status": booking.get_status_display()}, code="stale")
+        last = booking.status_changes.select_related("actor").order_by("-at", "-id").first()
+        raise ValidationError(_("This booking is no longer awaiting review: %(who)s made it “%(status)s”.")
+                              % {"status": booking.get_status_display(), "who": last.actor.display_name if last else "—"},
+                              code="stale")
     if booking.created_by_id == actor.pk:
         raise ValidationError(_("Nobody reviews a booking they filed themselves."), code="same_person")
     comments = clean_text(comments or "")[:500]

@@ -75,7 +75,7 @@ def test_the_happy_path_two_reviews_by_different_people_then_the_manager(site, u
     assert permit.status == S.REVIEW  # safety still to come
     with pytest.raises(ValidationError, match="another person reviews safety"):
         hw.hotwork_review(permit=permit, stage="safety", passed=True, comments="", actor=users[Role.ENGINEER])
-    with pytest.raises(ValidationError, match="not awaiting approval"):
+    with pytest.raises(ValidationError, match="not awaiting approval: .* made it “Engineering and safety review”"):
         hw.hotwork_decide(permit=permit, approve=True, actor=users[Role.MANAGER])
     permit = hw.hotwork_review(permit=permit, stage="safety", passed=True, comments="", actor=users[Role.SUPERVISOR])
     assert permit.status == S.APPROVAL
@@ -338,4 +338,6 @@ def test_two_managers_approving_at_once_issue_one_number(community_a, users, mak
     for t in threads:
         t.join()
     assert results.count("ok") == 1 and any("not awaiting approval" in r for r in results), results
+    winner = HotWorkPermit.objects.get(pk=permit.pk).approved_by
+    assert any(winner.display_name in r for r in results if r != "ok")  # the loser is told who won
     assert HotWorkPermit.objects.get(pk=permit.pk).seq == 1
