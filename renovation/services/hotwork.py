@@ -88,7 +88,7 @@ def hotwork_apply(*, renovation: Renovation, applicant_kind: str, location: str,
     """File a hot-work application for an active renovation (the permit issued, works on site), by the
     owner or the renovation lead on the application, with the welder's certificate and ID card copies."""
     now = now or timezone.now()
-    renovation = Renovation.objects.select_for_update().select_related("owner").get(pk=renovation.pk)
+    renovation = Renovation.objects.select_for_update(of=("self",)).select_related("owner").get(pk=renovation.pk)
     if not renovation.is_active:
         raise ValidationError(_("Hot work needs a renovation with its permit issued and works on site."),
                               code="not_active")

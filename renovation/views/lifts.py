@@ -44,7 +44,9 @@ def lift_manage(request):
 @require_POST
 def lift_toggle(request, pk):
     lift = selectors.lift_of(user=request.user, pk=pk)
-    lift = services.lift_set_active(lift=lift, active=not lift.is_active, actor=request.user)
+    # the wanted state is in the form (not "the opposite of now"): a double click does not flip it back
+    active = request.POST.get("active", "1" if not lift.is_active else "0") == "1"
+    lift = services.lift_set_active(lift=lift, active=active, actor=request.user)
     messages.success(request, (_("%(name)s is in use again.") if lift.is_active else _("%(name)s taken out of use."))
                      % {"name": lift.name})
     return redirect(f"{reverse('renovation:lift_manage')}?community={lift.community_id}")

@@ -191,6 +191,12 @@ def test_the_manager_adds_a_lift_on_the_page(community_a, unit, users, client):
     duplicate = client.post(url, {"community": community_a.pk, "building": unit.building_id, "name": "3号货梯",
                                   "kind": "freight", "form_token": "7f1d6c1e-0000-4000-8000-000000000005"})
     assert duplicate.status_code == 200 and duplicate.context["form"].errors["name"]
+    lift = Lift.objects.get(name="3号货梯")
+    for _twice in range(2):  # a double click takes it out of use once, never back in
+        client.post(reverse("renovation:lift_toggle", args=[lift.pk]), {"active": "0"})
+    assert Lift.objects.get(pk=lift.pk).is_active is False
+    html = client.get(url, {"community": community_a.pk}).content.decode()
+    assert "3号货梯" in html and "Back in use" in html
 
 
 def test_the_bookings_list_filters_in_few_queries(unit, users, lift, client, django_assert_max_num_queries):
