@@ -60,6 +60,8 @@ ACTIONS: dict[str, frozenset[str]] = {
 # the filer and the approving manager.
 ACTIONS["renovation.safety"] = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 ACTIONS["renovation.lifts"] = frozenset({Role.MANAGER, Role.ADMIN})  # each building's lifts and staircases
+# the duty manager's approval of a fire-lift booking (当值管理员审批, seed 003 流程 12c)
+ACTIONS["renovation.duty_approve"] = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 # The renovation core's actions (R1 owns them; ``setdefault`` keeps R1's roles when its block is merged).
 for _action, _roles in {
     "renovation.view": STAFF,

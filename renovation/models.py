@@ -549,12 +549,14 @@ class Lift(models.Model):
 class LiftBooking(models.Model):
     """使用楼梯/电梯申请: a slot on one lift or staircase for moving materials. Only the owner or the
     renovation lead may apply, with the signed undertaking (承诺书); the fire lift needs the engineering
-    review first. The slot is held from filing: two bookings of one lift never overlap (an exclusion
+    review and then the duty manager's approval first (seed 003 流程 12c: 工程主管审核, 当值管理员审批).
+    The slot is held from filing: two bookings of one lift never overlap (an exclusion
     constraint on ``tstzrange(starts_at, ends_at)``). Status written only by
     ``services.lifts.booking_set_status`` following ``TRANSITIONS``."""
 
     class Status(models.TextChoices):
         REVIEW = "review", _("Awaiting engineering review")
+        APPROVAL = "approval", _("Awaiting the duty manager's approval")
         BOOKED = "booked", _("Booked")
         REFUSED = "refused", _("Refused")
         CANCELLED = "cancelled", pgettext_lazy("lift booking", "Cancelled")
@@ -565,13 +567,14 @@ class LiftBooking(models.Model):
 
     S = Status
     TRANSITIONS = {
-        S.REVIEW: {S.BOOKED, S.REFUSED, S.CANCELLED},
+        S.REVIEW: {S.APPROVAL, S.REFUSED, S.CANCELLED},  # -> approval: engineering passed (fire lift)
+        S.APPROVAL: {S.BOOKED, S.REFUSED, S.CANCELLED},
         S.BOOKED: {S.CANCELLED},
         S.REFUSED: set(),
         S.CANCELLED: set(),
     }
     REASON_REQUIRED = {S.REFUSED, S.CANCELLED}
-    HOLDING_STATUSES = ("review", "booked")  # these hold the slot
+    HOLDING_STATUSES = ("review", "approval", "booked")  # these hold the slot
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
     lift = models.ForeignKey(Lift, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("lift"))
@@ -590,6 +593,9 @@ class LiftBooking(models.Model):
                                        related_name="+", verbose_name=_("engineering review by"))
     engineering_at = models.DateTimeField(_("engineering review at"), null=True, blank=True)
     engineering_comments = models.CharField(_("engineering comments"), max_length=500, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("filed by"))
     created_at = models.DateTimeField(_("filed at"))
@@ -604,7 +610,7 @@ class LiftBooking(models.Model):
                 name="lift_booking_no_overlap",
                 expressions=[(TsTzRange("starts_at", "ends_at"), RangeOperators.OVERLAPS),
                              ("lift", RangeOperators.EQUAL)],
-                condition=Q(status__in=["review", "booked"]),
+                condition=Q(status__in=["review", "approval", "booked"]),
                 violation_error_message=_("This lift is already booked for part of that time.")),
         ]
         indexes = [

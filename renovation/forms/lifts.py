@@ -21,8 +21,9 @@ class LiftForm(StaffForm):
 
 
 class BookingForm(StaffForm):
-    lift = forms.ModelChoiceField(label=_("Lift or staircase"), queryset=None,
-                                  help_text=_("The fire lift needs the engineering review first."))
+    lift = forms.ModelChoiceField(
+        label=_("Lift or staircase"), queryset=None,
+        help_text=_("The fire lift needs the engineering review and the duty manager's approval first."))
     day = forms.DateField(label=_("Date"), initial=today, widget=DateInput)
     start = forms.TimeField(label=_("From"), widget=TimeInput)
     end = forms.TimeField(label=_("To"), widget=TimeInput)
@@ -48,6 +49,18 @@ class BookingForm(StaffForm):
             self.add_error("owner", _("Choose a current owner of this room."))
         if not data.get("undertaking_received"):
             self.add_error("undertaking_received", _("The signed undertaking (承诺书) must be handed in first."))
+        return data
+
+
+class BookingApprovalForm(StaffForm):
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                 choices=[("approve", _("Approve")), ("refuse", _("Refuse"))])
+    reason = forms.CharField(label=_("Reason (when refusing)"), max_length=500, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "refuse" and not data.get("reason"):
+            self.add_error("reason", _("Say why it is refused."))
         return data
 
 

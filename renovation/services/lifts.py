@@ -49,6 +49,13 @@ def lift_set_active(*, lift: Lift, active: bool, actor) -> Lift:
 
 # -- bookings ---------------------------------------------------------------------------------------------
 
+def _stale(booking, message) -> ValidationError:
+    """The loser of two people acting at once is told the status now and who moved it there."""
+    last = booking.status_changes.select_related("actor").order_by("-at", "-id").first()
+    return ValidationError(message % {"status": booking.get_status_display(),
+                                      "who": last.actor.display_name if last else "—"}, code="stale")
+
+
 @transaction.atomic
 def booking_set_status(*, booking: LiftBooking, to: str, actor, reason: str = "", now=None, **fields) -> LiftBooking:
     """The only writer of ``LiftBooking.status``: lock, check the move, record the change."""
@@ -97,9 +104,9 @@ def _applicant(unit: Unit, applicant_kind: str, owner: Person | None, on: dateti
 def booking_create(*, unit: Unit, lift: Lift, applicant_kind: str, owner: Person | None, items: str,
                    day: datetime.date, start: datetime.time, end: datetime.time, undertaking_received: bool,
                    actor, now=None) -> LiftBooking:
-    """Book a slot. The fire lift waits for the engineering review (the slot is held meanwhile); any
-    other lift or staircase is booked at once. Two bookings of one lift at once: one wins, the other is
-    told at the field (the database refuses the overlap)."""
+    """Book a slot. The fire lift waits for the engineering review and the duty manager's approval (the
+    slot is held meanwhile); any other lift or staircase is booked at once. Two bookings of one lift at
+    once: one wins, the other is told at the field (the database refuses the overlap)."""
     now = now or timezone.now()
     starts_at, ends_at = slot(day=day, start=start, end=end)
     errors = {}
@@ -140,23 +147,37 @@ def booking_create(*, unit: Unit, lift: Lift, applicant_kind: str, owner: Person
 
 @transaction.atomic
 def booking_review(*, booking: LiftBooking, passed: bool, comments: str, actor, now=None) -> LiftBooking:
-    """The engineering review of a fire-lift booking (工程主管审核): passed → booked; refused → the slot is freed."""
+    """The engineering review of a fire-lift booking (工程主管审核): passed → the duty manager's approval;
+    refused → the slot is freed."""
     now = now or timezone.now()
     booking = LiftBooking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != S.REVIEW:
-        last = booking.status_changes.select_related("actor").order_by("-at", "-id").first()
-        raise ValidationError(_("This booking is no longer awaiting review: %(who)s made it “%(status)s”.")
-                              % {"status": booking.get_status_display(), "who": last.actor.display_name if last else "—"},
-                              code="stale")
+        raise _stale(booking, _("This booking is no longer awaiting review: %(who)s made it “%(status)s”."))
     if booking.created_by_id == actor.pk:
         raise ValidationError(_("Nobody reviews a booking they filed themselves."), code="same_person")
     comments = clean_text(comments or "")[:500]
     fields = {"engineering_by": actor, "engineering_at": now, "engineering_comments": comments}
     if passed:
-        return booking_set_status(booking=booking, to=S.BOOKED, actor=actor, now=now, **fields)
+        return booking_set_status(booking=booking, to=S.APPROVAL, actor=actor, now=now, **fields)
     if not comments:
         raise ValidationError({"comments": _("Say why it is refused.")}, code="reason_required")
     return booking_set_status(booking=booking, to=S.REFUSED, actor=actor, reason=comments, now=now, **fields)
+
+
+@transaction.atomic
+def booking_approve(*, booking: LiftBooking, approve: bool, reason: str = "", actor, now=None) -> LiftBooking:
+    """The duty manager's approval of a fire-lift booking (当值管理员审批), by someone other than the filer
+    and the engineering reviewer: approved → booked; refused (with the reason) → the slot is freed."""
+    now = now or timezone.now()
+    booking = LiftBooking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != S.APPROVAL:
+        raise _stale(booking, _("This booking is not awaiting approval: %(who)s made it “%(status)s”."))
+    if actor.pk in (booking.created_by_id, booking.engineering_by_id):
+        raise ValidationError(_("Nobody approves a booking they filed or reviewed."), code="same_person")
+    if approve:
+        return booking_set_status(booking=booking, to=S.BOOKED, actor=actor, now=now, approved_by=actor,
+                                  approved_at=now)
+    return booking_set_status(booking=booking, to=S.REFUSED, actor=actor, reason=reason, now=now)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from frontdesk.forms.common import ReasonForm
 from frontdesk.scoping import choose_community, communities_of
 
 from ..forms.hotwork import ReviewForm
-from ..forms.lifts import BoardForm, BookingFilterForm, BookingForm, LiftForm
+from ..forms.lifts import BoardForm, BookingApprovalForm, BookingFilterForm, BookingForm, LiftForm
 from ..models import LiftBooking
 from ..selectors import lifts as selectors
 from ..services import lifts as services
@@ -79,7 +79,8 @@ def lift_book(request):
             items=data["items"], day=data["day"], start=data["start"], end=data["end"],
             undertaking_received=data["undertaking_received"], actor=request.user)
         if booking.status == LiftBooking.Status.REVIEW:
-            messages.success(request, _("The fire lift is held for this slot until the engineering review."))
+            messages.success(request, _("The fire lift is held for this slot until the engineering review and "
+                                        "the duty manager's approval."))
         else:
             messages.success(request, _("Booked."))
         return f"{reverse('renovation:lift_board')}?community={unit.community_id}&day={booking.starts_at:%Y-%m-%d}"
@@ -110,7 +111,9 @@ def _detail(request, pk, **forms):
     return render(request, "renovation/lift_booking_detail.html", {
         "booking": booking,
         "review": booking.status == S.REVIEW and has_perm(request.user, "renovation.review"),
-        "cancel": booking.status in (S.REVIEW, S.BOOKED) and has_perm(request.user, "renovation.file"),
+        "approve": booking.status == S.APPROVAL and has_perm(request.user, "renovation.duty_approve"),
+        "approval_form": forms.get("approval_form") or BookingApprovalForm(),
+        "cancel": booking.status in (S.REVIEW, S.APPROVAL, S.BOOKED) and has_perm(request.user, "renovation.file"),
         "review_form": forms.get("review_form") or ReviewForm(),
         "cancel_form": forms.get("cancel_form") or ReasonForm(),
     })
@@ -138,6 +141,24 @@ def lift_booking_review(request, pk):
     return _detail(request, pk, review_form=form)
 
 
+@require("renovation.duty_approve")
+@require_POST
+def lift_booking_approve(request, pk):
+    booking = selectors.booking_of(user=request.user, pk=pk)
+    form = BookingApprovalForm(request.POST)
+
+    def perform(data):
+        done = services.booking_approve(booking=booking, approve=data["decision"] == "approve", reason=data["reason"],
+                                        actor=request.user)
+        messages.success(request, _("Booked.") if done.status == LiftBooking.Status.BOOKED
+                         else _("The booking was refused: the slot is free again."))
+        return booking.get_absolute_url()
+
+    if response := submit_once(request, form, perform):
+        return response
+    return _detail(request, pk, approval_form=form)
+
+
 @require("renovation.file")
 @require_POST
 def lift_booking_cancel(request, pk):
@@ -162,5 +183,6 @@ urlpatterns = [
     path("lifts/bookings/", lift_booking_list, name="lift_booking_list"),
     path("lifts/bookings/<int:pk>/", lift_booking_detail, name="lift_booking_detail"),
     path("lifts/bookings/<int:pk>/review/", lift_booking_review, name="lift_booking_review"),
+    path("lifts/bookings/<int:pk>/approve/", lift_booking_approve, name="lift_booking_approve"),
     path("lifts/bookings/<int:pk>/cancel/", lift_booking_cancel, name="lift_booking_cancel"),
 ]

@@ -16,6 +16,7 @@ APPROVE = ACTIONS["renovation.approve"]
 INSPECT = ACTIONS["renovation.inspect"]
 SAFETY = ACTIONS["renovation.safety"]
 LIFTS = ACTIONS["renovation.lifts"]
+DUTY_APPROVE = ACTIONS["renovation.duty_approve"]
 
 
 def objects(community, users):
@@ -29,8 +30,12 @@ def objects(community, users):
     printed = issued(site, users, day=tomorrow)
     lift = make_lift(unit, users[Role.MANAGER], name="消防梯", kind=Lift.Kind.FIRE)
     booking = book(unit, lift, clerk)
+    from renovation.services.lifts import booking_review
+
+    awaiting = booking_review(booking=book(unit, lift, clerk, start=datetime.time(11), end=datetime.time(12)),
+                              passed=True, comments="", actor=users[Role.ENGINEER])
     return {"hotwork": permit, "hotwork_issued": printed, "hotwork_file": permit.attachments.first(), "lift": lift,
-            "lift_booking": booking}
+            "lift_booking": booking, "lift_booking_approval": awaiting}
 
 
 def _hw(o):
@@ -59,5 +64,6 @@ ENTRIES = {
     "renovation:lift_booking_list": (None, VIEW, "get", False),
     "renovation:lift_booking_detail": (_bk, VIEW, "get", True),
     "renovation:lift_booking_review": (_bk, REVIEW, "post", True),
+    "renovation:lift_booking_approve": (lambda o: {"pk": o["lift_booking_approval"].pk}, DUTY_APPROVE, "post", True),
     "renovation:lift_booking_cancel": (_bk, FILE, "post", True),
 }

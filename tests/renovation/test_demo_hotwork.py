@@ -30,7 +30,8 @@ def test_the_demo_shows_every_state_and_loads_once(demo_world, community_a):
     states = set(HotWorkPermit.objects.values_list("status", flat=True))
     assert states == {s.value for s in HotWorkPermit.Status}
     assert Lift.objects.filter(community=community_a, kind="fire").count() == 2
-    assert set(LiftBooking.objects.values_list("status", flat=True)) == {"booked", "review", "refused", "cancelled"}
+    assert set(LiftBooking.objects.values_list("status", flat=True)) == {"booked", "review", "approval", "refused",
+                                                                             "cancelled"}
     counts = (HotWorkPermit.objects.count(), LiftBooking.objects.count())
     demo.load_hotwork_lifts(io.StringIO())
     assert (HotWorkPermit.objects.count(), LiftBooking.objects.count()) == counts

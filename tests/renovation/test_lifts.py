@@ -40,8 +40,9 @@ def test_a_lift_name_is_unique_per_building_and_a_lift_is_taken_out_of_use_not_d
     assert "lift" in exc.value.error_dict
 
 
-def test_an_ordinary_lift_is_booked_at_once_and_the_fire_lift_waits_for_engineering(unit, users, lift):
-    clerk = users[Role.CLERK]
+def test_an_ordinary_lift_is_booked_at_once_and_the_fire_lift_waits_for_engineering_and_the_duty_manager(
+        unit, users, lift):
+    clerk, engineer, supervisor = users[Role.CLERK], users[Role.ENGINEER], users[Role.SUPERVISOR]
     booking = book(unit, lift, clerk)
     assert booking.status == S.BOOKED and booking.applicant_name == "王业主"
     fire = make_lift(unit, users[Role.MANAGER], name="消防梯", kind=Lift.Kind.FIRE)
@@ -50,10 +51,38 @@ def test_an_ordinary_lift_is_booked_at_once_and_the_fire_lift_waits_for_engineer
     with pytest.raises(ValidationError, match="filed themselves"):
         services.booking_review(booking=pending, passed=True, comments="", actor=clerk)
     with pytest.raises(ValidationError):
-        services.booking_review(booking=pending, passed=False, comments="", actor=users[Role.ENGINEER])
-    done = services.booking_review(booking=pending, passed=True, comments="注意保护轿厢", actor=users[Role.ENGINEER])
-    assert done.status == S.BOOKED and done.engineering_by == users[Role.ENGINEER]
-    assert [c.to_status for c in done.status_changes.all()] == [S.REVIEW, S.BOOKED]
+        services.booking_review(booking=pending, passed=False, comments="", actor=engineer)
+    with pytest.raises(ValidationError, match="not awaiting approval"):
+        services.booking_approve(booking=pending, approve=True, actor=supervisor)
+    reviewed = services.booking_review(booking=pending, passed=True, comments="注意保护轿厢", actor=engineer)
+    assert reviewed.status == S.APPROVAL and reviewed.engineering_by == engineer
+    with pytest.raises(ValidationError, match="no longer awaiting review: .* made it"):
+        services.booking_review(booking=pending, passed=True, comments="", actor=engineer)
+    with pytest.raises(ValidationError, match="filed or reviewed"):
+        services.booking_approve(booking=pending, approve=True, actor=engineer)
+    done = services.booking_approve(booking=pending, approve=True, actor=supervisor)
+    assert done.status == S.BOOKED and done.approved_by == supervisor
+    assert [c.to_status for c in done.status_changes.all()] == [S.REVIEW, S.APPROVAL, S.BOOKED]
+    other = services.booking_review(booking=book(unit, fire, clerk, start=datetime.time(14), end=datetime.time(15)),
+                                    passed=True, comments="", actor=engineer)
+    refused = services.booking_approve(booking=other, approve=False, reason="当晚消防检查", actor=supervisor)
+    assert refused.status == S.REFUSED
+    assert book(unit, fire, clerk, start=datetime.time(14), end=datetime.time(15)).status == S.REVIEW  # slot freed
+
+
+def test_the_fire_lift_through_the_pages(unit, users, client):
+    fire = make_lift(unit, users[Role.MANAGER], name="消防梯", kind=Lift.Kind.FIRE)
+    booking = book(unit, fire, users[Role.CLERK])
+    detail = reverse("renovation:lift_booking_detail", args=[booking.pk])
+    client.force_login(users[Role.ENGINEER])
+    assert 'id="review-form"' in client.get(detail).content.decode()
+    client.post(reverse("renovation:lift_booking_review", args=[booking.pk]), {"decision": "pass"})
+    client.force_login(users[Role.SUPERVISOR])
+    assert 'id="approval-form"' in client.get(detail).content.decode()
+    bad = client.post(reverse("renovation:lift_booking_approve", args=[booking.pk]), {"decision": "refuse"})
+    assert bad.status_code == 200 and bad.context["approval_form"].errors["reason"]
+    client.post(reverse("renovation:lift_booking_approve", args=[booking.pk]), {"decision": "approve"})
+    assert LiftBooking.objects.get(pk=booking.pk).status == S.BOOKED
 
 
 def test_only_the_owner_or_the_lead_may_apply_and_the_undertaking_is_required(unit, users, lift, community_a):
