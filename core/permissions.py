@@ -96,6 +96,25 @@ ACTIONS: dict[str, frozenset[str]] = {
     # ---- end renovation rounds ----
 }
 
+# ---- renovation: hot work and lift/stair use (issue 10 §3, R4) ----
+# The safety review of a hot-work permit (安全主管审核) is a role-based action, not a flag: the supervisor
+# (or the manager) reviews safety; the service requires a different person from the engineering reviewer,
+# the filer and the approving manager.
+ACTIONS["renovation.safety"] = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+ACTIONS["renovation.lifts"] = frozenset({Role.MANAGER, Role.ADMIN})  # each building's lifts and staircases
+# the duty manager's approval of a fire-lift booking (当值管理员审批, seed 003 流程 12c)
+ACTIONS["renovation.duty_approve"] = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+# The renovation core's actions (R1 owns them; ``setdefault`` keeps R1's roles when its block is merged).
+for _action, _roles in {
+    "renovation.view": STAFF,
+    "renovation.file": DESK,
+    "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),
+    "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),
+    "renovation.inspect": frozenset({Role.ENGINEER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN}),
+}.items():
+    ACTIONS.setdefault(_action, _roles)
+# ---- end renovation R4 ----
+
 
 def has_perm(user, action: str) -> bool:
     if action not in ACTIONS:

@@ -28,3 +28,11 @@ urlpatterns = [
     *rounds_views.urlpatterns, *acceptance_views.urlpatterns,
     # ---- end rounds, acceptance, ledger (R3) ----
 ]
+"""Each area's views module declares its own ``urlpatterns``; names are unique across the app."""
+
+# ---- hotwork and lifts (R4) ----
+from .views import hotwork, lifts
+
+app_name = "renovation"
+urlpatterns = [*hotwork.urlpatterns, *lifts.urlpatterns]
+# ---- end hotwork and lifts (R4) ----

@@ -192,6 +192,7 @@ CELERY_BEAT_SCHEDULE |= {
     "frontdesk-parcels-sweep": {"task": "frontdesk.tasks.parcels_sweep", "schedule": crontab(minute="*/15")},
     # renovation (R3): permits ending, sites not inspected by 16:00, acceptance overdue, registered sources
     "renovation-reminders": {"task": "renovation.tasks.reminders_sweep", "schedule": crontab(minute="*/15")},
+    "renovation-hotwork-sweep": {"task": "renovation.tasks.hotwork_sweep", "schedule": 60.0},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.

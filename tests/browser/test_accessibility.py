@@ -42,6 +42,7 @@ DETAILS = [
     "repairs:callback_detail", "billing:unit", "billing:receipt", "billing:close_detail",
     "duty:roster_month", "duty:handover_detail", "duty:spotcheck_detail",
     "renovation:site", "renovation:violation_detail", "renovation:acceptance", "renovation:ledger",
+    "renovation:hotwork_detail", "renovation:lift_booking_detail",
 ]
 
 RUN_AXE = """async (tags) => {

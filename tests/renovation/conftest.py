@@ -117,3 +117,11 @@ import pytest
 @pytest.fixture(autouse=True)
 def english_everywhere(english_messages):
     """Messages in English (``english_messages`` in tests/conftest.py)."""
+"""The renovation tests read messages in English (the Chinese catalogue is checked by tests/core/test_i18n.py)."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def english_everywhere(english_messages):
+    """``english_messages`` is in tests/conftest.py."""
