@@ -27,10 +27,9 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
     billing.charges_outstanding(community=c, refs=["worker-pass:3"])  # {"worker-pass:3": Decimal("0.00")}
 """
 
+from .models import COUNTER_METHODS
 from .selectors.charges import ChargeBill, charge_bills
 from .selectors.charges import charge_price as _charge_price
-from .models import COUNTER_METHODS
-from .selectors.deposits import DepositInfo, deposits_for
 from .selectors.deposits import (
     DepositInfo,
     RefundRequestInfo,
@@ -62,15 +61,11 @@ def charge_price(*, source_key: str, community, unit, on):
     return _charge_price(fee_item_code=source.fee_item_code, community=community, unit=unit, on=on)
 
 
-__all__ = ["ChargeBill", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now", "charge_bills",
-           "charge_fee_item_rate", "charge_price", "charge_sources", "charges_to_bills", "deposit_collect",
-           "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
 # the counter's payment methods, (value, label), for another app's payment form (renovation's pass fees)
 COUNTER_METHOD_CHOICES = [(m.value, m.label) for m in COUNTER_METHODS]
 
-__all__ = ["COUNTER_METHOD_CHOICES", "ChargeSource", "DepositInfo", "PendingCharge", "charge_bill_now",
-           "charge_sources", "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect",
-           "deposit_refund_request", "deposits_for", "register_charge_source", "unregister_charge_source"]
-__all__ = ["ChargeSource", "DepositInfo", "PendingCharge", "RefundRequestInfo", "charge_bill_now", "charge_sources",
-           "charges_to_bills", "deposit_collect", "deposit_refund_request", "deposit_refund_requests", "deposits_for",
-           "refund_methods", "register_charge_source", "unregister_charge_source"]
+__all__ = ["COUNTER_METHOD_CHOICES", "ChargeBill", "ChargeSource", "DepositInfo", "PendingCharge", "RefundRequestInfo",
+           "charge_bill_now", "charge_bills", "charge_fee_item_rate", "charge_price", "charge_sources",
+           "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect", "deposit_refund_request",
+           "deposit_refund_requests", "deposits_for", "refund_methods", "register_charge_source",
+           "unregister_charge_source"]

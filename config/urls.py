@@ -22,7 +22,6 @@ urlpatterns = [
     path("repairs/", include("repairs.urls")),
     path("renovation/", include("renovation.urls")),
     path("billing/", include("billing.urls")),
-    path("renovation/", include("renovation.urls")),
     path("admin/", admin.site.urls),
     # browsers ask for /favicon.ico whatever the page says (PDFs, downloads)
     path("favicon.ico", FaviconView.as_view(), name="favicon"),

@@ -71,49 +71,26 @@ ACTIONS: dict[str, frozenset[str]] = {
     "keys.view": DESK,  # the key register, a key's page, overdue keys
     "keys.manage": DESK,  # deposit, register a public key, sign out/in, return to the owner, report lost
     "keys.export": DESK,  # the key register as .xlsx (phones and ID numbers masked)
-    # ---- renovation (装修管理) ----
+    # ---- renovation (装修管理, issue 10) ----
     # the cashier sees applications to take the fees and the 装修押金 (``billing.collect`` on the deposit page)
-    "renovation.view": DESK | {Role.ENGINEER, Role.CASHIER},  # lists, an application's page, the permit PDF
-    "renovation.file": DESK,  # file applications and papers, withdraw, issue the permit and worker passes
+    "renovation.view": STAFF,  # applications, permits, passes, extensions, additional works, rounds (read)
+    "renovation.file": DESK,  # file applications, extensions, additional works; withdraw; issue the permit and passes
     "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),  # 工程审核: comments, conditions, pass/return
     "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),  # 经理审批
-    # site rounds (the 管家 = clerk role) and the engineering acceptance
-    "renovation.inspect": frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN}),
-    # ---- end renovation ----
-    # ---- renovation (装修): passes, extensions, additional works ----
-    "renovation.view": STAFF,  # applications, passes, extensions, additional works (read)
-    "renovation.file": DESK,  # file applications, extensions, additional works; register and issue passes
-    "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),  # 工程审核
-    "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),  # 主任/经理审批
-    # ---- end renovation ----
-    # ---- renovation: rounds, acceptance, deposit ledger (issue 10 §4) ----
     # the daily round, violations and re-checks, proposing a deduction, asking for acceptance: the 管家 is the
     # clerk (seed 000: 巡楼, 装修管理); engineers inspect too; supervisors and managers follow up
     "renovation.inspect": frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     "renovation.accept": frozenset({Role.ENGINEER, Role.ADMIN}),  # the final acceptance inspection (验收)
     "renovation.deduct": frozenset({Role.MANAGER, Role.ADMIN}),  # approve/reject deductions, void a violation
     "renovation.ledger": DESK | {Role.CASHIER},  # the deposit ledger: ask billing for the refund, close the case
-    # ---- end renovation rounds ----
+    # The safety review of a hot-work permit (安全主管审核) is a role-based action, not a flag: the supervisor
+    # (or the manager) reviews safety; the service requires a different person from the engineering reviewer,
+    # the filer and the approving manager.
+    "renovation.safety": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    "renovation.lifts": frozenset({Role.MANAGER, Role.ADMIN}),  # each building's lifts and staircases
+    # the duty manager's approval of a fire-lift booking (当值管理员审批, seed 003 流程 12c)
+    "renovation.duty_approve": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
 }
-
-# ---- renovation: hot work and lift/stair use (issue 10 §3, R4) ----
-# The safety review of a hot-work permit (安全主管审核) is a role-based action, not a flag: the supervisor
-# (or the manager) reviews safety; the service requires a different person from the engineering reviewer,
-# the filer and the approving manager.
-ACTIONS["renovation.safety"] = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
-ACTIONS["renovation.lifts"] = frozenset({Role.MANAGER, Role.ADMIN})  # each building's lifts and staircases
-# the duty manager's approval of a fire-lift booking (当值管理员审批, seed 003 流程 12c)
-ACTIONS["renovation.duty_approve"] = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
-# The renovation core's actions (R1 owns them; ``setdefault`` keeps R1's roles when its block is merged).
-for _action, _roles in {
-    "renovation.view": STAFF,
-    "renovation.file": DESK,
-    "renovation.review": frozenset({Role.ENGINEER, Role.ADMIN}),
-    "renovation.approve": frozenset({Role.MANAGER, Role.ADMIN}),
-    "renovation.inspect": frozenset({Role.ENGINEER, Role.CLERK, Role.SUPERVISOR, Role.ADMIN}),
-}.items():
-    ACTIONS.setdefault(_action, _roles)
-# ---- end renovation R4 ----
 
 
 def has_perm(user, action: str) -> bool:

@@ -1,9 +1,19 @@
-"""Every PDF the renovation app renders: selector data → ``templates/renovation/pdf/…`` → PDF bytes."""
+"""Every PDF the renovation app renders: selector data → ``templates/renovation/pdf/…`` → PDF bytes: the
+permit 装修许可证, worker pass cards, the additional works' archived copy, the hot-work permit 动火许可证."""
 
+import base64
+import mimetypes
+
+from django.core.files.storage import default_storage
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from core import privacy
 from core.pdf import render_pdf
+
+from .models import HotWorkPermit
+from .selectors.hotwork import permit_for_pdf
 
 
 def permit_pdf(renovation, *, user, request=None) -> bytes:
@@ -13,18 +23,6 @@ def permit_pdf(renovation, *, user, request=None) -> bytes:
         "renovation": renovation, "scope_labels": renovation.scope_labels(), "printed_by": user,
         "printed_at": timezone.now(), "verify_url": reverse("renovation:verify", args=[renovation.permit_token]),
     }, request=request)
-"""Every PDF of the renovation app's passes, extensions and additional works: selector data →
-``templates/renovation/pdf/…`` → bytes."""
-
-import base64
-import mimetypes
-
-from django.core.files.storage import default_storage
-from django.urls import reverse
-from django.utils import timezone
-
-from core.pdf import render_pdf
-
 CARDS_PER_SHEET = 10  # 2 × 5 cards of 85.6 × 54 mm on an A4 sheet
 
 
@@ -56,20 +54,6 @@ def works_pdf(*, request) -> bytes:
     changes = list(request.status_changes.select_related("actor").order_by("at", "id"))
     return render_pdf("renovation/pdf/works.html", {"req": request, "renovation": request.renovation,
                                                      "changes": changes, "printed_at": timezone.now()})
-"""Every PDF the renovation app renders (the permit 装修许可证 and the other numbered permits are R1's/R2's/R4's
-work on their branches; the rounds/acceptance/ledger area renders no PDF: its pages print from the browser)."""
-"""Every PDF the renovation app renders: a selector's data → ``templates/renovation/pdf/<doc>.html`` → bytes."""
-
-from django.http import Http404
-from django.urls import reverse
-from django.utils import timezone
-
-from core import privacy
-from core.pdf import render_pdf
-
-# ---- hotwork (R4) ----
-from .models import HotWorkPermit
-from .selectors.hotwork import permit_for_pdf
 
 
 def hotwork_permit_pdf(*, user, pk: int, request=None) -> tuple[bytes, str]:
@@ -87,4 +71,3 @@ def hotwork_permit_pdf(*, user, pk: int, request=None) -> tuple[bytes, str]:
         else reverse("renovation:hotwork_detail", args=[permit.pk]),
     }, request=request)
     return pdf, f"hotwork-permit-{permit.number}.pdf"
-# ---- end hotwork (R4) ----

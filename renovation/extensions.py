@@ -1,6 +1,6 @@
 """The renovation app's one plug into the others, called from ``RenovationConfig.ready()``: the menu, the
-unit page's 装修 panel, the lookup's "装修" action and 装修中 badge, the fees as billing charge sources,
-the demo data."""
+unit page's 装修 panel, the lookup's actions and 装修中 badge, the fees and pass charges as billing charge
+sources, the guard's pass check, the reminders, the demo data."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,7 @@ def register():
     from billing import interface as billing_interface
     from core.demo import register_demo_loader
     from core.menu import MenuLink, MenuSection, register_menu
+    from core.models import Role
     from frontdesk.registry import (
         UnitAction,
         UnitBadge,
@@ -35,97 +36,49 @@ def register():
         register_unit_panel,
     )
 
-    from . import demo
+    from . import demo, pass_charges
+    from .hooks import ReminderSource, register_reminder_source
+    from .selectors import reminders
     from .services import fees
 
     register_menu(MenuSection(key="renovation", label=_("Renovation"), order=30, links=(
         MenuLink(_("New application"), "renovation:create"),
         MenuLink(_("Applications"), "renovation:list"),
         MenuLink(_("Active sites"), "renovation:active"),
-    )))
-    register_unit_action(UnitAction(key="renovation", label=_("Renovation"), url_name="renovation:create",
-                                    action="renovation.file"))
-    register_unit_badge(UnitBadge(key="renovation", label=_("Under renovation"), units=_active_units))
-    register_unit_panel(UnitPanel(key="renovation", title=_("Renovation"), order=30,
-                                  template="renovation/partials/_unit_panel.html", context=_unit_panel,
-                                  action="renovation.view"))
-    for source in fees.charge_sources():
-        billing_interface.register_charge_source(source)
-    register_demo_loader(50, "renovation", demo.load)
-"""The renovation app's one plug into the others, called from ``RenovationConfig.ready()``."""
-
-from django.utils.translation import gettext_lazy as _
-
-
-def register():
-    # ---- passes, extensions, additional works ----
-    from billing import interface as billing_interface
-    from core.demo import register_demo_loader
-    from core.menu import MenuLink, MenuSection, register_menu
-    from core.models import Role
-
-    from . import demo, pass_charges
-
-    billing_interface.register_charge_source(pass_charges.charge_source())
-    register_demo_loader(70, "renovation-passes", demo.load_passes)
-    register_menu(MenuSection(key="renovation-passes", label=_("Renovation passes and changes"), order=36, links=(
-        MenuLink(_("Worker passes"), "renovation:pass_list"),
+        MenuLink(_("Worker passes"), "renovation:pass_list", divider=True),
         MenuLink(_("Extensions"), "renovation:extension_list"),
         MenuLink(_("Additional works"), "renovation:works_list"),
+        MenuLink(_("Hot-work permits"), "renovation:hotwork_list"),
+        MenuLink(_("Lift and stair board"), "renovation:lift_board"),
+        MenuLink(_("Lift and stair bookings"), "renovation:lift_booking_list"),
+        MenuLink(_("Daily round sheet"), "renovation:round_sheet", divider=True),
+        MenuLink(_("Violations"), "renovation:violation_list"),
+        MenuLink(_("Acceptance and deposit"), "renovation:acceptance_list"),
+        MenuLink(_("Lifts and staircases"), "renovation:lift_manage", divider=True),
     )))
     register_menu(MenuSection(key="gate", label=_("Gate"), order=5, links=(
         MenuLink(_("Check a worker pass"), "renovation:gate_home", home_for=frozenset({Role.GUARD})),
     )))
-    # ---- end passes, extensions, additional works ----
-"""The renovation app's one plug into the others, called from ``RenovationConfig.ready()``."""
-
-from django.utils.translation import gettext_lazy as _
-
-
-def register():
-    # ---- rounds, acceptance, ledger (R3) ----
-    from core.demo import register_demo_loader
-    from core.menu import MenuLink, MenuSection, register_menu
-
-    from . import demo
-    from .hooks import ReminderSource, register_reminder_source
-    from .selectors import reminders
-
-    register_menu(MenuSection(key="renovation-rounds", label=_("Renovation rounds"), order=31, links=(
-        MenuLink(_("Daily round sheet"), "renovation:round_sheet"),
-        MenuLink(_("Violations"), "renovation:violation_list"),
-        MenuLink(_("Acceptance and deposit"), "renovation:acceptance_list"),
-    )))
+    register_unit_action(UnitAction(key="renovation", label=_("Renovation"), url_name="renovation:create",
+                                    action="renovation.file"))
+    register_unit_action(UnitAction(key="renovation_hotwork", label=_("Hot-work permit"),
+                                    url_name="renovation:hotwork_create", action="renovation.file"))
+    register_unit_action(UnitAction(key="renovation_lift", label=_("Lift or stair booking"),
+                                    url_name="renovation:lift_book", action="renovation.file"))
+    register_unit_badge(UnitBadge(key="renovation", label=_("Under renovation"), units=_active_units))
+    register_unit_panel(UnitPanel(key="renovation", title=_("Renovation"), order=30,
+                                  template="renovation/partials/_unit_panel.html", context=_unit_panel,
+                                  action="renovation.view", lazy=True))
+    for source in fees.charge_sources():
+        billing_interface.register_charge_source(source)
+    billing_interface.register_charge_source(pass_charges.charge_source())
     register_reminder_source(ReminderSource(kind="permit_expiring", collect=reminders.permits_expiring,
                                             label=_("Permits ending within 3 days")))
     register_reminder_source(ReminderSource(kind="sites_not_inspected", collect=reminders.sites_not_inspected,
                                             label=_("Sites not inspected by 16:00")))
     register_reminder_source(ReminderSource(kind="acceptance_overdue", collect=reminders.acceptances_overdue,
                                             label=_("Acceptance overdue")))
+    register_demo_loader(50, "renovation", demo.load)
     register_demo_loader(62, "renovation-rounds", demo.load_rounds)
-    # ---- end rounds, acceptance, ledger (R3) ----
-"""The renovation app's one plug into the others, called from ``RenovationConfig.ready()``."""
-
-from django.utils.translation import gettext_lazy as _
-
-
-def register():
-    # ---- hotwork and lifts (R4) ----
-    from core.demo import register_demo_loader
-    from core.menu import MenuLink, MenuSection, register_menu
-    from frontdesk.registry import UnitAction, register_unit_action
-
-    from . import demo
-
-    register_unit_action(UnitAction(key="renovation_hotwork", label=_("Hot-work permit"),
-                                    url_name="renovation:hotwork_create", action="renovation.file"))
-    register_unit_action(UnitAction(key="renovation_lift", label=_("Lift or stair booking"),
-                                    url_name="renovation:lift_book", action="renovation.file"))
-    register_menu(MenuSection(key="renovation_site", label=_("Hot work and lifts"), order=36, links=(
-        MenuLink(_("Hot-work permits"), "renovation:hotwork_list"),
-        MenuLink(_("Lift and stair board"), "renovation:lift_board"),
-        MenuLink(_("Lift and stair bookings"), "renovation:lift_booking_list"),
-        MenuLink(_("Lifts and staircases"), "renovation:lift_manage", divider=True),
-    )))
     register_demo_loader(65, "renovation_hotwork_lifts", demo.load_hotwork_lifts)
-    # ---- end hotwork and lifts (R4) ----
+    register_demo_loader(70, "renovation-passes", demo.load_passes)

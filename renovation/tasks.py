@@ -4,7 +4,6 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 
-# ---- rounds, acceptance, ledger (R3) ----
 @shared_task(expires=14 * 60, autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, max_retries=5)
 def reminders_sweep() -> int:
     """Every 15 minutes (beat): every reminder due now (permits ending in 3 days, sites not inspected by
@@ -12,13 +11,8 @@ def reminders_sweep() -> int:
     from .services.reminders import reminders_sweep as sweep
 
     return sweep()
-# ---- end rounds, acceptance, ledger (R3) ----
-"""Thin Celery tasks of the renovation app: ids in, one service call."""
-
-from celery import shared_task
 
 
-# ---- hotwork (R4) ----
 @shared_task(expires=55)
 def hotwork_sweep() -> dict:
     """Every minute (beat): remind the desk once before a hot-work window ends, expire the permits whose
@@ -26,4 +20,3 @@ def hotwork_sweep() -> dict:
     from .services.hotwork import hotwork_sweep as sweep
 
     return sweep()
-# ---- end hotwork (R4) ----

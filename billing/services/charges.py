@@ -124,11 +124,6 @@ def charge_fee_item_rate(*, source_key: str, community, price, valid_from, actor
     return existing or rate_add(item=item, actor=actor, valid_from=valid_from, price=price)
 
 
-__all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_fee_item_rate", "charge_sources",
-           "charges_to_bills", "pending_charges", "register_charge_source", "unregister_charge_source"]
-__all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_sources", "charges_outstanding",
-           "charges_pay_now", "charges_to_bills", "pending_charges", "register_charge_source",
-           "unregister_charge_source"]
 
 
 # ---- charges paid at once (renovation: worker-pass card fees, extension fees) ----
@@ -164,3 +159,8 @@ def charges_pay_now(*, source_key: str, refs, community, unit, payer_name: str, 
     return pay_at_counter(community=community, unit=unit, bill_ids=[b.pk for b in owed],
                           amount=sum((b.outstanding for b in owed), ZERO), method=method, payer_name=payer_name,
                           cashier=cashier, reference=reference, now=now)
+
+
+__all__ = ["ChargeSource", "PendingCharge", "charge_bill_now", "charge_fee_item_rate", "charge_sources",
+           "charges_outstanding", "charges_pay_now", "charges_to_bills", "pending_charges", "register_charge_source",
+           "unregister_charge_source"]

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from billing.models import Correction, DepositRefund
 from core.models import Role
 from renovation.models import DepositDeduction, Renovation, Violation
-from tests.renovation.helpers import active_site
+from tests.renovation.helpers_rounds import active_site
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

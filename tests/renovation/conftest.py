@@ -1,4 +1,6 @@
-"""Fixtures of the renovation tests: an owner's unit, applications moved along through the services."""
+"""Fixtures of the renovation tests: an owner's unit, applications moved along through the services, the
+roles of community A, an active renovation of unit_a. Messages read in English (the Chinese catalogue is
+checked by tests/core/test_i18n.py)."""
 
 import datetime
 
@@ -11,6 +13,8 @@ from billing.services import payments
 from core.models import Role
 from renovation.models import Renovation, RenovationReview
 from renovation.services import applications, fees, permits, reviews
+
+from .helpers import active_renovation
 
 S = Renovation.Status
 D = RenovationReview.Decision
@@ -66,19 +70,11 @@ def renovating(unit_a, users):
     set_rates(unit_a.community, users[Role.MANAGER])
     r = to_payment(file(unit_a, users[Role.CLERK]), users)
     return issue(r, users)
-"""Renovation passes fixtures: the roles of community A, an active renovation of unit_a. Messages read in
-English (the Chinese catalogue is checked by tests/core/test_i18n.py)."""
-
-import pytest
-
-from core.models import Role
-
-from .helpers import active_renovation
 
 
 @pytest.fixture(autouse=True)
 def english_everywhere(english_messages):
-    """Every test here reads messages in English."""
+    """Every test here reads messages in English (``english_messages`` is in tests/conftest.py)."""
 
 
 @pytest.fixture
@@ -109,19 +105,3 @@ def guard(users):
 @pytest.fixture
 def renovation(unit_a, clerk):
     return active_renovation(unit_a, clerk)
-"""Renovation rounds/acceptance/ledger tests read messages in English (the catalogue is checked by test_i18n)."""
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def english_everywhere(english_messages):
-    """Messages in English (``english_messages`` in tests/conftest.py)."""
-"""The renovation tests read messages in English (the Chinese catalogue is checked by tests/core/test_i18n.py)."""
-
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def english_everywhere(english_messages):
-    """``english_messages`` is in tests/conftest.py."""

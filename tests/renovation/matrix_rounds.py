@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from core.models import Role
 from renovation.services import rounds
-from tests.renovation.helpers import active_site, png
+from tests.renovation.helpers_rounds import active_site, png
 
 INSPECT = frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 ACCEPT = frozenset({Role.ENGINEER, Role.ADMIN})

@@ -18,7 +18,7 @@ from renovation.hooks import register_closeout_check, unregister_closeout_check
 from renovation.models import Acceptance, DepositRefundRequest, Renovation, RenovationStatusChange
 from renovation.selectors.ledger import ledger_for, source_ref
 from renovation.services import acceptance, ledger, rounds
-from tests.renovation.helpers import active_site
+from tests.renovation.helpers_rounds import active_site
 
 pytestmark = pytest.mark.django_db
 S = Renovation.Status

@@ -15,7 +15,7 @@ from renovation.hooks import Reminder, ReminderSource, register_reminder_source,
 from renovation.models import NoticeSent, Renovation
 from renovation.services import acceptance, rounds
 from renovation.services.reminders import reminders_sweep
-from tests.renovation.helpers import active_site
+from tests.renovation.helpers_rounds import active_site
 
 QUEUE = f"test-renovation-reminders-{uuid.uuid4().hex[:8]}"
 

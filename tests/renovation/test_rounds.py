@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from core.models import Notification, Role
 from renovation.models import DepositDeduction, InspectionPhoto, Renovation, SiteInspection, Violation, ViolationChange
 from renovation.services import rounds
-from tests.renovation.helpers import active_site, png
+from tests.renovation.helpers_rounds import active_site, png
 
 pytestmark = pytest.mark.django_db
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
