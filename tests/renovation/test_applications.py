@@ -406,7 +406,8 @@ def test_filing_through_the_page_and_a_double_submit_makes_one(client, unit_a, c
 
 def test_the_unit_page_and_the_lookup_show_under_renovation(client, renovating, users):
     client.force_login(users[Role.CLERK])
-    page = client.get(reverse("frontdesk:unit_detail", args=[renovating.unit_id])).content.decode()
+    # the panel is one of those the unit page loads right after it shows
+    page = client.get(reverse("frontdesk:unit_panels", args=[renovating.unit_id])).content.decode()
     assert 'id="unit-renovation"' in page and renovating.permit_number in page
     results = client.get(reverse("frontdesk:lookup"), {"q": renovating.unit.code}, HTTP_HX_REQUEST="true")
     assert "装修中" in results.content.decode() or "Under renovation" in results.content.decode()
@@ -419,6 +420,10 @@ def test_the_unit_page_stays_within_12_queries(client, renovating, users):
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).status_code == 200
     assert len(ctx) <= 12, [q["sql"][:100] for q in ctx.captured_queries]
+    panels = reverse("frontdesk:unit_panels", args=[renovating.unit_id])
+    with CaptureQueriesContext(connection) as lazy:
+        assert client.get(panels).status_code == 200
+    assert len(lazy) <= 12, [q["sql"][:100] for q in lazy.captured_queries]
 
 
 def _many(unit_a, clerk, n):
