@@ -118,7 +118,9 @@ def test_main_pages_pass_axe_and_the_html_checker(page, live_server, login, user
         login(page, user)
         for path, label in _pages(user, objects):
             _check(page, f"{live_server.url}{path}", f"{role} {label}", html_dir, found)
-        # The lookup with its results open (every role has the box).
+        # The lookup with its results open (every role but the gate guard has the box).
+        if user.role == Role.GUARD:
+            continue
         page.goto(f"{live_server.url}{reverse('home')}")
         page.locator("#lookup-box").press_sequentially(objects["unit"].number, delay=10)
         page.wait_for_selector("#lookup-results a.lookup-item")
