@@ -485,6 +485,7 @@ class ReleaseSlip(models.Model):
             models.Index(fields=["unit", "created_at"], name="slip_unit_idx"),
             models.Index(fields=["valid_on"], condition=Q(status__in=["pending_supervisor", "pending_manager", "valid"]),
                          name="slip_open_valid_on_idx"),
+            models.Index(fields=["community", "used_at"], condition=Q(status="used"), name="slip_used_idx"),
         ]
         verbose_name = _("release slip")
         verbose_name_plural = _("release slips")
