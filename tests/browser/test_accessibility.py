@@ -40,6 +40,7 @@ DETAILS = [
     "frontdesk:unit_detail", "frontdesk:person_detail", "repairs:ticket_detail", "repairs:work_ticket",
     "repairs:callback_detail", "billing:unit", "billing:receipt", "billing:close_detail",
     "duty:roster_month", "duty:handover_detail", "duty:spotcheck_detail",
+    "frontdesk:visitor_detail",  # visitors (issue 11)
 ]
 
 RUN_AXE = """async (tags) => {
