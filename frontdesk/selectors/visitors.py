@@ -36,6 +36,19 @@ def visitor_detail(*, user, pk: int) -> Visitor:
     return get_object_or_404(qs, pk=pk)
 
 
+def unit_contacts(unit) -> list:
+    """Whom the clerk calls about an unexpected visitor: the room's current owners first, then residents
+    and tenants (one query)."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from frontdesk.models import Occupancy
+
+    order = Case(When(kind=Occupancy.Kind.OWNER, then=Value(0)), When(kind=Occupancy.Kind.RESIDENT, then=Value(1)),
+                 default=Value(2), output_field=IntegerField())
+    return list(Occupancy.objects.filter(unit=unit, end_date__isnull=True).select_related("person")
+                .annotate(rank=order).order_by("rank", "id"))
+
+
 def visitor_status_changes(visitor: Visitor) -> list:
     return list(visitor.status_changes.select_related("actor").order_by("at", "id"))
 

@@ -103,9 +103,12 @@ def _visitor(request, pk) -> Visitor:
 
 
 def _detail(request, visitor, *, answer_form=None, status=200):
+    contacts = selectors.unit_contacts(visitor.unit) if visitor.status == Visitor.Status.CONSULTING else []
+    if answer_form is None:  # the person the clerk will most likely call: the first owner
+        answer_form = AnswerForm(initial={"asked_person": contacts[0].person.name} if contacts else None)
     return render(request, "frontdesk/visitors/detail.html", {
-        "visitor": visitor, "changes": selectors.visitor_status_changes(visitor),
-        "answer_form": answer_form or AnswerForm(), "can_register": has_perm(request.user, "visitors.register"),
+        "visitor": visitor, "changes": selectors.visitor_status_changes(visitor), "contacts": contacts,
+        "answer_form": answer_form, "can_register": has_perm(request.user, "visitors.register"),
     }, status=status)
 
 

@@ -43,6 +43,7 @@ DETAILS = [
     "duty:roster_month", "duty:handover_detail", "duty:spotcheck_detail",
     "renovation:site", "renovation:violation_detail", "renovation:acceptance", "renovation:ledger",
     "renovation:hotwork_detail", "renovation:lift_booking_detail",
+    "frontdesk:visitor_detail",  # visitors (issue 11)
 ]
 
 RUN_AXE = """async (tags) => {

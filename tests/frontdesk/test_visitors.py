@@ -79,6 +79,8 @@ def test_the_entry_is_refused_in_the_browser_flow_with_a_message(clerk_client, u
     assert unexpected.status == S.CONSULTING
     page = clerk_client.get(reverse("frontdesk:visitor_detail", args=[unexpected.pk])).content.decode()
     assert 'id="answer"' in page and reverse("frontdesk:visitor_time_in", args=[unexpected.pk]) not in page
+    # the owner to call, with a tap-to-call phone, and their name already in the form
+    assert 'href="tel:13812345678"' in page and 'value="张建国"' in page
     response = clerk_client.post(reverse("frontdesk:visitor_answer", args=[unexpected.pk]), {
         "asked_person": "张建国", "answer": "agreed", "form_token": idempotency.new_token()})
     assert response.status_code == 302
