@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from frontdesk.models import Occupancy, Parcel, ParcelNotice, ParcelSettings, ParcelStatusChange, Person
+from frontdesk.models import Occupancy, Parcel, ParcelNotice, ParcelSettings, ParcelStatusChange, Person, Unit
 from frontdesk.scoping import scope
 
 from .lookup import lookup
@@ -40,7 +40,8 @@ def _overdue_filter(settings: dict, now) -> Q:
 
 def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit=None, carrier=None, now=None):
     """The register: waiting parcels by default (newest first), or the chosen status; ``q`` is a tracking
-    number, a pickup code or a room code. Joins decided here (the page is ≤ 10 queries)."""
+    number (or its last digits), a pickup code, a room code (3-2-1502) or a room number.
+    Joins decided here (the page is ≤ 10 queries)."""
     now = now or timezone.now()
     # Only what a row shows is joined (the room's code, the community); the addressee comes in one query for
     # the page's rows: joining the people table made the planner hash it whole before the LIMIT.
@@ -56,11 +57,15 @@ def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit
     if carrier:
         qs = qs.filter(carrier=carrier)
     if q:
+        # One OR across the unit join made the planner scan every room: the rooms are a subquery on the
+        # (community, code) index, and the parcel's own columns are filtered on the parcel rows.
         text = q.strip().upper()
-        match = Q(tracking_no=text) | Q(unit__code__startswith=q.strip())
+        # A room is its full code or its number (both indexed; a LIKE prefix cannot use the code index).
+        rooms = Unit.objects.filter(Q(code=q.strip()) | Q(number=q.strip()), community_id__in=community_ids).values("id")
+        match = Q(tracking_no=text) | Q(unit_id__in=rooms)
         if text.isdigit() and len(text) == 6:
             match |= Q(pickup_code=text)
-        elif len(text) >= 4:
+        elif len(text) >= 4 and status != "all":
             match |= Q(tracking_no__endswith=text)
         qs = qs.filter(match)
     reminded = Exists(ParcelNotice.objects.filter(parcel=OuterRef("pk"), kind=ParcelNotice.Kind.REMINDER))
