@@ -59,6 +59,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "renovation.accept": frozenset({Role.ENGINEER, Role.ADMIN}),  # the final acceptance inspection (验收)
     "renovation.deduct": frozenset({Role.MANAGER, Role.ADMIN}),  # approve/reject deductions, void a violation
     "renovation.ledger": DESK | {Role.CASHIER},  # the deposit ledger: ask billing for the refund, close the case
+    # the queue of sites waiting for acceptance or for their deposit to settle (the engineer, the desk, the cashier)
+    "renovation.queue": DESK | {Role.CASHIER, Role.ENGINEER},
     # ---- end renovation rounds ----
 }
 
