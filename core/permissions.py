@@ -90,6 +90,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     "renovation.lifts": frozenset({Role.MANAGER, Role.ADMIN}),  # each building's lifts and staircases
     # the duty manager's approval of a fire-lift booking (当值管理员审批, seed 003 流程 12c)
     "renovation.duty_approve": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    # the queue of sites waiting for acceptance or for their deposit to settle (the engineer, the desk, the cashier)
+    "renovation.queue": DESK | {Role.CASHIER, Role.ENGINEER},
+    # ---- end renovation rounds ----
 }
 
 

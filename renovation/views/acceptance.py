@@ -35,7 +35,7 @@ def _refused(request, form, pk):
 
 
 @list_params(AcceptanceQueueFilterForm)
-@require("renovation.inspect")
+@require("renovation.queue")
 def acceptance_list(request):
     filters = list_filters(request, AcceptanceQueueFilterForm)
     choice = choose_community(request, all_allowed=True)

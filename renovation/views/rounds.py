@@ -3,6 +3,7 @@ photo (scoped), the violation list with its filters and .xlsx export, a violatio
 void and the deduction proposed/decided."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -190,8 +191,6 @@ def deduction_decide(request, pk):
     def perform(data):
         deduction = getattr(violation, "deduction", None)
         if deduction is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError(_("No deduction is proposed for this violation."))
         done = services.deduction_decide(deduction=deduction, approve=data["decision"] == "approve",
                                          note=data["note"], actor=request.user)

@@ -12,6 +12,7 @@ INSPECT = frozenset({Role.CLERK, Role.ENGINEER, Role.SUPERVISOR, Role.MANAGER, R
 ACCEPT = frozenset({Role.ENGINEER, Role.ADMIN})
 DEDUCT = frozenset({Role.MANAGER, Role.ADMIN})
 LEDGER = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN, Role.CASHIER})
+QUEUE = LEDGER | {Role.ENGINEER}
 
 
 def objects(community, users):
@@ -43,7 +44,7 @@ ENTRIES = {
     "renovation:violation_void": (_violation, DEDUCT, "post", True),
     "renovation:deduction_propose": (_violation, INSPECT, "post", True),
     "renovation:deduction_decide": (_violation, DEDUCT, "post", True),
-    "renovation:acceptance_list": (None, INSPECT, "get", False),
+    "renovation:acceptance_list": (None, QUEUE, "get", False),
     "renovation:acceptance": (_site, INSPECT, "get", True),
     "renovation:acceptance_request": (_site, INSPECT, "post", True),
     "renovation:acceptance_record": (_site, ACCEPT, "post", True),
