@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.db import save_unique
 from core.models import OutboundMessage, Role
@@ -20,7 +21,7 @@ from frontdesk.validators import clean_id_document, clean_phone
 
 S = Key.Status
 K = KeyMovement.Kind
-TAG_TAKEN = _("A key with this tag number is already held in this community.")
+TAG_TAKEN = gettext_lazy("A key with this tag number is already held in this community.")  # in the user's language
 # Who is told in the app when a key is lost: the desk of the key's community.
 DESK_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.MANAGER)
 
