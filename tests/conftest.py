@@ -79,9 +79,11 @@ def clerk_client(client, clerk):
 
 
 @pytest.fixture
-def english_messages(monkeypatch):
+def english_messages(monkeypatch, settings):
     """Messages in English for the whole test, whatever the staff member's language: apps whose tests read
-    messages in English use it autouse (the Chinese catalogue is checked by tests/core/test_i18n.py)."""
+    messages in English use it autouse (the Chinese catalogue is checked by tests/core/test_i18n.py).
+    The default language is English too, for the threads a race test starts (they have no active language)."""
+    settings.LANGUAGE_CODE = "en"
     activate = translation.activate
     monkeypatch.setattr(translation, "activate", lambda _language: activate("en"))
     activate("en")
