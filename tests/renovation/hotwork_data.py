@@ -43,7 +43,7 @@ def make_site(community, clerk, *, unit=None) -> Renovation:
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        seq = next_number(kind="renovation_permit_test", scope_id=community.pk, year=today.year)
+        seq = next_number(kind="renovation_permit", scope_id=community.pk, year=today.year)
     return Renovation.objects.create(
         community=community, unit=unit, number=f"ZX-T-{unit.pk}", applicant_kind="owner", owner=owner,
         applicant=owner, company="美家装饰", lead_name="李师傅", lead_phone="13900002222",
