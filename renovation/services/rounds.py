@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import interface as billing
+from core import uploads
 from core.models import Role
 from core.money import format_money, to_money
 from core.text import clean_text
@@ -30,44 +31,17 @@ from ..models import (
 from ..selectors.ledger import source_ref as deposit_source_ref
 from .reminders import notice_send_once
 
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
 ESCALATION = "violation_escalation"
 ESCALATE_AT_OPEN = 2  # the second open violation on a site (or a category seen before) goes to the supervisor
 
 
 def photo_check(upload) -> None:
-    """A JPEG/PNG/WebP picture of at most 8 MB (checked by opening it)."""
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size > ROUND_PHOTO_MAX_BYTES:
-        raise ValidationError(_("“%(name)s” is larger than 8 MB.") % {"name": upload.name}, code="photo_size")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("“%(name)s” is not a picture.") % {"name": upload.name},
-                              code="photo_not_image") from None
-    finally:
-        upload.seek(0)
-    if fmt not in PHOTO_FORMATS:
-        raise ValidationError(_("“%(name)s” must be a JPEG, PNG or WebP picture.") % {"name": upload.name},
-                              code="photo_type")
+    """A JPEG/PNG/WebP picture of at most 8 MB (checked by opening it: ``core.uploads``)."""
+    uploads.photo_check(upload, max_bytes=ROUND_PHOTO_MAX_BYTES)
 
 
 def photos_check(photos) -> None:
-    photos = list(photos)
-    if len(photos) > ROUND_PHOTO_MAX_COUNT:
-        raise ValidationError(_("At most %(n)d photos.") % {"n": ROUND_PHOTO_MAX_COUNT}, code="photo_count")
-    errors = []
-    for photo in photos:
-        try:
-            photo_check(photo)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
+    uploads.photos_check(photos, max_count=ROUND_PHOTO_MAX_COUNT, check=photo_check)
 
 
 def _locked_active(renovation) -> Renovation:

@@ -8,51 +8,25 @@ from django.forms import ModelChoiceField
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import uploads
 from frontdesk.validators import clean_phone
 
 from ..models import Category, Clock, Ticket, TicketPhoto
 from . import clocks, dispatch, tickets
 from .manage import categories_ensure
 
-PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 PHOTO_MAX_BYTES = 8 * 1024 * 1024
 PHOTO_MAX_COUNT = 6
 
 
 def photo_check(upload) -> None:
-    """Refuse a file that is not a JPEG/PNG/WebP image of at most 8 MB (checked by opening it)."""
-    from PIL import Image, UnidentifiedImageError
-
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError(_("“%(name)s” is larger than 8 MB.") % {"name": upload.name}, code="photo_size")
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            fmt = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("“%(name)s” is not a picture.") % {"name": upload.name},
-                              code="photo_not_image") from None
-    finally:
-        upload.seek(0)
-    if fmt not in PHOTO_TYPES:
-        raise ValidationError(_("“%(name)s” must be a JPEG, PNG or WebP picture.") % {"name": upload.name},
-                              code="photo_type")
+    """Refuse a file that is not a JPEG/PNG/WebP image of at most ``PHOTO_MAX_BYTES`` (``core.uploads``)."""
+    uploads.photo_check(upload, max_bytes=PHOTO_MAX_BYTES)
 
 
 def photos_check(photos, *, max_count: int | None = PHOTO_MAX_COUNT) -> None:
     """Each photo as ``photo_check`` (all the refusals together), and at most ``max_count`` (None: any number)."""
-    photos = list(photos)
-    if max_count is not None and len(photos) > max_count:
-        raise ValidationError(_("At most %(n)d photos.") % {"n": max_count}, code="photo_count")
-    errors = []
-    for photo in photos:
-        try:
-            photo_check(photo)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-    if errors:
-        raise ValidationError(errors)
+    uploads.photos_check(photos, max_count=max_count, check=photo_check)
 
 
 @transaction.atomic
