@@ -438,6 +438,18 @@ def test_the_board_and_the_log_use_a_constant_number_of_queries(clerk_client, un
         clerk_client.get(reverse("frontdesk:visitor_board"))
 
 
+def test_a_long_board_shows_the_first_rows_and_says_how_many_more(clerk_client, unit_a, clerk, monkeypatch):
+    monkeypatch.setattr(selectors, "BOARD_LIMIT", 3)
+    for i in range(5):
+        v = make_visitor(unit_a, actor=clerk, name=f"长{i}", people_count=2)
+        services.visitor_time_in(visitor=v, actor=clerk)
+    response = clerk_client.get(reverse("frontdesk:visitor_board"))
+    board = response.context["board"]
+    assert len(board["on_site"]) == 3 and board["on_site_total"] == 5 and board["on_site_people"] == 10
+    html = response.content.decode()
+    assert 'id="on-site-count">5<' in html and html.count("board-more") == 1
+
+
 def test_the_unit_page_stays_within_twelve_queries(clerk_client, unit_a, clerk, expected, unexpected):
     url = reverse("frontdesk:unit_detail", args=[unit_a.pk])
     panels = reverse("frontdesk:unit_panels", args=[unit_a.pk])  # the registers load right after the page
