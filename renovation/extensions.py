@@ -16,6 +16,19 @@ def _unit_panel(request, unit):
             "can_view": has_perm(request.user, "renovation.view")}
 
 
+def _passes_out(renovation):
+    """Close-out check: every worker pass is back (returned or reported lost) before the case closes."""
+    from django.utils.translation import gettext
+
+    from .selectors.passes import passes_out
+
+    out = passes_out(renovation)
+    if not out:
+        return []
+    return [gettext("Worker passes still out: %(numbers)s. Each is returned or reported lost before the case "
+                    "closes.") % {"numbers": ", ".join(p.number for p in out)}]
+
+
 def _active_units(unit_ids):
     from .selectors.applications import active_unit_ids
 
@@ -37,7 +50,7 @@ def register():
     )
 
     from . import demo, pass_charges
-    from .hooks import ReminderSource, register_reminder_source
+    from .hooks import ReminderSource, register_closeout_check, register_reminder_source
     from .selectors import reminders
     from .services import fees
 
@@ -78,6 +91,7 @@ def register():
                                             label=_("Sites not inspected by 16:00")))
     register_reminder_source(ReminderSource(kind="acceptance_overdue", collect=reminders.acceptances_overdue,
                                             label=_("Acceptance overdue")))
+    register_closeout_check("passes", _passes_out)
     register_demo_loader(50, "renovation", demo.load)
     register_demo_loader(62, "renovation-rounds", demo.load_rounds)
     register_demo_loader(65, "renovation_hotwork_lifts", demo.load_hotwork_lifts)

@@ -133,6 +133,17 @@ def test_issue_checks_billing_not_only_the_pass(renovation, clerk, cashier):
         services.passes_issue(renovation=renovation, pass_ids=[worker_pass.pk], received_by="周建华", actor=clerk)
 
 
+def test_the_case_does_not_close_while_a_pass_is_out(renovation, clerk, cashier):
+    from renovation.hooks import closeout_problems
+
+    worker_pass, other = issued(renovation, clerk, cashier, workers=(0, 1))
+    problems = closeout_problems(renovation)
+    assert len(problems) == 1 and worker_pass.number in problems[0] and other.number in problems[0]
+    services.pass_return(worker_pass=worker_pass, note="完工交回", actor=clerk)
+    services.pass_lost(worker_pass=other, note="遗失", actor=clerk)
+    assert closeout_problems(renovation) == []
+
+
 def test_returned_card_asks_billing_for_the_refund(renovation, clerk, cashier):
     [worker_pass] = issued(renovation, clerk, cashier)
     services.pass_return(worker_pass=worker_pass, note="完工交回", actor=clerk)
