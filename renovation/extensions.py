@@ -89,6 +89,8 @@ def register():
                                             label=_("Permits ending within 3 days")))
     register_reminder_source(ReminderSource(kind="sites_not_inspected", collect=reminders.sites_not_inspected,
                                             label=_("Sites not inspected by 16:00")))
+    register_reminder_source(ReminderSource(kind="passes_expiring", collect=reminders.passes_expiring,
+                                            label=_("Worker passes ending within 3 days")))
     register_reminder_source(ReminderSource(kind="acceptance_overdue", collect=reminders.acceptances_overdue,
                                             label=_("Acceptance overdue")))
     register_closeout_check("passes", _passes_out)

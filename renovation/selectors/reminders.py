@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.models import Role
 
 from ..hooks import Reminder
-from ..models import Renovation, SiteInspection
+from ..models import Renovation, SiteInspection, WorkerPass
 
 S = Renovation.Status
 PERMIT_AHEAD_DAYS = 3
@@ -36,6 +36,22 @@ def permits_expiring(now) -> list[Reminder]:
                      % {"number": r.permit_number, "unit": r.unit.code, "date": _day(r.permit_valid_to)},
                      body=_("Remind the owner: an extension must be applied for before the permit ends."),
                      url=reverse("renovation:site", args=[r.pk])) for r in rows]
+
+
+def passes_expiring(now) -> list[Reminder]:
+    """Per renovation and day: the issued worker passes that end within 3 days (re-issue them with an
+    extension, or have them returned). One reminder per renovation and end date."""
+    today = timezone.localdate(now)
+    rows = (WorkerPass.objects.filter(status=WorkerPass.Status.ISSUED, valid_to__gte=today,
+                                      valid_to__lte=today + datetime.timedelta(days=PERMIT_AHEAD_DAYS))
+            .values("renovation_id", "renovation__community_id", "renovation__unit__code", "valid_to")
+            .annotate(n=Count("id")).order_by("valid_to", "renovation_id"))
+    return [Reminder(key=f"{r['renovation_id']}:{r['valid_to'].isoformat()}", community_id=r["renovation__community_id"],
+                     roles=(Role.CLERK, Role.SUPERVISOR),
+                     title=_("%(n)d worker passes of %(unit)s end on %(date)s")
+                     % {"n": r["n"], "unit": r["renovation__unit__code"], "date": _day(r["valid_to"])},
+                     body=_("Have the cards returned when the works end, or re-issue them with an extension."),
+                     url=reverse("renovation:renovation_passes", args=[r["renovation_id"]])) for r in rows]
 
 
 def sites_not_inspected(now) -> list[Reminder]:

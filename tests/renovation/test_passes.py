@@ -144,6 +144,18 @@ def test_the_case_does_not_close_while_a_pass_is_out(renovation, clerk, cashier)
     assert closeout_problems(renovation) == []
 
 
+def test_passes_ending_within_three_days_are_reminded_once(unit_a, clerk, cashier):
+    from core.models import Notification
+    from renovation.services.reminders import reminders_sweep
+
+    ending = active_renovation(unit_a, clerk, days=2)
+    issued(ending, clerk, cashier, workers=(0, 1))
+    reminders_sweep()
+    reminders_sweep()
+    titles = list(Notification.objects.filter(user=clerk).values_list("title", flat=True))
+    assert sum("2 worker passes of" in t and unit_a.code in t for t in titles) == 1, titles
+
+
 def test_returned_card_asks_billing_for_the_refund(renovation, clerk, cashier):
     [worker_pass] = issued(renovation, clerk, cashier)
     services.pass_return(worker_pass=worker_pass, note="完工交回", actor=clerk)
