@@ -23,6 +23,7 @@ ACCOUNTS = [
     ("manager", Role.MANAGER, "刘建国", ("CH", "JX")),
     ("engineer", Role.ENGINEER, "张强", ("CH", "JX")),
     ("admin", Role.ADMIN, "系统管理员", ("CH", "JX")),
+    ("guard", Role.GUARD, "孙卫东", ("CH", "JX")),  # 门岗: only the gate's check pages
 ]
 COMMUNITIES = [("CH", "翠湖花园", "深圳市南山区翠湖路 88 号", "0755-26881234"),
                ("JX", "锦绣家园", "深圳市福田区锦绣路 16 号", "0755-83215678")]
@@ -56,7 +57,8 @@ def _accounts():
             user.save()
             user.communities.set([communities[c] for c in codes if c in communities])
             notify(users=[user], title="欢迎使用物业服务中心前台系统",
-                   body="在任何页面顶部的查询框输入房号、姓名、电话尾号或车牌。")
+                   body="扫描放行条或出入证上的二维码，或在首页输入编号查验。" if role == Role.GUARD
+                   else "在任何页面顶部的查询框输入房号、姓名、电话尾号或车牌。")
 
 def _load():
     fake = DemoFaker()
