@@ -7,13 +7,18 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
+from core.forms import list_filters, submit_once
 from core.media import file_response
+from core.paging import paginate
 from core.permissions import has_perm, require
+from frontdesk.scoping import communities_of
 
-from ..forms.requests import ApproveForm, FeeForm, ReviewForm, WithdrawForm
+from ..forms.requests import ApproveForm, FeeForm, RequestListForm, ReviewForm, WithdrawForm
+from ..models import RenovationRequest
 from ..selectors import requests as selectors
 from ..services import requests as services
+
+PAGE_SIZE = 50
 
 
 def _page(request, req, *, review_form=None, approve_form=None, fee_form=None, withdraw_form=None, status=200):
@@ -94,6 +99,16 @@ def request_archive(request, pk):
     if not req.archive:
         raise Http404
     return file_response(req.archive.name)
+
+
+def request_list_page(request, *, kind, title):
+    """The list of one kind of request (extensions, additional works), filtered through ``RequestListForm``."""
+    filters = list_filters(request, RequestListForm)
+    qs = selectors.request_list(request.user, kind=kind, community=filters["community"],
+                                status=filters["status"] or "", q=filters["q"] or "")
+    return render(request, "renovation/request_list.html", {
+        "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "kind": kind, "title": title,
+        "statuses": RenovationRequest.Status.choices, "communities": communities_of(request.user)})
 
 
 urlpatterns = [

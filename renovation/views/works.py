@@ -5,18 +5,15 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from core.forms import list_filters, list_params, submit_once
-from core.paging import paginate
+from core.forms import list_params, submit_once
 from core.permissions import require
-from frontdesk.scoping import communities_of
 
 from ..forms.requests import RequestListForm, WorksForm
 from ..models import RenovationRequest
-from ..selectors import requests as selectors
 from ..selectors.passes import renovation_of
 from ..services import requests as services
+from .requests import request_list_page
 
-PAGE_SIZE = 50
 KIND = RenovationRequest.Kind.WORKS
 
 
@@ -43,12 +40,7 @@ def works_create(request, pk):
 @list_params(RequestListForm)
 @require("renovation.view")
 def works_list(request):
-    filters = list_filters(request, RequestListForm)
-    qs = selectors.request_list(request.user, kind=KIND, community=filters["community"],
-                                status=filters["status"] or "", q=filters["q"] or "")
-    return render(request, "renovation/request_list.html", {
-        "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "kind": KIND, "title": _("Additional works"),
-        "statuses": RenovationRequest.Status.choices, "communities": communities_of(request.user)})
+    return request_list_page(request, kind=KIND, title=_("Additional works"))
 
 
 urlpatterns = [
