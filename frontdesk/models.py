@@ -1056,3 +1056,29 @@ class KeyMovement(models.Model):
         if self.taker_kind == self.Taker.STAFF and self.taker_staff_id:
             return self.taker_staff.full_name or self.taker_staff.username
         return f"{self.taker_name}（{self.taker_company}）" if self.taker_company else self.taker_name
+
+
+@pgtrigger.register(*append_only("frozen_figure"))
+class FrozenFigure(models.Model):
+    """One figure of the daily summary as it stood when the day was frozen (default 20:00): the archived
+    summary and the weekly/monthly reports read these rows, so they never drift when later corrections
+    arrive. Written idempotently (one row per community, day and figure key); never updated."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    day = models.DateField(_("day"))
+    section = models.CharField(_("section"), max_length=40)
+    key = models.CharField(_("figure"), max_length=120)
+    label = models.CharField(_("label"), max_length=200)
+    kind = models.CharField(_("kind of figure"), max_length=10)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True)
+    breakdown = models.JSONField(_("breakdown"), default=list, blank=True)
+    frozen_at = models.DateTimeField(_("frozen at"))
+
+    class Meta:
+        verbose_name = _("frozen summary figure")
+        verbose_name_plural = _("frozen summary figures")
+        constraints = [models.UniqueConstraint(fields=["community", "day", "key"], name="frozen_figure_once")]
+        indexes = [models.Index(fields=["community", "day"], name="frozen_figure_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.label}"

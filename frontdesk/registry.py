@@ -187,3 +187,82 @@ def unregister_handover_source(key: str) -> None:
 
 def handover_sources() -> list[HandoverSource]:
     return sorted(_handover_sources.values(), key=lambda s: (s.order, s.key))
+
+
+# --- The manager's daily summary 前台日报 and the "today" pages -------------------------------------
+# Each app registers its summary sections from its own ``extensions.register()``. A section's figures
+# come from that app's selectors as a function of ``(community_ids, day)`` — never a request — in a
+# constant number of queries (≤ 3, whatever the number of communities). The summary page, its frozen
+# copy (``frontdesk.FrozenFigure``), its PDF and the weekly/monthly reports loop over this registry and
+# import no feature app.
+#
+#     register_summary_section(SummarySection(
+#         key="repairs", title=_("Repairs and complaints"), order=10, action="repairs.view",
+#         figures=repairs.selectors.summary.figures,     # (community_ids, day) -> list[Figure]
+#         today=repairs.selectors.summary.today_cards))  # (user, community_ids, day) -> list[TodayCard]
+
+COUNT, MONEY, PERCENT = "count", "money", "percent"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a day: its one definition lives in the selector that returns it (with a docstring)."""
+
+    key: str  # unique across sections and stable (it is frozen): "repairs.opened", "billing.collected.cash"
+    label: str  # what the manager reads: "新报修"
+    value: object  # int for COUNT, Decimal for MONEY (yuan) and PERCENT (0–100, two decimals); None: not applicable
+    kind: str = COUNT  # COUNT | MONEY | PERCENT
+    url: str = ""  # the drill-down: the app's own list, already filtered, whose row count equals a COUNT figure
+    exception: bool = False  # listed among the exceptions at the top (shown there when value is truthy)
+    alert: bool = False  # past its target: shown in red
+    target: object = None  # the target it is measured against, when it has one (e.g. Decimal("85") for a rate)
+    better: str = "up"  # "up" | "down" | "": which direction the comparison arrows colour green
+    additive: bool = True  # a day's flow that sums over days (month-to-date); False: a level read at day's end
+    group: str = ""  # a sub-heading inside the section ("按类别")
+    breakdown: tuple = ()  # ((dimension label, value), …), e.g. complaints by category; frozen with the figure
+
+
+@dataclass(frozen=True)
+class TodayItem:
+    text: str  # one line of work: "3-2-1502 漏水 · 还剩 12 分钟" (no raw ids, no UTC)
+    url: str  # where the work is done
+    due: object = None  # an aware datetime when it has one (sorted by it)
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class TodayCard:
+    """A block of a role's "today" page: a count, the few most urgent items, and the list with all of them."""
+
+    key: str
+    title: str
+    count: int
+    url: str = ""
+    items: tuple = ()  # up to 5 TodayItem
+    roles: frozenset = frozenset()  # the roles whose landing page shows it (core.permissions.Role values)
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SummarySection:
+    key: str
+    title: str
+    figures: Callable  # figures(community_ids: list[int], day: date) -> list[Figure]; ≤ 3 queries
+    order: int = 100
+    action: str | None = None  # the permission needed to see the section
+    today: Callable | None = None  # today(user, community_ids, day) -> list[TodayCard]; ≤ 3 queries
+
+
+_summary_sections: dict[str, SummarySection] = {}
+
+
+def register_summary_section(section: SummarySection) -> None:
+    _summary_sections[section.key] = section
+
+
+def unregister_summary_section(key: str) -> None:
+    _summary_sections.pop(key, None)
+
+
+def summary_sections() -> list[SummarySection]:
+    return sorted(_summary_sections.values(), key=lambda s: (s.order, s.key))
