@@ -28,4 +28,6 @@ urlpatterns = [
     path("", home, name="home"),
     path("", include("core.urls")),
 ]
+handler500 = "core.errorpages.server_error"  # a database outage answers 503 in Chinese (core/errorpages.py)
+
 # Nothing serves MEDIA_ROOT: uploaded files go through scoped views (core/media.py), even with DEBUG on.

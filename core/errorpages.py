@@ -18,3 +18,40 @@ class FriendlyNotFoundMiddleware:
         if settings.DEBUG and response.status_code == 404 and _DEBUG_404_MARK in getattr(response, "content", b""):
             return render(request, "404.html", status=404)
         return response
+
+
+# --- Server errors: a database outage is a 503 the clerk can understand -------------------------------
+# ``handler500`` (config/urls.py) runs for every uncaught exception, in whichever layer it was raised
+# (middleware loading the session, a view, a template). When the cause is the database being unreachable
+# (PostgreSQL restarting, the connection dropped), the answer is a Chinese "temporarily unavailable" page
+# with status 503 and Retry-After, never a traceback; every write is one transaction, so nothing was
+# half-saved. The next request opens a new connection by itself (CONN_HEALTH_CHECKS): no restart is needed.
+# The page is plain HTML rendered without a request context: no context processor may touch the database.
+
+import sys  # noqa: E402
+
+from django.db import InterfaceError, OperationalError  # noqa: E402
+from django.http import HttpResponse, HttpResponseServerError  # noqa: E402
+from django.template import loader  # noqa: E402
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 15
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """True when ``exc`` (or what caused it) says the database cannot be reached."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DATABASE_DOWN):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def server_error(request, template_name="500.html"):
+    if database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return HttpResponseServerError(loader.get_template(template_name).render())

@@ -12,7 +12,8 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_FAILURE_LIMIT = 5
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# 0: a new connection per request; a test of a database outage sets it as production does (tests/core/test_db_outage.py)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("TEST_DB_CONN_MAX_AGE", default=0)  # noqa: F405
 # Lets the test runner flush append-only tables between transactional tests (see core/db.py).
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c frontdesk.allow_truncate=on"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = False
