@@ -5,6 +5,7 @@ to Celery after the transaction commits. Delivery goes through the channel's sen
 settings for e-mail, the SMS gateway adapter named by ``settings.SMS_GATEWAY`` for SMS.
 """
 
+import datetime
 import json
 import logging
 import urllib.request
@@ -68,9 +69,10 @@ def unread_count(user) -> int:
 def send_outbound(*, channel: str, recipient: str, body: str, subject: str = "") -> OutboundMessage:
     """Record an outbound message and queue its delivery once the surrounding transaction commits."""
     message = OutboundMessage.objects.create(channel=channel, recipient=recipient, subject=subject, body=body)
+    from .queueing import enqueue_on_commit
     from .tasks import deliver_outbound
 
-    transaction.on_commit(lambda: deliver_outbound.delay(message.pk))
+    enqueue_on_commit(deliver_outbound, message.pk)  # Redis down: the outbound sweep queues it later
     return message
 
 
@@ -116,6 +118,23 @@ def deliver(message: OutboundMessage) -> None:
 class DeliveryFailed(Exception):
     """The channel refused a message; the failure is recorded on it (the task retries). ``__cause__`` is the
     channel's own error."""
+
+
+def outbound_requeue(*, now, older_than=datetime.timedelta(minutes=2)) -> int:
+    """Queue again every message still pending some minutes after it was recorded (its queueing was lost,
+    e.g. Redis was down when the transaction committed). Delivery is idempotent: a message queued twice
+    is sent once."""
+    from .queueing import BROKER_DOWN
+    from .tasks import deliver_outbound
+
+    ids = list(OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING, created_at__lte=now - older_than)
+               .order_by("pk").values_list("pk", flat=True)[:5000])
+    for count, pk in enumerate(ids):
+        try:
+            deliver_outbound.delay(pk)
+        except BROKER_DOWN:
+            return count
+    return len(ids)
 
 
 def outbound_deliver(*, message_id: int) -> str:

@@ -2,8 +2,9 @@
 
 from celery import shared_task
 from celery.exceptions import MaxRetriesExceededError
+from django.utils import timezone
 
-from .notifications import DeliveryFailed, outbound_deliver
+from .notifications import DeliveryFailed, outbound_deliver, outbound_requeue
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30)
@@ -18,3 +19,9 @@ def deliver_outbound(self, message_id: int) -> str:
             raise self.retry(exc=failure.__cause__ or failure)
         except MaxRetriesExceededError:
             return "failed"
+
+
+@shared_task
+def outbound_sweep() -> int:
+    """Queue again the messages whose queueing was lost (Redis down at the commit)."""
+    return outbound_requeue(now=timezone.now())

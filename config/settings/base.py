@@ -177,6 +177,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "duty-roster-reminders": {"task": "duty.tasks.roster_reminders", "schedule": crontab(minute=0, hour=9)},
     "repairs-clock-sweep": {"task": "repairs.tasks.clock_sweep", "schedule": 60.0},
+    # messages whose queueing was lost (Redis down when they were recorded): queued again, sent once
+    "core-outbound-sweep": {"task": "core.tasks.outbound_sweep", "schedule": crontab(minute="*/5")},
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
     "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
     # ---- slips (issue 11): open release slips whose day has passed become expired (a late run catches up)

@@ -4,8 +4,9 @@ status writer (``tickets.ticket_set_status``); warned and breached by ``clock_wa
 
 import datetime
 
-from django.db import transaction
 from django.utils import timezone
+
+from core.queueing import enqueue_on_commit
 
 from ..models import Clock, ClockSettings, Ticket
 
@@ -38,9 +39,9 @@ def clock_start(*, ticket: Ticket, kind: str, due_at: datetime.datetime, now=Non
 def _schedule(clock: Clock) -> None:
     from ..tasks import clock_fire
 
-    pk, warn_at, due_at = clock.pk, clock.warn_at, clock.due_at
-    transaction.on_commit(lambda: clock_fire.apply_async(args=[pk, "warn"], eta=warn_at))
-    transaction.on_commit(lambda: clock_fire.apply_async(args=[pk, "breach"], eta=due_at))
+    # Redis down: the clock row is saved and the every-minute sweep fires it on time anyway
+    enqueue_on_commit(clock_fire, clock.pk, "warn", eta=clock.warn_at)
+    enqueue_on_commit(clock_fire, clock.pk, "breach", eta=clock.due_at)
 
 
 def clocks_meet(*, ticket: Ticket, kinds, now=None) -> None:
