@@ -462,7 +462,7 @@ def cmd_run(opts) -> int:
         stack.children.append(
             Child(
                 "beat",
-                celery + ["beat", "-S", "django", "-l", "info", "--pidfile", str(beat_pid),
+                celery + ["beat", "-S", "core.beat:SingleBeatScheduler", "-l", "info", "--pidfile", str(beat_pid),
                           "-s", str(VAR / "celery" / "celerybeat-schedule")],
                 env,
             )

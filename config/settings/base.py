@@ -172,7 +172,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The database scheduler behind a PostgreSQL advisory lock: a second beat against the same database exits
+CELERY_BEAT_SCHEDULER = "core.beat:SingleBeatScheduler"
+# The queue every task goes to: two installations sharing one Redis give each its own name
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # Periodic jobs (times in TIME_ZONE). The database scheduler copies these into its tables at start.
 CELERY_BEAT_SCHEDULE = {
     "duty-roster-reminders": {"task": "duty.tasks.roster_reminders", "schedule": crontab(minute=0, hour=9)},
