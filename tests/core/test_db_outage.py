@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connection
 
 from core.models import Role
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,7 +32,7 @@ class Relay:
 
     def __init__(self, target):
         self.target = target  # ("unix", path) or ("tcp", (host, port))
-        self.port = _free_port()
+        self.port = free_port()
         self._stop = threading.Event()
         self._sockets: list[socket.socket] = []
         self._thread = None
@@ -84,12 +85,6 @@ class Relay:
         self._thread.join(5)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _target():
     db = connection.settings_dict
     # the embedded server is reached by its socket directory, which django-environ puts in OPTIONS["host"]
@@ -121,7 +116,7 @@ def test_a_database_outage_answers_503_in_chinese_and_recovers_without_a_restart
     relay = Relay(_target())
     relay.start()
     db = connection.settings_dict
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "TEST_DB_CONN_MAX_AGE": "600",
            "DATABASE_URL": f"postgres://{db['USER']}@127.0.0.1:{relay.port}/{db['NAME']}"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",

@@ -3,8 +3,6 @@
 Redis is back the sweeps queue it again and it is delivered exactly once. The outage is real: the writer
 is a separate Django process whose broker address is a port nobody listens on."""
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import connection
 from django.utils import timezone
 
 from core.models import OutboundMessage
+from tests.processes import child_env, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,23 +28,8 @@ print("recorded", message.pk)
 """
 
 
-def _dead_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # closed again at once: nothing listens there
-
-
-def _test_database_url() -> str:
-    db = connection.settings_dict  # the test database (the subprocess must write where this test reads)
-    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
-    if host.startswith("/"):
-        return f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
-    return f"postgres://{db['USER']}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
 def test_a_message_recorded_while_redis_is_down_is_delivered_once_after(mailoutbox, settings):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test",
-           "DATABASE_URL": _test_database_url(), "REDIS_URL": f"redis://127.0.0.1:{_dead_port()}/0"}
+    env = child_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", WRITE_WHILE_REDIS_IS_DOWN], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)

@@ -10,10 +10,8 @@ and one beat, all real processes against the test PostgreSQL and Redis (their ow
 
 import concurrent.futures
 import io
-import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -24,13 +22,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 from django.test import Client
 
 from billing.models import Receipt
 from core.models import OutboundMessage, Role
 from repairs.models import Category, Clock, TicketPhoto
+from tests.processes import child_env, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -64,27 +62,12 @@ print(" ".join(numbers))
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict  # the test database
-    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
-    if host.startswith("/"):
-        return f"postgres://{db['USER']}@/{db['NAME']}?host={host}"
-    return f"postgres://{db['USER']}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
-
-
 class Stack:
     """The processes of this test, stopped (and their logs kept for a failure) at the end."""
 
     def __init__(self, tmp_path):
-        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test", "DATABASE_URL": _database_url(),
-                    "TEST_DB_CONN_MAX_AGE": "60", "CELERY_QUEUE": f"test-scale-out-{uuid.uuid4().hex[:8]}",
-                    "MEDIA_ROOT": str(tmp_path / "media")}
+        self.env = child_env(TEST_DB_CONN_MAX_AGE="60", CELERY_QUEUE=f"test-scale-out-{uuid.uuid4().hex[:8]}",
+                             MEDIA_ROOT=str(tmp_path / "media"))
         self.logs = tmp_path
         self.procs: dict[str, subprocess.Popen] = {}
 
@@ -97,7 +80,7 @@ class Stack:
         return (self.logs / f"{name}.log").read_text(errors="replace")
 
     def web(self, name):
-        port = _free_port()
+        port = free_port()
         self.start(name, [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}",
                           "-w", "1", "--threads", "4", "--timeout", "60"])
         return f"http://127.0.0.1:{port}"
