@@ -28,6 +28,7 @@ class FriendlyNotFoundMiddleware:
 # half-saved. The next request opens a new connection by itself (CONN_HEALTH_CHECKS): no restart is needed.
 # The page is plain HTML rendered without a request context: no context processor may touch the database.
 
+import errno  # noqa: E402
 import sys  # noqa: E402
 
 from django.db import InterfaceError, OperationalError  # noqa: E402
@@ -49,8 +50,27 @@ def database_unavailable(exc: BaseException | None) -> bool:
     return False
 
 
+# A file could not be written: the disk is full, the media directory read-only or missing. The request's
+# transaction was rolled back by the same exception, so the record the file belonged to was not saved.
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR,
+                            errno.EIO})
+
+
+def storage_unwritable(exc: BaseException | None) -> bool:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OSError) and not isinstance(exc, DATABASE_DOWN) and exc.errno in STORAGE_ERRNOS:
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 def server_error(request, template_name="500.html"):
-    if database_unavailable(sys.exc_info()[1]):
+    exc = sys.exc_info()[1]
+    if storage_unwritable(exc):
+        return HttpResponse(loader.get_template("507.html").render(), status=507)
+    if database_unavailable(exc):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
