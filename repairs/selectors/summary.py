@@ -22,6 +22,7 @@ from ..models import Callback, Clock, Ticket
 from .callbacks import DISSATISFIED_BELOW, dissatisfied, escalated_open
 from .clocks import breached_running
 from .stats.periods import aware
+from .stats.satisfaction import RATED
 from .stats.volume import building_label
 from .work import work_list
 
@@ -142,8 +143,8 @@ def _callback_counts(community_ids, day, now) -> dict:
     return Callback.objects.filter(community_id__in=community_ids).aggregate(
         done=Count("id", filter=done_today),
         dissatisfied=Count("id", filter=done_today & dissatisfied()),
-        average=Avg("satisfaction", filter=done_today & Q(satisfaction__isnull=False)),
-        rated=Count("id", filter=done_today & Q(satisfaction__isnull=False)),
+        average=Avg("satisfaction", filter=done_today & RATED),
+        rated=Count("id", filter=done_today & RATED),
         missing=Count("id", filter=Q(status=Callback.Status.PENDING, due_at__lt=min(now, end))),
     )
 
@@ -166,8 +167,9 @@ def dissatisfied_callbacks(counts):
 
 
 def satisfaction(counts):
-    """Average satisfaction 平均满意度: the mean score (1–5) of the day's callbacks done, as a percentage of the
-    full score (5 = 100 %), two decimals; None when no callback was done. The score itself is the breakdown."""
+    """Average satisfaction 平均满意度: the mean score (1–5) of the day's callbacks done with a score (``stats.
+    satisfaction.RATED``, as the statistics page averages them), as a percentage of the full score (5 = 100 %),
+    two decimals; None when no callback was done. The score itself is in the breakdown."""
     if not counts["rated"]:
         return None, ()
     average = Decimal(str(counts["average"]))
