@@ -107,7 +107,7 @@ def figures(community_ids, day) -> list[Figure]:
                breakdown=tuple((c["name"], c["late"]) for c in communities if c["late"]) if several else (),
                url=page_url("duty:handover_list", community_ids, day=day.isoformat(), late=1), **exception),
         Figure(key="duty.spot_checks_behind", label=_("Spot checks missing this week (3 a week)"), value=n_behind,
-               alert=n_behind > 0, additive=False, target=WEEKLY_MINIMUM,
+               alert=n_behind > 0, additive=False,
                breakdown=tuple((names[pk], n) for pk, n in behind.items()) if several else (),
                url=reverse("duty:supervisor"), **exception),
         Figure(key="duty.entries", label=_("Duty log entries"), value=n_entries,

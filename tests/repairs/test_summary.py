@@ -248,3 +248,36 @@ def test_supervisor_escalations(today_work, community_a, community_b, users, cli
     client.force_login(users[Role.SUPERVISOR])
     assert rows_shown(client.get(card.url)) == 1
     assert summary.today_cards(users[Role.SUPERVISOR], [community_b.pk], timezone.localdate())[0].count == 0
+
+
+def test_the_drill_down_lists_read_a_constant_number_of_queries(day, client, users):
+    """More rows of each kind behind the same figures: the lists read the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users[Role.MANAGER])
+    keys = ("repairs.overdue", "repairs.dissatisfied", "repairs.callbacks_missing", "repairs.opened",
+            "repairs.closed")
+
+    def counts():
+        figures = by_key(summary.figures([day["a"].pk], DAY))
+        out = {}
+        for key in keys:
+            with CaptureQueriesContext(connection) as ctx:
+                assert rows_shown(client.get(figures[key].url)) == figures[key].value
+            out[key] = len(ctx.captured_queries)
+        return out, {k: figures[k].value for k in keys}
+
+    before, values = counts()
+    actor, u = users[Role.CLERK], place(day["a"], "7")
+    water = Category.objects.get(community=day["a"], name="水电")
+    for _ in range(3):
+        t = ticket(day["a"], u, water, actor=actor, status=S.CLOSED, closed_at=at(17))
+        clock(t, Clock.Kind.DISPATCH, due=at(9, 3), breached_at=at(9, 3))
+        Callback.objects.create(ticket=t, community=day["a"], due_at=at(20), status="done", satisfaction=2,
+                                outcome="reopen", done_at=at(18))
+        t2 = ticket(day["a"], u, water, kind=K.COMPLAINT, actor=actor)
+        Callback.objects.create(ticket=t2, community=day["a"], due_at=at(11))
+    after, more = counts()
+    assert more == {k: v + (6 if k == "repairs.opened" else 3) for k, v in values.items()}
+    assert after == before
