@@ -22,7 +22,7 @@ from frontdesk.registry import Figure, TodayCard, TodayItem
 
 from ..models import DutyLogEntry, Handover, ShiftChangeRequest, SpotCheck
 from .handover import late_handovers
-from .log import day_bounds
+from .log import CALLS_AND_VISITS, day_bounds
 from .review import unsigned_days
 from .spotcheck import WEEKLY_MINIMUM, week_start, week_warning
 
@@ -35,7 +35,10 @@ def page_url(name: str, community_ids, *args, **params) -> str:
     empty for a summary of several communities."""
     if len(community_ids) != 1:
         return ""
-    query = urlencode([("community", community_ids[0]), *((k, v) for k, v in params.items() if v not in (None, ""))])
+    pairs = [("community", community_ids[0])]
+    for k, v in params.items():
+        pairs += [(k, x) for x in (v if isinstance(v, list | tuple) else [v]) if x not in (None, "")]
+    query = urlencode(pairs)
     return f"{reverse(name, args=args)}?{query}"
 
 
@@ -73,6 +76,17 @@ def entries_by_staff(rows) -> tuple[int, tuple]:
     return sum(parts.values()), tuple(sorted(parts.items(), key=lambda p: (-p[1], p[0])))
 
 
+def calls_visits(rows) -> tuple[int, tuple]:
+    """Calls and visits in the duty log 来电来访: the day's log entries of the kinds "phone call" and "visit"
+    (``log.CALLS_AND_VISITS``); by kind."""
+    labels = dict(DutyLogEntry.Kind.choices)
+    parts = Counter()
+    for r in rows:
+        if r["kind"] in CALLS_AND_VISITS:
+            parts[str(labels[r["kind"]])] += r["n"]
+    return sum(parts.values()), tuple(sorted(parts.items(), key=lambda p: (-p[1], p[0])))
+
+
 def figures(community_ids, day) -> list[Figure]:
     """The duty section of ``day`` for ``community_ids``: three queries."""
     community_ids = list(community_ids)
@@ -83,7 +97,7 @@ def figures(community_ids, day) -> list[Figure]:
     at = spot_check_moment(day, now)
     entries = list(DutyLogEntry.objects.filter(community_id__in=community_ids, occurred_at__gte=start,
                                                occurred_at__lt=end)
-                   .values("author__full_name", "author__username").annotate(n=Count("id")).order_by())
+                   .values("author__full_name", "author__username", "kind").annotate(n=Count("id")).order_by())
     since, until = unsigned_window(day)
     unsigned = list(unsigned_days(community_ids=community_ids, since=since, until=until).order_by())
     communities = list(Community.objects.filter(pk__in=community_ids).annotate(
@@ -92,6 +106,7 @@ def figures(community_ids, day) -> list[Figure]:
     ).order_by("name").values("pk", "name", "late", "checks"))
     names = {c["pk"]: c["name"] for c in communities}
     n_entries, by_staff = entries_by_staff(entries)
+    n_calls, calls_by_kind = calls_visits(entries)
     per_community = Counter(names.get(r["community_id"], "") for r in unsigned)
     n_late = sum(c["late"] for c in communities)
     n_behind, behind = spot_checks_behind({c["pk"]: c["checks"] for c in communities}, at)
@@ -112,6 +127,9 @@ def figures(community_ids, day) -> list[Figure]:
                url=reverse("duty:supervisor"), **exception),
         Figure(key="duty.entries", label=_("Duty log entries"), value=n_entries,
                url=page_url("duty:today", community_ids, date=day.isoformat()), better=""),
+        Figure(key="duty.calls_visits", label=_("Calls and visits in the duty log"), value=n_calls,
+               breakdown=calls_by_kind, better="",
+               url=page_url("duty:today", community_ids, date=day.isoformat(), kind=CALLS_AND_VISITS)),
         Figure(key="duty.entries.by_staff", label=_("Duty log entries by staff"), value=n_entries, breakdown=by_staff,
                url=page_url("duty:today", community_ids, date=day.isoformat()), better="", group=_("Reports")),
     ]

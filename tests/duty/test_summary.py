@@ -36,8 +36,8 @@ def before(n):
     return DAY - datetime.timedelta(days=n)
 
 
-def add(community, author, when):
-    return entry_append(community=community, author=author, kind="call", content="来电", occurred_at=when)
+def add(community, author, when, kind="call"):
+    return entry_append(community=community, author=author, kind=kind, content="来电", occurred_at=when)
 
 
 def handover(community, outgoing, incoming, when, late=0, **fields):
@@ -51,7 +51,7 @@ def name(user):
 
 @pytest.fixture
 def day(community_a, community_b, users, make_user):
-    """A on DAY (a Friday): 3 entries (clerk 2, supervisor 1); unsigned days DAY-1 and DAY-5 (DAY-2 signed,
+    """A on DAY (a Friday): 3 entries (clerk 2 calls, supervisor 1 incident); unsigned days DAY-1 and DAY-5 (DAY-2 signed,
     DAY-40 too old, DAY itself not over); one late handover (another on time, one late the day before);
     one spot check this week (so 2 behind the pace of 3). B: rows of each kind, never counted in A."""
     clerk, supervisor = users[Role.CLERK], users[Role.SUPERVISOR]
@@ -59,7 +59,7 @@ def day(community_a, community_b, users, make_user):
         add(community_a, clerk, at(when))
     add(community_a, clerk, at(DAY, 9))
     add(community_a, clerk, at(DAY, 23, 59))
-    add(community_a, supervisor, at(DAY, 12))
+    add(community_a, supervisor, at(DAY, 12), kind="incident")
     DailyReview.objects.create(community=community_a, date=before(2), reviewer=supervisor, signed_at=at(before(1)),
                                last_entry_seq=99)
     handover(community_a, clerk, supervisor, at(DAY, 8), late=5, status=Handover.Status.COMPLETED)
@@ -93,10 +93,12 @@ def test_each_figure_value_and_label(day):
         "duty.late_handovers": (1, "Late handovers"),
         "duty.spot_checks_behind": (2, "Spot checks missing this week (3 a week)"),
         "duty.entries": (3, "Duty log entries"),
+        "duty.calls_visits": (2, "Calls and visits in the duty log"),
         "duty.entries.by_staff": (3, "Duty log entries by staff"),
     }
     assert {k: (f.value, f.label) for k, f in figures.items()} == expected
     assert dict(figures["duty.entries.by_staff"].breakdown) == {name(day["clerk"]): 2, name(day["supervisor"]): 1}
+    assert dict(figures["duty.calls_visits"].breakdown) == {"Phone call": 2}
     assert {k for k, f in figures.items() if f.exception} == {"duty.unsigned_days", "duty.late_handovers",
                                                                "duty.spot_checks_behind"}
     assert all(f.alert for f in figures.values() if f.exception)
@@ -106,6 +108,7 @@ def test_drill_down_lists_show_the_rows_counted(day, client, users):
     client.force_login(users[Role.MANAGER])
     figures = by_key(summary.figures([day["a"].pk], DAY))
     context = {"duty.unsigned_days": "days", "duty.late_handovers": "handovers", "duty.entries": "entries",
+               "duty.calls_visits": "entries",
                "duty.entries.by_staff": "entries"}
     for key, name_ in context.items():
         response = client.get(figures[key].url)
