@@ -281,3 +281,14 @@ def test_the_drill_down_lists_read_a_constant_number_of_queries(day, client, use
     after, more = counts()
     assert more == {k: v + (6 if k == "repairs.opened" else 3) for k, v in values.items()}
     assert after == before
+
+
+def test_the_board_keeps_the_drill_down_filters(day, client, users):
+    """Filtering the board again keeps what the summary opened it with (hidden fields), and says "Tickets"."""
+    client.force_login(users[Role.MANAGER])
+    url = by_key(summary.figures([day["a"].pk], DAY))["repairs.calls_visits"].url
+    html = client.get(url).content.decode()
+    for name, value in (("channel", "phone"), ("channel", "walk_in"), ("community", day["a"].pk)):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in html
+    assert "<h1 class=\"h4 mb-0 me-auto\">Tickets" in html
+    assert client.get(reverse("repairs:board") + "?closed_on=x&community=abc").status_code == 200
