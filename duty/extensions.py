@@ -9,11 +9,15 @@ def register() -> None:
     from core.demo import register_demo_loader
     from core.integrity import IntegrityCheck, register_integrity_check
     from core.menu import MenuLink, MenuSection, register_menu
+    from frontdesk.registry import SummarySection, register_summary_section
 
     from . import demo
+    from .selectors import summary
     from .selectors.log import chain_problems
 
     register_demo_loader(50, "duty", demo.load)
+    register_summary_section(SummarySection(key="duty", title=_("Duty"), order=40, action="duty.view",
+                                            figures=summary.figures, today=summary.today_cards))
     register_integrity_check(IntegrityCheck(key="duty-log-chain", label=_("Duty log hash chain"),
                                             run=lambda using: chain_problems(using=using)))
     register_menu(MenuSection(key="duty", label=_("Duty"), order=40, links=(

@@ -23,19 +23,25 @@ def register():
     from core.demo import register_demo_loader
     from core.menu import MenuLink, MenuSection, register_menu
     from frontdesk.registry import (
+        SummarySection,
         UnitAction,
         UnitPanel,
+        register_summary_section,
         register_unit_action,
         register_unit_panel,
     )
 
     from . import charges, demo
+    from .selectors import summary
 
     register_unit_action(UnitAction(key="repairs", label=_("Repair or complaint"), url_name="repairs:ticket_create",
                                     action="repairs.intake"))
     register_unit_panel(UnitPanel(key="repairs", title=_("Repairs and complaints"), order=20,
                                   template="repairs/partials/_unit_panel.html", context=_unit_panel,
                                   action="repairs.view"))
+    register_summary_section(SummarySection(key="repairs", title=_("Repairs and complaints"), order=10,
+                                            action="repairs.view", figures=summary.figures,
+                                            today=summary.today_cards))
     register_demo_loader(40, "repairs", demo.load)
     billing_interface.register_charge_source(charges.charge_source())
     register_menu(MenuSection(key="repairs", label=_("Repairs and complaints"), order=20, links=(

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StaffForm
+from core.forms import ListForm, StaffForm
 
 from ..models import HandoverItemCount
 
@@ -118,3 +118,10 @@ class SharedItemForm(StaffForm):
     expected_count = forms.IntegerField(label=_("Count"), min_value=0, max_value=9999, initial=1)
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0, required=False)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class HandoverListForm(ListForm):
+    """The handover list's query string: the handovers started on a day, only the late ones."""
+
+    day = forms.DateField(label=_("Day"), required=False)
+    late = forms.BooleanField(label=_("Late only"), required=False)

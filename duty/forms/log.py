@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StaffForm
+from core.forms import ListForm, StaffForm
 from frontdesk.forms.common import UnitCodeField
 
 from ..models import DutyLogEntry
@@ -63,3 +63,10 @@ class CloseFollowUpForm(StaffForm):
     content = forms.CharField(label=_("What was done"), max_length=4000,
                               widget=forms.Textarea(attrs={"rows": 2, "autofocus": True}))
     handling = forms.CharField(label=_("Handling"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LogDayForm(ListForm):
+    """The day's log query string (besides ``date``): only entries of some kinds (calls and visits, for the
+    daily summary's drill-down)."""
+
+    kind = forms.MultipleChoiceField(label=_("Type"), required=False, choices=DutyLogEntry.Kind.choices)

@@ -19,6 +19,7 @@ from ..models import (
     HandoverRegisterLine,
     SharedItem,
 )
+from .log import day_bounds
 
 LOG_ROLES = (Role.CLERK, Role.SUPERVISOR)  # duty.log: who may hand over and take over
 TAKE_OVER_ROLES = (Role.CLERK,)  # who the desk is handed over to: the clerks who staff it, not a supervisor
@@ -46,9 +47,23 @@ def handover_detail(*, user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
-def handover_list(*, community, limit: int = 100):
-    return (Handover.objects.filter(community=community)
-            .select_related("outgoing", "incoming", "override_by")
+def late_handovers(*, community_ids, day):
+    """Late handovers 迟到交接: handovers started on ``day`` (local) where the incoming clerk accepted after
+    their shift had started (``incoming_late_minutes`` above zero), as the monthly appraisal counts them."""
+    start, end = day_bounds(day)
+    return Handover.objects.filter(community_id__in=community_ids, started_at__gte=start, started_at__lt=end,
+                                   incoming_late_minutes__gt=0)
+
+
+def handover_list(*, community, limit: int = 100, day=None, late: bool = False):
+    """The community's handovers, the latest first; ``day`` and ``late``: the late ones started that day."""
+    qs = Handover.objects.filter(community=community)
+    if day:
+        start, end = day_bounds(day)
+        qs = qs.filter(started_at__gte=start, started_at__lt=end)
+    if late:
+        qs = qs.filter(incoming_late_minutes__gt=0)
+    return (qs.select_related("outgoing", "incoming", "override_by")
             .annotate(missing=Count("item_counts", filter=Q(item_counts__condition__in=("missing", "damaged"))))
             .order_by("-started_at")[:limit])
 

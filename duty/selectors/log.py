@@ -43,11 +43,17 @@ def _entries():
             ))
 
 
-def day_entries(*, community, date: datetime.date):
-    """The day's log, oldest first (newest last), with authors, rooms, what each corrects and what corrects it.
-    Three queries whatever the number of entries."""
+CALLS_AND_VISITS = (DutyLogEntry.Kind.CALL, DutyLogEntry.Kind.VISIT)
+
+
+def day_entries(*, community, date: datetime.date, kinds=()):
+    """The day's log, oldest first (newest last), with authors, rooms, what each corrects and what corrects it;
+    ``kinds``: only entries of those kinds. Three queries whatever the number of entries."""
     start, end = day_bounds(date)
-    return _entries().filter(community=community, occurred_at__gte=start, occurred_at__lt=end).order_by("occurred_at", "seq")
+    qs = _entries().filter(community=community, occurred_at__gte=start, occurred_at__lt=end)
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return qs.order_by("occurred_at", "seq")
 
 
 def entries_since(*, community, after_seq: int, limit: int = SINCE_HANDOVER_LIMIT):

@@ -7,13 +7,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.pdf import pdf_response
 from core.permissions import require
 
 from .. import documents
 from ..forms.handover import (
     HandoverAcceptForm,
+    HandoverListForm,
     HandoverStartForm,
     OverrideForm,
     PasswordForm,
@@ -27,13 +28,16 @@ from .common import community_page, duty_can
 
 
 @require("duty.view")
+@list_params(HandoverListForm)
 @community_page
 def handover_list(request, choice):
     community, communities = choice.community, choice.communities
+    filters = list_filters(request, HandoverListForm)
     return render(request, "duty/handover_list.html", {
         "community": community, "communities": communities, "duty_can": duty_can(request.user),
-        "open": selectors.handover_open(community=community),
-        "handovers": list(selectors.handover_list(community=community)),
+        "open": selectors.handover_open(community=community), "day": filters["day"], "late": filters["late"],
+        "handovers": list(selectors.handover_list(community=community, day=filters["day"],
+                                                  late=bool(filters["late"]))),
     })
 
 

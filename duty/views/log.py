@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import parse_date
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.permissions import require
 
-from ..forms.log import CloseFollowUpForm, EntryForm
+from ..forms.log import CloseFollowUpForm, EntryForm, LogDayForm
 from ..models import DutyLogEntry
 from ..selectors import handover as handover_selectors
 from ..selectors import log as selectors
@@ -32,8 +32,8 @@ def _date(request) -> datetime.date:
     return parse_date(request.GET.get("date") or request.POST.get("date")) or timezone.localdate()
 
 
-def _today_context(request, community, communities, date, form=None):
-    entries = list(selectors.day_entries(community=community, date=date))
+def _today_context(request, community, communities, date, form=None, kinds=()):
+    entries = list(selectors.day_entries(community=community, date=date, kinds=kinds))
     review = daily_review(community=community, date=date)
     follow_ups = selectors.open_follow_ups(community=community)
     can = duty_can(request.user)
@@ -45,15 +45,20 @@ def _today_context(request, community, communities, date, form=None):
         "entries": entries, "review": review, "follow_ups": list(follow_ups[:FOLLOW_UPS_SHOWN]),
         "follow_ups_total": follow_ups.count(),
         "handover": handover_selectors.handover_open(community=community), "form": form, "duty_can": can,
+        "kinds": [label for value, label in DutyLogEntry.Kind.choices if value in kinds],
     }
 
 
 @require("duty.view")
+@list_params(LogDayForm)
 @community_page
 def today(request, choice):
-    """值班记录: the day's log (newest last), the add form on top, open follow-ups, a handover in progress."""
+    """值班记录: the day's log (newest last), the add form on top, open follow-ups, a handover in progress;
+    ``?kind=``: only entries of those kinds."""
     community, communities = choice.community, choice.communities
-    return render(request, "duty/log_today.html", _today_context(request, community, communities, _date(request)))
+    kinds = list_filters(request, LogDayForm)["kind"] or ()
+    return render(request, "duty/log_today.html", _today_context(request, community, communities, _date(request),
+                                                                 kinds=kinds))
 
 
 @require("duty.log")

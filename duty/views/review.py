@@ -12,10 +12,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from core.dates import parse_date
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.permissions import require
 
-from ..forms.review import DaySignForm
+from ..forms.review import DaySignForm, UnsignedDaysForm
 from ..selectors import review as selectors
 from ..selectors.log import day_entries
 from ..services import review as services
@@ -23,13 +23,16 @@ from .common import community_page, duty_can
 
 
 @require("duty.review")
+@list_params(UnsignedDaysForm)
 @community_page
 def review_days(request, choice):
     """Days with entries not yet signed (newest first, with counts), and the last signed days."""
     community, communities = choice.community, choice.communities
+    filters = list_filters(request, UnsignedDaysForm)
     return render(request, "duty/review_day_list.html", {
         "community": community, "communities": communities, "duty_can": duty_can(request.user),
-        "days": selectors.days_unsigned(community=community),
+        "date_from": filters["date_from"], "date_to": filters["date_to"],
+        "days": selectors.days_unsigned(community=community, since=filters["date_from"], until=filters["date_to"]),
         "signed": list(selectors.recent_reviews(community=community)),
     })
 

@@ -10,6 +10,10 @@ from core.forms import StaffForm
 
 from ..models import Ticket
 
+ALL_STATUSES = "all"  # status: every status, open or not
+TICKETS = "tickets"  # kind: repairs and complaints (not enquiries)
+HIDDEN = ("closed_on", "channel", "community")
+
 SORT_CHOICES = [("newest", _("Newest first")), ("oldest", _("Oldest first")), ("due", _("Due soonest")),
                 ("activity", _("Last activity"))]
 
@@ -35,14 +39,22 @@ class BoardFilterForm(forms.Form):
     date_to = forms.DateField(label=_("Received until"), required=False,
                               widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+    # the daily summary's drill-downs (repairs.selectors.summary): kept as hidden fields by the filter bar
+    closed_on = forms.DateField(label=_("Closed on"), required=False)
+    channel = forms.MultipleChoiceField(label=_("Channel"), required=False, choices=Ticket.Channel.choices)
+    community = forms.TypedMultipleChoiceField(label=_("Community"), required=False, coerce=int)
 
     SELECTS = ("status", "kind", "category", "building", "engineer", "sort")
 
     def __init__(self, *args, categories, buildings, engineers, **kwargs):
         super().__init__(*args, **kwargs)
         many = len({c.community_id for c in categories}) > 1
-        self.fields["status"].choices = [("", _("All open"))] + list(Ticket.Status.choices)
-        self.fields["kind"].choices = [("", _("All types"))] + list(Ticket.Kind.choices)
+        self.fields["status"].choices = [("", _("All open")), (ALL_STATUSES, _("All statuses"))] + list(
+            Ticket.Status.choices)
+        self.fields["kind"].choices = [("", _("All types")), (TICKETS, _("Repairs and complaints"))] + list(
+            Ticket.Kind.choices)
+        # the communities are checked by scoping in the selector: any id is accepted here
+        self.fields["community"].valid_value = lambda value: str(value).isdigit() and len(str(value)) < 10
         # the long lists are kept as plain lists and checked against a set: assigning hundreds of
         # choices to a field normalises each one, and the selects are rendered by select_options anyway
         self.option_lists = {
@@ -59,7 +71,19 @@ class BoardFilterForm(forms.Form):
     def filters(self) -> dict:
         if not self.is_valid():
             return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False, [])}
+
+    def hidden_filters(self) -> list[tuple[str, str]]:
+        """The drill-down filters the bar does not show, as (name, value) pairs for hidden inputs."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        pairs = []
+        for name in HIDDEN:
+            value = self.cleaned_data.get(name)
+            for v in value if isinstance(value, list) else [value]:
+                if v not in (None, ""):
+                    pairs.append((name, v.isoformat() if hasattr(v, "isoformat") else str(v)))
+        return pairs
 
     @cached_property
     def select_options(self) -> dict:

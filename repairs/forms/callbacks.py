@@ -2,10 +2,12 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from core.forms import StaffForm
+from core.forms import ListForm, QueryChoice, StaffForm
 
 from ..models import CallbackAttempt
+from .clocks import QueryIds
 
 
 class AttemptForm(StaffForm):
@@ -33,3 +35,16 @@ class ResultForm(StaffForm):
             if len(data.get("reason") or "") < 2:
                 self.add_error("reason", _("Give the reason."))
         return data
+
+
+class CallbackListForm(ListForm):
+    """The callback list's query string: which callbacks (to do, overdue, done, dissatisfied, escalated and
+    not closed), due by a day, done on a day, communities (the daily summary's drill-downs)."""
+
+    SHOW = (("", pgettext_lazy("callback", "To do")), ("overdue", _("Overdue")), ("done", _("Done")),
+            ("dissatisfied", _("Dissatisfied")), ("escalated", _("Escalated, not closed")))
+
+    show = QueryChoice(label=_("Show"), choices=SHOW)
+    due_by = forms.DateField(label=_("Due by (day)"), required=False)
+    done_on = forms.DateField(label=_("Done on"), required=False)
+    community = QueryIds(label=_("Community"))

@@ -1,6 +1,7 @@
 """The open-tickets board: its rows, a page of them without a COUNT, its option lists, saved filters,
 and what the bulk dispatch offers."""
 
+import datetime
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -30,6 +31,7 @@ from frontdesk.selectors.search import ROOM_RE, normalise_query
 from ..models import OPEN_STATUS_VALUES, Category, Clock, SavedFilter, Team, Ticket
 from .clocks import clock_badges
 from .manage import ENGINEER_ROLES
+from .stats.periods import aware
 from .tickets import open_clocks, tickets_for, with_board_joins
 
 SORTS = {  # "due" (due soonest) is ordered by the earliest open clock, see ticket_board
@@ -40,14 +42,24 @@ SORTS = {  # "due" (due soonest) is ordered by the earliest open clock, see tick
 
 
 def _board_filter(qs, *, user, status="", kind="", category=None, building=None, engineer=None, overdue=False,
-                  date_from=None, date_to=None, q="", open_only=True):
-    if status:
+                  date_from=None, date_to=None, q="", open_only=True, closed_on=None, channel=(), community=()):
+    if status == "all":
+        pass
+    elif status:
         qs = qs.filter(status=status)
     elif open_only:
         # a sorted list: the same IN list as the open-ticket partial indexes' predicate
         qs = qs.filter(status__in=sorted(OPEN_STATUS_VALUES))
-    if kind:
+    if kind == "tickets":
+        qs = qs.filter(kind__in=[Ticket.Kind.REPAIR, Ticket.Kind.COMPLAINT])
+    elif kind:
         qs = qs.filter(kind=kind)
+    if community:
+        qs = qs.filter(community_id__in=community)
+    if channel:
+        qs = qs.filter(channel__in=channel)
+    if closed_on:
+        qs = qs.filter(closed_at__gte=aware(closed_on), closed_at__lt=aware(closed_on + datetime.timedelta(days=1)))
     if category:
         qs = qs.filter(category=category)
     if building:

@@ -60,11 +60,18 @@ def clock_badges(clocks, now: datetime.datetime | None = None, *, kind_labels: d
     return badges
 
 
-def overdue_clocks(*, user, kind: str | None = None, owner_pending: bool = False):
+def breached_running():
+    """Clocks past their deadline and still running: breached, neither met nor cancelled. The one definition
+    of "overdue" for the overdue list and the daily summary (``repairs.overdue``)."""
+    return Clock.objects.filter(breached_at__isnull=False, met_at__isnull=True, cancelled_at__isnull=True)
+
+
+def overdue_clocks(*, user, kind: str | None = None, owner_pending: bool = False, community_ids=None):
     """Breached clocks still running (not met, not cancelled) in the user's communities, oldest deadline
     first, with everything the overdue list shows (a constant number of queries)."""
-    qs = scope(Clock.objects.filter(breached_at__isnull=False, met_at__isnull=True, cancelled_at__isnull=True),
-               user, field="ticket__community")
+    qs = scope(breached_running(), user, field="ticket__community")
+    if community_ids:
+        qs = qs.filter(ticket__community_id__in=community_ids)
     if kind in Clock.Kind.values:
         qs = qs.filter(kind=kind)
     if owner_pending:

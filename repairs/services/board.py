@@ -6,7 +6,8 @@ from django.http import QueryDict
 
 from ..models import SavedFilter
 
-BOARD_KEYS = ("q", "status", "kind", "category", "building", "engineer", "overdue", "date_from", "date_to", "sort")
+BOARD_KEYS = ("q", "status", "kind", "category", "building", "engineer", "overdue", "date_from", "date_to", "sort", "closed_on",
+              "channel", "community")
 
 
 def board_query(items) -> str:

@@ -37,7 +37,7 @@ def board(request):
     page = selectors.ticket_board_page(user=request.user, size=PAGE_SIZE, **form.filters(),
                                        number=page_number(request.GET.get("page"), max_page=MAX_PAGE))
     rows = selectors.board_rows(page.object_list, timezone.now())
-    query = board_query(request.GET.items())
+    query = board_query((k, v) for k, values in request.GET.lists() for v in values)
     context = {"form": form, "page": page, "rows": rows, "query": query, "can_dispatch": can_dispatch,
                "can_intake": has_perm(request.user, "repairs.intake")}
     if request.htmx:

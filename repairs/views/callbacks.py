@@ -7,22 +7,28 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.permissions import require
 
-from ..forms.callbacks import AttemptForm, ResultForm
+from ..forms.callbacks import AttemptForm, CallbackListForm, ResultForm
 from ..selectors import callbacks as selectors
 from ..services import callbacks as services
 
 
 @require("repairs.callback")
+@list_params(CallbackListForm)
 def callback_list(request):
-    overdue_only = request.GET.get("show") == "overdue"
+    filters = list_filters(request, CallbackListForm)
+    show = filters["show"] or ""
+    overdue_only = show == "overdue"
     now = timezone.now()
-    rows = list(selectors.callback_list(user=request.user, overdue_only=overdue_only, now=now))
+    rows = list(selectors.callback_list(user=request.user, show=show, now=now, due_by=filters["due_by"],
+                                        done_on=filters["done_on"], community_ids=filters["community"]))
     return render(request, "repairs/callback_list.html", {
-        "callbacks": rows, "now": now, "overdue_only": overdue_only,
-        "overdue_count": sum(1 for c in rows if c.due_at < now) if not overdue_only else len(rows),
+        "callbacks": rows, "now": now, "overdue_only": overdue_only, "show": show,
+        "done_list": show in ("done", "dissatisfied", "escalated"), "done_on": filters["done_on"],
+        "overdue_count": (sum(1 for c in rows if c.due_at < now) if not show else len(rows) if overdue_only
+                          else None),
     })
 
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import privacy
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.paging import paginate
 from core.permissions import require
 
-from ..forms.clocks import InformOwnerForm
+from ..forms.clocks import InformOwnerForm, OverdueListForm
 from ..models import Clock
 from ..selectors import clocks as selectors
 from ..services import escalation
@@ -20,17 +20,19 @@ PAGE_SIZE = 50
 
 
 @require("repairs.intake")
+@list_params(OverdueListForm)
 def overdue(request):
-    kind = request.GET.get("kind") or None
-    owner_pending = request.GET.get("pending") == "1"
-    qs = selectors.overdue_clocks(user=request.user, kind=kind, owner_pending=owner_pending)
+    filters = list_filters(request, OverdueListForm)
+    kind, owner_pending = filters["kind"] or None, bool(filters["pending"])
+    qs = selectors.overdue_clocks(user=request.user, kind=kind, owner_pending=owner_pending,
+                                  community_ids=filters["community"])
     page = paginate(request, qs, PAGE_SIZE)
     now = timezone.now()
     rows = [{"clock": c, "late_seconds": int((now - c.due_at).total_seconds()),
              "needs_owner": c.kind in Clock.INFORM_OWNER_KINDS} for c in page]
     return render(request, "repairs/overdue_list.html", {
         "page": page, "rows": rows, "kinds": Clock.Kind.choices, "kind": kind, "owner_pending": owner_pending,
-        "now": now,
+        "now": now, "community_filter": filters["community"] or [],
     })
 
 
