@@ -26,6 +26,7 @@ class FakeSection:
     def __init__(self):
         self.values: dict = {}
         self.calls: list = []
+        self.overdue_url = "/repairs/tickets/?overdue=1"  # the drill-down of the exception
 
     def set(self, community, day, **values):
         for key, value in values.items():
@@ -44,7 +45,7 @@ class FakeSection:
         rate = (Decimal(paid) * 100 / due).quantize(Decimal("0.01")) if due else None
         return [
             Figure(key="test.overdue", label="Overdue tickets", value=self._sum(ids, day, "overdue"),
-                   url="/repairs/tickets/?overdue=1", exception=True, better="down", group="Clocks"),
+                   url=self.overdue_url, exception=True, better="down", group="Clocks"),
             Figure(key="repairs.opened", label="Tickets opened", value=self._sum(ids, day, "opened"),
                    url="/repairs/tickets/?opened=today"),
             Figure(key="billing.collected", label="Fees collected", kind=MONEY,
