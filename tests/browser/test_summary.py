@@ -71,6 +71,7 @@ def test_a_manager_reads_the_summary_on_a_phone_and_opens_yesterdays_pdf(browser
     expect(overdue).to_have_attribute("data-tone", "bad")
     expect(page.locator("#chart-trend")).to_be_visible()
     expect(page.locator("#chart-complaints")).to_be_visible()
+    page.screenshot(path="/tmp/summary_phone.png", full_page=True)
 
     # the exception opens its list
     exceptions.locator("a.summary-exception").click()
