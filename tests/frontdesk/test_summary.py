@@ -385,3 +385,22 @@ def test_redis_down_mid_run_is_caught_up_by_the_next_sweep(community_a, communit
     assert OutboundMessage.objects.count() == 3 and SummaryDelivery.objects.count() == 3
     with pytest.raises(IntegrityError), transaction.atomic():
         SummaryDelivery.objects.create(community=community_a, day=day, user=managers[0])
+
+
+@pytest.mark.django_db
+def test_every_registered_section_runs_in_at_most_3_queries(community_a, community_b, fake_section,
+                                                           django_assert_max_num_queries):
+    """Every app's section (and the test's own), for one and for three communities: ≤ 3 queries, the same number."""
+    from frontdesk.registry import summary_sections
+
+    third = CommunityFactory()
+    keys = [f.key for section in summary_sections() for f in section.figures([community_a.pk], timezone.localdate())]
+    assert len(keys) == len(set(keys)), "a figure key is used twice (it is frozen under its key)"
+    for section in summary_sections():
+        counts = []
+        for ids in ([community_a.pk], [community_a.pk, community_b.pk, third.pk]):
+            with django_assert_max_num_queries(3) as captured:
+                figures = section.figures(ids, timezone.localdate())
+            counts.append(len(captured.captured_queries))
+            assert all(f.key and str(f.label) for f in figures), section.key
+        assert counts[0] == counts[1], f"{section.key}: {counts}"
