@@ -90,6 +90,10 @@ class OutboundMessage(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # one file sent with an e-mail (the daily summary's PDF): its bytes, name and type
+    attachment = models.BinaryField(_("attachment"), null=True, blank=True, editable=False)
+    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
+    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,7 +11,7 @@ import logging
 import urllib.request
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -66,9 +66,18 @@ def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def send_outbound(*, channel: str, recipient: str, body: str, subject: str = "") -> OutboundMessage:
-    """Record an outbound message and queue its delivery once the surrounding transaction commits."""
-    message = OutboundMessage.objects.create(channel=channel, recipient=recipient, subject=subject, body=body)
+def send_outbound(*, channel: str, recipient: str, body: str, subject: str = "",
+                  attachment: tuple[str, bytes, str] | None = None) -> OutboundMessage:
+    """Record an outbound message and queue its delivery once the surrounding transaction commits.
+    ``attachment``: ``(file name, bytes, MIME type)``, e-mail only; recorded with the message."""
+    extra = {}
+    if attachment is not None:
+        if channel != OutboundMessage.Channel.EMAIL:
+            raise ValueError("Only an e-mail carries an attachment")
+        name, content, mimetype = attachment
+        extra = {"attachment": bytes(content), "attachment_name": name[:200], "attachment_type": mimetype[:100]}
+    message = OutboundMessage.objects.create(channel=channel, recipient=recipient, subject=subject, body=body,
+                                             **extra)
     from .queueing import enqueue_on_commit
     from .tasks import deliver_outbound
 
@@ -107,7 +116,12 @@ def sms_gateway():
 
 def deliver(message: OutboundMessage) -> None:
     """Send one recorded message through its channel. Raises on failure (the task retries)."""
-    if message.channel == OutboundMessage.Channel.EMAIL:
+    if message.channel == OutboundMessage.Channel.EMAIL and message.attachment is not None:
+        email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+        email.attach(message.attachment_name or "attachment", bytes(message.attachment),
+                     message.attachment_type or "application/octet-stream")
+        email.send()
+    elif message.channel == OutboundMessage.Channel.EMAIL:
         send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
     elif message.channel == OutboundMessage.Channel.SMS:
         sms_gateway().send(phone=message.recipient, text=message.body)

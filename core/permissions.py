@@ -93,6 +93,9 @@ ACTIONS: dict[str, frozenset[str]] = {
     # the queue of sites waiting for acceptance or for their deposit to settle (the engineer, the desk, the cashier)
     "renovation.queue": DESK | {Role.CASHIER, Role.ENGINEER},
     # ---- end renovation rounds ----
+    # the manager's daily summary 前台日报 (issue 13): the page, its archive and PDFs; the freeze time
+    "summary.view": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    "summary.settings": frozenset({Role.MANAGER, Role.ADMIN}),
 }
 
 

@@ -42,3 +42,19 @@ def release_slip(*, slip, user, request=None) -> tuple[bytes, str]:
         "qr_url": reverse("frontdesk:gate_slip", args=[slip.token]),
     }, request=request)
     return pdf, f"release-slip-{slip.number}.pdf"
+
+
+# ---- the daily summary 前台日报 (issue 13) ----
+def daily_summary(*, community, day, user, request=None) -> tuple[bytes, str]:
+    """The frozen summary of ``community`` on ``day``, A4: the service centre, the day, the exceptions, every
+    section's figures as frozen and their comparisons (``selectors.summary.summary_for(archived=True)``)."""
+    from django.utils import timezone
+
+    from .selectors.summary import frozen_at, summary_for
+
+    summary = summary_for([community.pk], day, user=user, archived=True)
+    pdf = render_pdf("frontdesk/pdf/daily_summary.html", {
+        "community": community, "summary": summary, "day": day, "frozen_at": frozen_at([community.pk], day),
+        "printed_at": timezone.now(),
+    }, request=request)
+    return pdf, f"daily-summary-{community.code}-{day.isoformat()}.pdf"

@@ -41,6 +41,7 @@ def register() -> None:
     )))
     # ---- slips (issue 11): release slips; the registers' menu section; the gate guard's landing button
     _register_slips()
+    _register_summary()
 
 
 def _register_slips() -> None:
@@ -223,3 +224,21 @@ def _register_keys() -> None:
     register_handover_source(HandoverSource(key="keys_out", label=_("Keys out"), lines=_keys_out_lines, confirm=True,
                                             order=30))
     register_demo_loader(16, "keys", demo.load_keys)
+
+
+def _register_summary() -> None:
+    # ---- the manager's daily summary 前台日报 (issue 13): the page loops over frontdesk.registry's sections
+    from django.utils.translation import gettext_lazy as _
+
+    from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
+    from core.models import Role
+
+    from . import demo
+
+    register_menu(MenuSection(key="summary", label=_("Daily summary"), order=5, links=(
+        MenuLink(_("Daily summary"), "frontdesk:summary", home_for=frozenset({Role.MANAGER})),
+        MenuLink(_("Daily summary archive"), "frontdesk:summary_archive"),
+        MenuLink(_("Daily summary settings"), "frontdesk:summary_settings", divider=True),
+    )))
+    register_demo_loader(95, "summary", demo.load_summary)

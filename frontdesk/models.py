@@ -4,6 +4,8 @@ Nothing here is hard-deleted: a move-out ends an occupancy, a vehicle is deactiv
 authorisation is revoked; pghistory keeps every version of every row.
 """
 
+import datetime
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -1082,3 +1084,46 @@ class FrozenFigure(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.label}"
+
+
+@pghistory.track()
+class SummarySettings(models.Model):
+    """A community's daily summary: the local time the day is frozen (and the PDF e-mailed to its managers)."""
+
+    DEFAULT_FREEZE_AT = datetime.time(20, 0)
+
+    community = models.OneToOneField(Community, on_delete=models.PROTECT, related_name="summary_settings",
+                                     verbose_name=_("community"))
+    freeze_at = models.TimeField(_("freeze the day at"), default=DEFAULT_FREEZE_AT)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("daily summary settings")
+        verbose_name_plural = _("daily summary settings")
+
+    def __str__(self):
+        return str(self.community_id)
+
+
+@pgtrigger.register(*append_only("summary_delivery"))
+class SummaryDelivery(models.Model):
+    """The frozen summary of one community and day e-mailed to one manager: claimed (unique) in the same
+    transaction as the message is recorded, so a manager gets it once whatever path fires. Never changed."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    day = models.DateField(_("day"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("manager"))
+    message = models.ForeignKey("core.OutboundMessage", on_delete=models.PROTECT, null=True, related_name="+",
+                                verbose_name=_("message"))
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily summary delivery")
+        verbose_name_plural = _("daily summary deliveries")
+        constraints = [models.UniqueConstraint(fields=["community", "day", "user"], name="summary_delivery_once")]
+
+    def __str__(self):
+        return f"{self.day} {self.user_id}"

@@ -38,3 +38,13 @@ def parcels_sweep() -> dict:
     from .services.parcels import parcels_sweep as sweep
 
     return sweep()
+
+
+# ---- the daily summary (issue 13) ----
+@shared_task(expires=540)
+def summary_sweep() -> dict:
+    """Every 10 minutes (beat): freeze each community's day once its freeze time has passed (and the days
+    missed, up to 7 back), e-mail each frozen day's PDF to every manager once, queue lost e-mails again."""
+    from .services.summary import summary_sweep as sweep
+
+    return sweep()

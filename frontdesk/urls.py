@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import gate, imports, keys, lookup, occupancies, parcels, parking, people, slips, structure, units, vehicles
+from .views import summary as summary_views
 from .views import visitors as visitor_views
 
 app_name = "frontdesk"
@@ -79,4 +80,10 @@ urlpatterns = [
     path("keys/<int:pk>/sign-in/", keys.key_sign_in, name="key_sign_in"),
     path("keys/<int:pk>/return/", keys.key_return, name="key_return"),
     path("keys/<int:pk>/lost/", keys.key_lost, name="key_lost"),
+    # the manager's daily summary 前台日报 (issue 13)
+    path("summary/", summary_views.summary, name="summary"),
+    path("summary/archive/", summary_views.summary_archive, name="summary_archive"),
+    path("summary/archive/<int:community>/<int:year>-<int:month>-<int:day>.pdf", summary_views.summary_pdf,
+         name="summary_pdf"),
+    path("summary/settings/", summary_views.summary_settings, name="summary_settings"),
 ]

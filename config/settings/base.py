@@ -198,6 +198,8 @@ CELERY_BEAT_SCHEDULE |= {
     # renovation (R3): permits ending, sites not inspected by 16:00, acceptance overdue, registered sources
     "renovation-reminders": {"task": "renovation.tasks.reminders_sweep", "schedule": crontab(minute="*/15")},
     "renovation-hotwork-sweep": {"task": "renovation.tasks.hotwork_sweep", "schedule": 60.0},
+    # the daily summary (issue 13): freeze each community's day after its freeze time, e-mail the PDF once
+    "frontdesk-summary-sweep": {"task": "frontdesk.tasks.summary_sweep", "schedule": crontab(minute="*/10")},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
