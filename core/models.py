@@ -100,6 +100,24 @@ class OutboundMessage(models.Model):
         return f"{self.get_channel_display()} {self.subject}".strip()
 
 
+class OutboundAttachment(models.Model):
+    """A file sent with an outbound e-mail (e.g. an application as a PDF to a provider), stored with the
+    message so a retried or restarted delivery sends the very same file."""
+
+    message = models.ForeignKey(OutboundMessage, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to="outbound/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=100)
+
+    class Meta:
+        ordering = ["message", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename
+
+
 @pgtrigger.register(*append_only("access_log"))
 class SensitiveDataAccess(models.Model):
     """Who revealed which personal datum of which record, when and why. Append-only."""

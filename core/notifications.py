@@ -8,14 +8,16 @@ settings for e-mail, the SMS gateway adapter named by ``settings.SMS_GATEWAY`` f
 import json
 import logging
 import urllib.request
+import uuid
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Notification, OutboundMessage
+from .models import Notification, OutboundAttachment, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +67,20 @@ def unread_count(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def send_outbound(*, channel: str, recipient: str, body: str, subject: str = "") -> OutboundMessage:
-    """Record an outbound message and queue its delivery once the surrounding transaction commits."""
+def send_outbound(*, channel: str, recipient: str, body: str, subject: str = "",
+                  attachments=()) -> OutboundMessage:
+    """Record an outbound message and queue its delivery once the surrounding transaction commits.
+    ``attachments``: (file name, bytes, content type) triples, e-mail only; stored with the message, so a
+    retried delivery sends the same files."""
+    attachments = list(attachments)
+    if attachments and channel != OutboundMessage.Channel.EMAIL:
+        raise ValueError("Only an e-mail carries attachments.")
     message = OutboundMessage.objects.create(channel=channel, recipient=recipient, subject=subject, body=body)
+    for filename, content, content_type in attachments:
+        suffix = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
+        stored = ContentFile(content, name=f"{uuid.uuid4().hex}.{suffix}")  # never the given name on disk
+        OutboundAttachment.objects.create(message=message, file=stored, filename=filename[:120],
+                                          content_type=content_type[:100])
     from .tasks import deliver_outbound
 
     transaction.on_commit(lambda: deliver_outbound.delay(message.pk))
@@ -106,7 +119,15 @@ def sms_gateway():
 def deliver(message: OutboundMessage) -> None:
     """Send one recorded message through its channel. Raises on failure (the task retries)."""
     if message.channel == OutboundMessage.Channel.EMAIL:
-        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+        attachments = list(message.attachments.all())
+        if not attachments:
+            send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+            return
+        email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+        for attachment in attachments:
+            with attachment.file.open("rb") as handle:
+                email.attach(attachment.filename, handle.read(), attachment.content_type)
+        email.send()
     elif message.channel == OutboundMessage.Channel.SMS:
         sms_gateway().send(phone=message.recipient, text=message.body)
     else:  # pragma: no cover - guarded by choices
