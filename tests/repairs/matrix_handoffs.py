@@ -17,6 +17,17 @@ def id_copy(name="身份证.pdf", content=PDF):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
+def png_id_copy():
+    """A real picture (the pages that read every served file open it)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, format="PNG")
+    return SimpleUploadedFile("身份证.png", buffer.getvalue(), content_type="image/png")
+
+
 def network_provider(community, *, actor, valid_from=datetime.date(2020, 1, 1)):
     """网通 with the seed's network request types and fees (复机 20 元)."""
     from repairs.services import handoffs
@@ -36,7 +47,7 @@ def owner_of(unit):
     return Occupancy.objects.filter(unit=unit, kind=Occupancy.Kind.OWNER, end_date__isnull=True).first().person
 
 
-def file_handoff(unit, *, actor, type_name="开通", **kwargs):
+def file_handoff(unit, *, actor, type_name="开通", upload=None, **kwargs):
     from repairs.models import ProviderService
     from repairs.services import handoffs
 
@@ -46,15 +57,15 @@ def file_handoff(unit, *, actor, type_name="开通", **kwargs):
     kwargs.setdefault("applicant_kind", "owner")
     if kwargs["applicant_kind"] == "owner":
         kwargs.setdefault("owner", owner_of(unit))
-    return handoffs.handoff_file(unit=unit, provider=service.provider, service=service, id_copy=id_copy(),
-                                 actor=actor, **kwargs)
+    return handoffs.handoff_file(unit=unit, provider=service.provider, service=service,
+                                 id_copy=upload or id_copy(), actor=actor, **kwargs)
 
 
 def objects(community, users):
     from tests.factories import OccupancyFactory
 
     unit = OccupancyFactory(unit__entrance__building__community=community).unit
-    ticket = file_handoff(unit, actor=users[Role.CLERK])
+    ticket = file_handoff(unit, actor=users[Role.CLERK], upload=png_id_copy())
     return {"handoff_ticket": ticket, "handoff_provider": ticket.handoff.provider,
             "handoff_service": ticket.handoff.service}
 
