@@ -88,6 +88,12 @@ class FeeForm(StaffForm):
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput, initial=today)
 
 
+class ServiceEditForm(StaffForm):
+    name = forms.CharField(label=_("Request type"), max_length=40)
+    sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=32767)
+    is_active = forms.BooleanField(label=_("In use"), required=False)
+
+
 class ServiceForm(FeeForm):
     name = forms.CharField(label=_("Request type"), max_length=40, help_text=_("e.g. opening, tariff change, "
                                                                               "suspension, termination, reconnection"))

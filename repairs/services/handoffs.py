@@ -45,7 +45,7 @@ def provider_save(*, community, name: str, service: str, email: str, requirement
                 else Provider(community=community))
     provider.name, provider.service, provider.email = clean_text(name), service, (email or "").strip()
     provider.requirements, provider.is_active = clean_text(requirements), is_active
-    provider.full_clean()
+    provider.full_clean(validate_unique=False, validate_constraints=False)  # a clash: the IntegrityError below
     try:
         with transaction.atomic():
             provider.save()
@@ -60,13 +60,28 @@ def provider_service_add(*, provider: Provider, name: str, amount, valid_from: d
     """A request type (开通, 资费变更, 复机 …) with its first fee from ``valid_from``."""
     service = ProviderService(provider=provider, name=clean_text(name),
                               sort_order=(provider.services.count() + 1) * 10)
-    service.full_clean()
+    service.full_clean(validate_unique=False, validate_constraints=False)  # a clash: the IntegrityError below
     try:
         with transaction.atomic():
             service.save()
     except IntegrityError:
         raise ValidationError({"name": _("This request type already exists.")}) from None
     provider_fee_add(service=service, amount=amount, valid_from=valid_from, actor=actor, now=now)
+    return service
+
+
+@transaction.atomic
+def provider_service_save(*, service: ProviderService, name: str, sort_order: int, is_active: bool,
+                          actor) -> ProviderService:
+    """Rename a request type, reorder it or put it out of use (its fees and past requests stay)."""
+    service = ProviderService.objects.select_for_update().get(pk=service.pk)
+    service.name, service.sort_order, service.is_active = clean_text(name), sort_order, is_active
+    service.full_clean(validate_unique=False, validate_constraints=False)  # a clash: the IntegrityError below
+    try:
+        with transaction.atomic():
+            service.save()
+    except IntegrityError:
+        raise ValidationError({"name": _("This request type already exists.")}) from None
     return service
 
 

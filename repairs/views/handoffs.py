@@ -16,7 +16,16 @@ from core.permissions import require
 from frontdesk.scoping import choose_community
 
 from ..documents import handoff_pdf as render_handoff_pdf
-from ..forms.handoffs import FeeForm, ForwardForm, HandoffForm, ProviderForm, ReplyForm, RoomForm, ServiceForm
+from ..forms.handoffs import (
+    FeeForm,
+    ForwardForm,
+    HandoffForm,
+    ProviderForm,
+    ReplyForm,
+    RoomForm,
+    ServiceEditForm,
+    ServiceForm,
+)
 from ..selectors import handoffs as selectors
 from ..selectors.tickets import units_for
 from ..services import handoffs as services
@@ -163,6 +172,23 @@ def provider_service_add(request, pk):
 
 
 @require("repairs.providers")
+def provider_service_edit(request, pk):
+    service = selectors.service_of(user=request.user, pk=pk)
+    community = service.provider.community
+    form = ServiceEditForm(request.POST or None, initial={"name": service.name, "sort_order": service.sort_order,
+                                                          "is_active": service.is_active})
+
+    def perform(data):
+        services.provider_service_save(service=service, name=data["name"], sort_order=data["sort_order"],
+                                       is_active=data["is_active"], actor=request.user)
+        messages.success(request, _("Saved."))
+        return _back(community)
+
+    return _form_page(request, form, perform, community=community, back=_back(community),
+                      title=_("Edit request type %(service)s") % {"service": f"{service.provider.name} · {service.name}"})
+
+
+@require("repairs.providers")
 def provider_fee_add(request, pk):
     service = selectors.service_of(user=request.user, pk=pk)
     community = service.provider.community
@@ -188,5 +214,6 @@ urlpatterns = [
     path("handoffs/providers/new/", provider_edit, name="provider_create"),
     path("handoffs/providers/<int:pk>/", provider_edit, name="provider_edit"),
     path("handoffs/providers/<int:pk>/types/new/", provider_service_add, name="provider_service_add"),
+    path("handoffs/types/<int:pk>/", provider_service_edit, name="provider_service_edit"),
     path("handoffs/types/<int:pk>/fees/new/", provider_fee_add, name="provider_fee_add"),
 ]

@@ -81,4 +81,5 @@ ENTRIES = {
     "repairs:provider_edit": (lambda o: {"pk": o["handoff_provider"].pk}, PROVIDERS, "get", True),
     "repairs:provider_service_add": (lambda o: {"pk": o["handoff_provider"].pk}, PROVIDERS, "get", True),
     "repairs:provider_fee_add": (lambda o: {"pk": o["handoff_service"].pk}, PROVIDERS, "get", True),
+    "repairs:provider_service_edit": (lambda o: {"pk": o["handoff_service"].pk}, PROVIDERS, "get", True),
 }

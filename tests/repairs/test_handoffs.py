@@ -364,3 +364,22 @@ def test_hand_offs_show_on_the_board_by_kind_the_unit_page_the_lookup_and_the_st
     assert any(c["kind"] == "forward" for c in stats.clocks)
     client.force_login(users[Role.SUPERVISOR])
     assert client.get(reverse("repairs:stats")).status_code == 200
+
+
+def test_a_request_type_out_of_use_is_not_offered_and_keeps_its_fees(client, clerk_client, supervisor, unit_a,
+                                                                      provider):
+    from core import idempotency
+
+    suspend = provider.services.get(name="暂停")
+    client.force_login(supervisor)
+    response = client.post(reverse("repairs:provider_service_edit", args=[suspend.pk]), {
+        "name": "暂停服务", "sort_order": "5", "form_token": str(idempotency.new_token())})  # "in use" unticked
+    assert response.status_code == 302
+    suspend.refresh_from_db()
+    assert (suspend.name, suspend.sort_order, suspend.is_active) == ("暂停服务", 5, False)
+    assert suspend.fees.count() == 1
+    form = clerk_client.get(reverse("repairs:handoff_create"), {"unit": unit_a.pk}).context["form"]
+    assert suspend not in form.fields["service"].queryset
+    taken = client.post(reverse("repairs:provider_service_edit", args=[suspend.pk]), {
+        "name": "复机", "sort_order": "5", "form_token": str(idempotency.new_token())})
+    assert taken.status_code == 200 and taken.context["form"].errors["name"] == ["This request type already exists."]
