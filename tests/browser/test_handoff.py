@@ -2,13 +2,16 @@
 the ID copy, e-mails it to the provider (the e-mail recorded), records the provider's completion and calls the
 owner back. Every step through the real pages; the database checked after each one."""
 
+import json
 import re
+import subprocess
 
 import pytest
 from playwright.sync_api import expect
 
 from core.models import OutboundMessage, Role
 from repairs.models import Callback, Handoff, Ticket
+from tests.browser.test_accessibility import AXE, JAVA, RUN_AXE, VNU, WCAG_AA
 from tests.repairs.matrix_handoffs import PDF, network_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,9 +24,21 @@ def desk_clerk(clerk):
     return clerk
 
 
-def test_network_opening_from_the_unit_page_to_the_callback(page, live_server, login, unit_a, desk_clerk, users):
+def _checked(page, label, found, html_dir):
+    """axe (WCAG 2.1 AA) on the page as shown; its HTML kept for the Nu checker."""
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    found += [(label, v["id"], v["nodes"][:2]) for v in page.evaluate(RUN_AXE, WCAG_AA)]
+    (html_dir / f"{len(list(html_dir.iterdir())):02d}.html").write_text(page.content())
+
+
+def test_network_opening_from_the_unit_page_to_the_callback(page, live_server, login, unit_a, desk_clerk, users,
+                                                            tmp_path):
     provider = network_provider(unit_a.community, actor=users[Role.SUPERVISOR])
     opening = provider.services.get(name="开通")
+    page.add_init_script(path=str(AXE))
+    found, html_dir = [], tmp_path / "html"
+    html_dir.mkdir()
 
     # 1. from the unit page, the hand-off form: the providers' requirements and fees are shown
     login(page, desk_clerk)
@@ -32,6 +47,7 @@ def test_network_opening_from_the_unit_page_to_the_callback(page, live_server, l
     page.wait_for_url(re.compile(r"/repairs/handoffs/new/\?unit="))
     expect(page.locator("main")).to_contain_text("身份证复印件")
     expect(page.locator("main")).to_contain_text("复机")
+    _checked(page, "hand-off form", found, html_dir)
 
     # 2. files a network opening for the owner with the ID copy
     page.locator("#id_service").select_option(str(opening.pk))
@@ -46,6 +62,7 @@ def test_network_opening_from_the_unit_page_to_the_callback(page, live_server, l
     assert (ticket.status, handoff.service, handoff.applicant.name, handoff.fee) == ("new", opening, "张建国", 300)
     assert ticket.clocks.filter(kind="forward", met_at__isnull=True).exists()
     expect(page.locator("#handoff-card")).to_contain_text("网通")
+    _checked(page, "hand-off ticket", found, html_dir)
 
     # 3. e-mails it to the provider: recorded on the hand-off, the clock met
     page.get_by_role("button", name=re.compile("E-mail to kaihu@wangtong")).click()
@@ -59,6 +76,8 @@ def test_network_opening_from_the_unit_page_to_the_callback(page, live_server, l
 
     # 4. records the provider's completion: the callback opens
     page.get_by_role("link", name="Record the provider's answer").click()
+    page.wait_for_url(re.compile(rf"/repairs/handoffs/{ticket.pk}/reply/$"))
+    _checked(page, "provider's answer", found, html_dir)
     page.fill("#id_reply", "12-08 已开通，账号 0571-8888")
     page.get_by_role("button", name="Record and complete").click()
     page.wait_for_url(re.compile(rf"/repairs/tickets/{ticket.pk}/$"))
@@ -78,3 +97,7 @@ def test_network_opening_from_the_unit_page_to_the_callback(page, live_server, l
     ticket.refresh_from_db()
     assert (callback.status, callback.satisfaction, ticket.status) == ("done", 5, "callback_done")
     page.screenshot(path="/tmp/handoff_callback_done.png", full_page=True)
+    assert found == []
+    vnu = subprocess.run([JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always",
+                          str(html_dir)], capture_output=True, text=True, timeout=300)
+    assert json.loads(vnu.stderr or vnu.stdout)["messages"] == []
