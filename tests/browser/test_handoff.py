@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 from core.models import OutboundMessage, Role
 from repairs.models import Callback, Handoff, Ticket
 from tests.browser.test_accessibility import AXE, JAVA, RUN_AXE, VNU, WCAG_AA
-
-# axe on the page's own content (the navigation bar is every page's, checked by test_accessibility.py)
-RUN_AXE_ON_MAIN = RUN_AXE.replace("axe.run(document,", "axe.run(document.querySelector('main'),")
 from tests.repairs.matrix_handoffs import PDF, network_provider
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+# axe on the page's own content (the navigation bar is every page's, checked by test_accessibility.py)
+RUN_AXE_ON_MAIN = RUN_AXE.replace("axe.run(document,", "axe.run(document.querySelector('main'),")
 
 
 @pytest.fixture
@@ -100,6 +100,40 @@ def test_network_opening_from_the_unit_page_to_the_callback(page, live_server, l
     ticket.refresh_from_db()
     assert (callback.status, callback.satisfaction, ticket.status) == ("done", 5, "callback_done")
     page.screenshot(path="/tmp/handoff_callback_done.png", full_page=True)
+    assert found == [], found
+    vnu = subprocess.run([JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always",
+                          str(html_dir)], capture_output=True, text=True, timeout=300)
+    assert json.loads(vnu.stderr or vnu.stdout)["messages"] == []
+
+
+def test_the_supervisor_sets_up_a_provider_with_its_fees(page, live_server, login, community_a, users, tmp_path):
+    supervisor = users[Role.SUPERVISOR]
+    supervisor.language = "en"
+    supervisor.save(update_fields=["language"])
+    page.add_init_script(path=str(AXE))
+    found, html_dir = [], tmp_path / "html"
+    html_dir.mkdir()
+    login(page, supervisor)
+    page.goto(f"{live_server.url}/repairs/handoffs/providers/")
+    _checked(page, "providers (none)", found, html_dir)
+    page.get_by_role("link", name="Add a provider").click()
+    _checked(page, "new provider", found, html_dir)
+    page.fill("#id_name", "港华燃气")
+    page.locator("#id_service").select_option("gas")
+    page.fill("#id_email", "kaihu@ganghua.example.com")
+    page.fill("#id_requirements", "业主身份证复印件；房产证复印件")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/repairs/handoffs/providers/\?community="))
+    page.get_by_role("link", name="Add a request type").click()
+    page.fill("#id_name", "开户")
+    page.fill("#id_amount", "200")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/repairs/handoffs/providers/\?community="))
+    expect(page.locator("main")).to_contain_text("开户")
+    expect(page.locator("main")).to_contain_text("200.00")
+    _checked(page, "providers", found, html_dir)
+    service = community_a.handoff_providers.get(name="港华燃气").services.get()
+    assert service.fees.get().amount == 200
     assert found == [], found
     vnu = subprocess.run([JAVA, "-jar", str(VNU), "--errors-only", "--format", "json", "--exit-zero-always",
                           str(html_dir)], capture_output=True, text=True, timeout=300)
