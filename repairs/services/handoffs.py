@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from core.models import OutboundMessage
 from core.money import to_money
@@ -110,10 +111,16 @@ def fee_on(service: ProviderService, on: datetime.date) -> Decimal:
 
 # ---- the hand-off ----
 
+CATEGORY_NAME = gettext_noop("Utility hand-off")
+
+
 def _category(community) -> Category:
-    """Hand-offs are filed under one category of their own, out of use so the repair forms do not offer it."""
-    name = _("Utility hand-off")
-    category = Category.objects.filter(community=community, name=name).first()
+    """Hand-offs are filed under one category of their own, out of use so the repair forms do not offer it.
+    Named in Chinese (the desk's language) when created; found by that name or the source string."""
+    with translation.override("zh-hans"):
+        name = _(CATEGORY_NAME)
+    category = (Category.objects.filter(community=community, name__in={name, CATEGORY_NAME, _(CATEGORY_NAME)})
+                .order_by("id").first())
     if category is None:
         category, _created = Category.objects.get_or_create(community=community, name=name,
                                                             defaults={"is_active": False, "sort_order": 900})
