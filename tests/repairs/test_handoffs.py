@@ -321,6 +321,8 @@ def test_provider_list_and_ticket_page_queries_do_not_grow(client, supervisor, c
     client.force_login(clerk)
     with django_assert_max_num_queries(25):
         assert client.get(tickets[0].get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(16):  # the form and the providers' panel, whatever their number
+        assert client.get(reverse("repairs:handoff_create"), {"unit": unit_a.pk}).status_code == 200
 
 
 def test_demo_has_hand_offs_in_every_state_and_is_idempotent(community_a, make_user):
