@@ -354,6 +354,7 @@ DEMO_HANDOFFS = [
 def load_handoffs(stdout):
     """Providers for 翠湖花园 (CH) and seven hand-offs through the services: new, late to forward, forwarded,
     completed (callback to do), callback done, closed, cancelled. Idempotent: skipped when CH has providers."""
+    from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from frontdesk.models import TenantAuthorization
@@ -395,8 +396,17 @@ def load_handoffs(stdout):
                 who = {"applicant_kind": "tenant", "tenant_authorization": authorization,
                        "unit": authorization.tenancy.unit}
             service = services[type_name]
-            ticket = handoffs.handoff_file(provider=service.provider, service=service, details="演示数据",
-                                           id_copy=SimpleUploadedFile("id.pdf", DEMO_PDF), actor=clerk, now=at, **who)
+
+            def file(who, at=at, service=service):
+                return handoffs.handoff_file(provider=service.provider, service=service, details="演示数据",
+                                             id_copy=SimpleUploadedFile("id.pdf", DEMO_PDF), actor=clerk, now=at,
+                                             **who)
+
+            try:
+                with transaction.atomic():
+                    ticket = file(who)
+            except ValidationError:  # the tenant's authorisation does not hold (its owner moved out …): the owner
+                ticket = file({"applicant_kind": "owner", "owner": occupancy.person, "unit": occupancy.unit})
             step = at
             for move in moves:
                 step += datetime.timedelta(hours=5)
