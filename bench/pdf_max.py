@@ -176,7 +176,22 @@ def unit_card_context() -> dict:
     return {"unit": unit, "people": people, "user": _user()}
 
 
+def handoff_context() -> dict:
+    from repairs.models import Handoff, Provider, ProviderService, Ticket
+
+    ticket = NS(community=_community(), number="DB-20261130-0123", unit=NS(code="12-3-2802"), created_at=NOW,
+                contact_name=text(Ticket, "contact_name"))
+    person = NS(name=text(Ticket, "contact_name"))
+    handoff = NS(ticket=ticket, provider=NS(name=text(Provider, "name")), service=NS(name=text(ProviderService, "name")),
+                 applicant=person, owner=person, get_applicant_kind_display="持业主委托的租户",
+                 tenant_authorization=NS(valid_from=TODAY, valid_to=TODAY, document_ref="委托书" * 30),
+                 details=text(Handoff, "details"), fee=Decimal("99999.99"))
+    return {"handoff": handoff, "ticket": ticket, "printed_at": NOW, "printed_by": _user(),
+            "contact_phone": "13812345678", "fee_upper": "玖万玖仟玖佰玖拾玖元玖角玖分"}
+
+
 CASES = {
+    "repairs/pdf/handoff_application.html": handoff_context,
     "repairs/pdf/work_order.html": work_order_context,
     "billing/pdf/receipt.html": receipt_context,
     "billing/pdf/voucher.html": voucher_context,

@@ -75,6 +75,9 @@ class FeeItem(models.Model):
                                                 help_text=_("Days after the start of the period."))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
+    on_behalf = models.BooleanField(_("collected on behalf (代收)"), default=False,
+                                    help_text=_("Money taken for another company (a utility's opening fee): "
+                                                "marked as collected on behalf on receipts."))
 
     class Meta:
         ordering = ["community", "sort_order", "id"]

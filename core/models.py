@@ -90,10 +90,6 @@ class OutboundMessage(models.Model):
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    # one file sent with an e-mail (the daily summary's PDF): its bytes, name and type
-    attachment = models.BinaryField(_("attachment"), null=True, blank=True, editable=False)
-    attachment_name = models.CharField(_("attachment name"), max_length=200, blank=True)
-    attachment_type = models.CharField(_("attachment type"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -102,6 +98,24 @@ class OutboundMessage(models.Model):
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.subject}".strip()
+
+
+class OutboundAttachment(models.Model):
+    """A file sent with an outbound e-mail (e.g. an application as a PDF to a provider), stored with the
+    message so a retried or restarted delivery sends the very same file."""
+
+    message = models.ForeignKey(OutboundMessage, on_delete=models.PROTECT, related_name="attachments")
+    content = models.BinaryField(_("content"))
+    filename = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("content type"), max_length=100)
+
+    class Meta:
+        ordering = ["message", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.filename
 
 
 @pgtrigger.register(*append_only("access_log"))

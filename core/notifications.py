@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .models import Notification, OutboundMessage
+from .models import Notification, OutboundAttachment, OutboundMessage
 
 logger = logging.getLogger(__name__)
 
@@ -67,17 +67,17 @@ def unread_count(user) -> int:
 
 
 def send_outbound(*, channel: str, recipient: str, body: str, subject: str = "",
-                  attachment: tuple[str, bytes, str] | None = None) -> OutboundMessage:
+                  attachments=()) -> OutboundMessage:
     """Record an outbound message and queue its delivery once the surrounding transaction commits.
-    ``attachment``: ``(file name, bytes, MIME type)``, e-mail only; recorded with the message."""
-    extra = {}
-    if attachment is not None:
-        if channel != OutboundMessage.Channel.EMAIL:
-            raise ValueError("Only an e-mail carries an attachment")
-        name, content, mimetype = attachment
-        extra = {"attachment": bytes(content), "attachment_name": name[:200], "attachment_type": mimetype[:100]}
-    message = OutboundMessage.objects.create(channel=channel, recipient=recipient, subject=subject, body=body,
-                                             **extra)
+    ``attachments``: (file name, bytes, content type) triples, e-mail only; stored with the message, so a
+    retried delivery sends the same files."""
+    attachments = list(attachments)
+    if attachments and channel != OutboundMessage.Channel.EMAIL:
+        raise ValueError("Only an e-mail carries attachments.")
+    message = OutboundMessage.objects.create(channel=channel, recipient=recipient, subject=subject, body=body)
+    OutboundAttachment.objects.bulk_create(  # in the database: rolled back with the message, kept in backups
+        OutboundAttachment(message=message, content=bytes(content), filename=filename[:120],
+                           content_type=content_type[:100]) for filename, content, content_type in attachments)
     from .queueing import enqueue_on_commit
     from .tasks import deliver_outbound
 
@@ -116,13 +116,15 @@ def sms_gateway():
 
 def deliver(message: OutboundMessage) -> None:
     """Send one recorded message through its channel. Raises on failure (the task retries)."""
-    if message.channel == OutboundMessage.Channel.EMAIL and message.attachment is not None:
+    if message.channel == OutboundMessage.Channel.EMAIL:
+        attachments = list(message.attachments.all())
+        if not attachments:
+            send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
+            return
         email = EmailMessage(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
-        email.attach(message.attachment_name or "attachment", bytes(message.attachment),
-                     message.attachment_type or "application/octet-stream")
+        for attachment in attachments:
+            email.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
         email.send()
-    elif message.channel == OutboundMessage.Channel.EMAIL:
-        send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.recipient])
     elif message.channel == OutboundMessage.Channel.SMS:
         sms_gateway().send(phone=message.recipient, text=message.body)
     else:  # pragma: no cover - guarded by choices

@@ -42,3 +42,29 @@ def photos_check(photos, *, max_count: int | None, check=photo_check) -> None:
             errors.extend(exc.messages)
     if errors:
         raise ValidationError(errors)
+
+
+# ---- papers: an application's scan, an ID copy (PDF, JPEG or PNG), read by the content ----
+DOCUMENT_MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+DOCUMENT_SUFFIXES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def document_type(head: bytes) -> str | None:
+    """The accepted content type the file's first bytes show, or None."""
+    return next((kind for magic, kind in DOCUMENT_MAGIC.items() if head.startswith(magic)), None)
+
+
+def document_check(upload) -> str:
+    """A PDF, JPEG or PNG of at most 10 MB, read from the content: its content type, or a ValidationError."""
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB (it has %(size).1f MB).")
+                              % {"size": upload.size / 1024 / 1024}, code="too_big")
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    upload.seek(0)
+    kind = document_type(upload.read(16))
+    upload.seek(0)
+    if kind is None:
+        raise ValidationError(_("Only PDF, JPEG or PNG files are accepted."), code="type")
+    return kind

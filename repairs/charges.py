@@ -14,7 +14,8 @@ from core.text import clean_text
 
 from .models import Charge
 
-__all__ = ["charge_bill_now", "charge_mark_billed", "charge_source", "pending_charges"]
+__all__ = ["charge_bill_now", "charge_mark_billed", "charge_source", "handoff_bill_now", "handoff_charge_source",
+           "pending_charges"]
 
 REF_PREFIX = "repair-charge:"
 SOURCE_KEY = "repairs"
@@ -74,3 +75,50 @@ def charge_source():
         key=SOURCE_KEY, label=gettext_lazy("Paid repairs waiting to be billed"), fee_item_code="repair",
         fee_item_name=gettext_lazy("Paid repair"), fee_item_kind="repair", pending=_pending_for_billing,
         mark_billed=_mark_billed)
+
+
+# ---- utility hand-offs: the fee collected on behalf of the provider (代收) ----
+HANDOFF_REF_PREFIX = "handoff-fee:"
+HANDOFF_SOURCE_KEY = "handoff"
+
+
+def _handoff_pending(*, community) -> list:
+    from .models import Handoff
+
+    rows = (Handoff.objects.filter(community=community, billed_at__isnull=True, fee__gt=0)
+            .select_related("ticket__unit", "provider", "service").order_by("id"))
+    return [billing.PendingCharge(ref=f"{HANDOFF_REF_PREFIX}{h.pk}", unit_id=h.ticket.unit_id,
+                                  building_id=h.ticket.unit.building_id, amount=h.fee,
+                                  description=f"{h.ticket.number} {h.provider.name} {h.service.name}")
+            for h in rows]
+
+
+@transaction.atomic
+def _handoff_mark_billed(*, ref: str, bill_reference: str, actor, now=None):
+    from .models import Handoff
+
+    reference = clean_text(bill_reference)
+    handoff = Handoff.objects.select_for_update().get(pk=int(ref.removeprefix(HANDOFF_REF_PREFIX)))
+    if handoff.billed_at:
+        if handoff.bill_reference == reference:
+            return handoff
+        raise ValidationError(_("This charge is already on bill %(reference)s.") % {"reference": handoff.bill_reference},
+                              code="billed")
+    handoff.billed_at, handoff.bill_reference = now or timezone.now(), reference[:50]
+    with pghistory.context(billed_by=getattr(actor, "pk", None)):
+        handoff.save(update_fields=["billed_at", "bill_reference"])
+    return handoff
+
+
+def handoff_bill_now(*, handoff, actor, now=None):
+    """Bill a hand-off's fee at once, so the cashier takes it at the counter when the owner pays (代收)."""
+    return billing.charge_bill_now(source_key=HANDOFF_SOURCE_KEY, ref=f"{HANDOFF_REF_PREFIX}{handoff.pk}",
+                                   community=handoff.community, actor=actor, now=now)
+
+
+def handoff_charge_source():
+    """Hand-off fees as a billing charge source: its own fee item, collected on behalf (代收) on receipts."""
+    return billing.ChargeSource(
+        key=HANDOFF_SOURCE_KEY, label=gettext_lazy("Utility hand-off fees collected on behalf"),
+        fee_item_code="handoff", fee_item_name=gettext_lazy("Utility fees collected on behalf"),
+        fee_item_kind="other", pending=_handoff_pending, mark_billed=_handoff_mark_billed, on_behalf=True)

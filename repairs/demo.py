@@ -326,3 +326,103 @@ def _callback_for(t, path, moved, rng, clerk):
         outcome = Callback.Outcome.SATISFIED if score >= 3 else Callback.Outcome.ESCALATE
     return Callback(community=t.community, due_at=_callback_due(t, done), status=Callback.Status.DONE,
                     satisfaction=score, outcome=outcome, comment=COMMENTS[score], done_by=clerk, done_at=finished)
+
+
+# ---- utility hand-offs 代办开通: providers with their fees, and hand-offs in every state ----
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the scanned ID copy's stand-in
+DEMO_PROVIDERS = [  # name, service, e-mail, what it needs, request types with fees
+    ("网通", "network", "kaihu@wangtong.example.com", "业主身份证复印件；租户另附业主委托书；入户申请表（粉红联交业户）",
+     [("开通", "300.00"), ("资费变更", "0.00"), ("暂停", "0.00"), ("终止", "0.00"), ("更改帐号", "0.00"),
+      ("增加信息（预交3个月）", "540.00"), ("复机", "20.00")]),
+    ("华数有线电视", "cable_tv", "kaihu@huashu.example.com", "业主身份证复印件；开户申请表；在开通登记本上签字",
+     [("开户", "150.00"), ("停机", "0.00")]),
+    ("电信固话", "phone", "guhua@dianxin.example.com", "业主身份证复印件；开户申请表", [("开户", "0.00")]),
+    ("港华燃气", "gas", "kaihu@ganghua.example.com", "业主身份证复印件；房产证复印件", [("开户", "200.00")]),
+]
+# (request type, applicant, hours ago filed, the moves after filing)
+DEMO_HANDOFFS = [
+    ("开通", "owner", 3, []),
+    ("复机", "owner", 72, ["breach"]),
+    ("资费变更", "tenant", 30, ["forward"]),
+    ("开户", "owner", 50, ["forward", "complete"]),
+    ("开通", "owner", 120, ["forward", "complete", "callback"]),
+    ("暂停", "owner", 240, ["forward", "complete", "callback", "close"]),
+    ("终止", "owner", 200, ["cancel"]),
+]
+
+
+def load_handoffs(stdout):
+    """Providers for 翠湖花园 (CH) and seven hand-offs through the services: new, late to forward, forwarded,
+    completed (callback to do), callback done, closed, cancelled. Idempotent: skipped when CH has providers."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from frontdesk.models import TenantAuthorization
+
+    from .models import Provider
+    from .services import callbacks, escalation, handoffs
+    from .services.tickets import ticket_set_status
+
+    ch = Community.objects.filter(code="CH").first()
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=["clerk", "supervisor"])}
+    if ch is None or "clerk" not in users:
+        stdout.write("Hand-off demo data skipped: load the frontdesk demo first.")
+        return
+    if Provider.objects.filter(community=ch).exists():
+        stdout.write("Hand-off demo data already loaded.")
+        return
+    clerk, boss = users["clerk"], users.get("supervisor", users["clerk"])
+    now = timezone.now()
+    with transaction.atomic(), pghistory.context(source="seed_demo"), translation.override("zh-hans"):
+        services = {}
+        for name, kind, email, needs, types in DEMO_PROVIDERS:
+            provider = handoffs.provider_save(community=ch, name=name, service=kind, email=email, requirements=needs,
+                                              actor=boss)
+            for type_name, fee in types:
+                services.setdefault(type_name, handoffs.provider_service_add(
+                    provider=provider, name=type_name, amount=Decimal(fee), valid_from=datetime.date(2024, 1, 1),
+                    actor=boss))
+        owned = list(Occupancy.objects.filter(community=ch, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+                     .select_related("unit", "person").order_by("unit__code"))
+        authorization = (TenantAuthorization.objects.filter(
+            community=ch, revoked_at__isnull=True, tenancy__end_date__isnull=True, scopes__contains=["services"],
+            valid_from__lte=timezone.localdate(), valid_to__gte=timezone.localdate())
+            .select_related("tenancy__unit").first())
+        for i, (type_name, applicant, hours, moves) in enumerate(DEMO_HANDOFFS):
+            at = now - datetime.timedelta(hours=hours)
+            occupancy = owned[(40 + i) % len(owned)]
+            who = {"applicant_kind": "owner", "owner": occupancy.person, "unit": occupancy.unit}
+            if applicant == "tenant" and authorization is not None:
+                who = {"applicant_kind": "tenant", "tenant_authorization": authorization,
+                       "unit": authorization.tenancy.unit}
+            service = services[type_name]
+
+            def file(who, at=at, service=service):
+                return handoffs.handoff_file(provider=service.provider, service=service, details="演示数据",
+                                             id_copy=SimpleUploadedFile("id.pdf", DEMO_PDF), actor=clerk, now=at,
+                                             **who)
+
+            try:
+                with transaction.atomic():
+                    ticket = file(who)
+            except ValidationError:  # the tenant's authorisation does not hold (its owner moved out …): the owner
+                ticket = file({"applicant_kind": "owner", "owner": occupancy.person, "unit": occupancy.unit})
+            step = at
+            for move in moves:
+                step += datetime.timedelta(hours=5)
+                if move == "breach":
+                    clock = ticket.clocks.get(kind=Clock.Kind.FORWARD)
+                    escalation.clock_breach(clock_id=clock.pk, now=clock.due_at + M)
+                elif move == "forward":
+                    handoffs.handoff_forward(ticket=ticket, actor=clerk, now=step)
+                elif move == "complete":
+                    handoffs.handoff_complete(ticket=ticket, reply="已开通，账号已短信告知业主", actor=clerk, now=step)
+                elif move == "callback":
+                    callbacks.callback_result_record(callback=Callback.objects.get(ticket=ticket), satisfaction=5,
+                                                     comment="业主表示满意", actor=clerk, now=step)
+                elif move == "close":
+                    ticket_set_status(ticket=ticket, to=S.CLOSED, actor=clerk, now=step)
+                elif move == "cancel":
+                    ticket_set_status(ticket=ticket, to=S.CANCELLED, actor=clerk, now=step,
+                                      cancel_reason="业主改由运营商营业厅办理")
+    stdout.write(f"Hand-off demo data loaded: {len(DEMO_HANDOFFS)} hand-offs, {len(DEMO_PROVIDERS)} providers.")

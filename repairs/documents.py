@@ -30,3 +30,25 @@ def work_order_pdf(*, user, pk: int, request=None) -> tuple[bytes, str]:
         "photo_count": len(photos), "qr_url": _ticket_url(ticket),
     }, request=request)
     return pdf, f"work-order-{ticket.number}.pdf"
+
+
+def handoff_application_pdf(*, handoff, user, request=None) -> tuple[bytes, str]:
+    """A utility hand-off's application (入户申请表 / 变更表) as A4: what is e-mailed to the provider and the
+    copy given to the owner. ``handoff`` from ``selectors.handoffs`` (ticket, unit, provider, service, people
+    loaded). The phone shows as ``user`` may see it; the ID number is never printed (the ID copy goes along)."""
+    from .selectors.handoffs import handoff_fee_upper
+
+    ticket = handoff.ticket
+    pdf = render_pdf("repairs/pdf/handoff_application.html", {
+        "handoff": handoff, "ticket": ticket, "printed_at": timezone.now(), "printed_by": user,
+        "contact_phone": privacy.display(user, privacy.PHONE, ticket.contact_phone),
+        "fee_upper": handoff_fee_upper(handoff),
+    }, request=request)
+    return pdf, f"handoff-{ticket.number}.pdf"
+
+
+def handoff_pdf(*, user, pk: int, request=None) -> tuple[bytes, str]:
+    """The application of a hand-off of the user's communities, for printing at the desk."""
+    from .selectors.handoffs import handoff_of
+
+    return handoff_application_pdf(handoff=handoff_of(user=user, pk=pk), user=user, request=request)

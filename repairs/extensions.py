@@ -15,6 +15,7 @@ def _unit_panel(request, unit):
 
     now = timezone.now()
     return {"unit": unit, "can_intake": has_perm(request.user, "repairs.intake"),
+            "can_handoff": has_perm(request.user, "repairs.handoff"),
             "rows": [{"ticket": t, "clocks": clock_badges(t.open_clocks, now)} for t in unit_open_tickets(unit=unit)]}
 
 
@@ -36,6 +37,8 @@ def register():
 
     register_unit_action(UnitAction(key="repairs", label=_("Repair or complaint"), url_name="repairs:ticket_create",
                                     action="repairs.intake"))
+    register_unit_action(UnitAction(key="handoff", label=_("Utility hand-off"), url_name="repairs:handoff_create",
+                                    action="repairs.handoff"))
     register_unit_panel(UnitPanel(key="repairs", title=_("Repairs and complaints"), order=20,
                                   template="repairs/partials/_unit_panel.html", context=_unit_panel,
                                   action="repairs.view"))
@@ -43,7 +46,9 @@ def register():
                                             action="repairs.view", figures=summary.figures,
                                             today=summary.today_cards))
     register_demo_loader(40, "repairs", demo.load)
+    register_demo_loader(41, "repairs-handoffs", demo.load_handoffs)
     billing_interface.register_charge_source(charges.charge_source())
+    billing_interface.register_charge_source(charges.handoff_charge_source())
     register_menu(MenuSection(key="repairs", label=_("Repairs and complaints"), order=20, links=(
         MenuLink(_("New ticket"), "repairs:ticket_create"),
         MenuLink(_("Open tickets"), "repairs:board"),
@@ -51,5 +56,7 @@ def register():
         MenuLink(_("My tickets"), "repairs:work_list", home_for=frozenset({Role.ENGINEER})),
         MenuLink(_("Callbacks"), "repairs:callback_list"),
         MenuLink(_("Statistics"), "repairs:stats"),
+        MenuLink(_("New utility hand-off"), "repairs:handoff_create", divider=True),
+        MenuLink(_("Hand-off providers and fees"), "repairs:provider_list"),
         MenuLink(_("Categories, teams and clocks"), "repairs:manage", divider=True),
     )))

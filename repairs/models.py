@@ -93,7 +93,7 @@ class TicketCounter(models.Model):
 
 
 OPEN_STATUS_VALUES = {"new", "dispatched", "accepted", "on_site", "on_hold", "assigned", "in_progress", "reopened",
-                      "completed", "replied"}
+                      "completed", "replied", "forwarded"}
 
 
 @pghistory.track()
@@ -102,8 +102,9 @@ class Ticket(models.Model):
         REPAIR = "repair", _("Repair")
         COMPLAINT = "complaint", _("Complaint")
         ENQUIRY = "enquiry", _("Enquiry or suggestion")
+        HANDOFF = "handoff", _("Utility hand-off")
 
-    PREFIX = {Kind.REPAIR: "BX", Kind.COMPLAINT: "TS", Kind.ENQUIRY: "ZX"}
+    PREFIX = {Kind.REPAIR: "BX", Kind.COMPLAINT: "TS", Kind.ENQUIRY: "ZX", Kind.HANDOFF: "DB"}
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -130,6 +131,7 @@ class Ticket(models.Model):
         CLOSED = "closed", _("Closed")
         REOPENED = "reopened", _("Reopened")
         CANCELLED = "cancelled", _("Cancelled")
+        FORWARDED = "forwarded", _("Forwarded to the provider")
 
     S = Status
     # kind -> status -> allowed next statuses. One table; ``repairs.services.tickets.ticket_set_status`` enforces it.
@@ -163,9 +165,19 @@ class Ticket(models.Model):
             S.CLOSED: set(),
             S.CANCELLED: set(),
         },
+        # 代办: filed at the desk, e-mailed to the provider within 2 days, the provider's completion recorded,
+        # then the callback. Moves through ``repairs.services.handoffs``.
+        Kind.HANDOFF: {
+            S.NEW: {S.FORWARDED, S.CANCELLED},
+            S.FORWARDED: {S.COMPLETED, S.CANCELLED},
+            S.COMPLETED: {S.CALLBACK_DONE},
+            S.CALLBACK_DONE: {S.CLOSED},
+            S.CLOSED: set(),
+            S.CANCELLED: set(),
+        },
     }
     OPEN_STATUSES = {S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.ON_HOLD, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED,
-                     S.COMPLETED, S.REPLIED}
+                     S.COMPLETED, S.REPLIED, S.FORWARDED}
 
     community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="tickets")
     number = models.CharField(_("ticket no."), max_length=20)
@@ -272,6 +284,7 @@ class Clock(models.Model):
         APPOINTMENT = "appointment", _("Appointment")
         COMPLAINT = "complaint", _("Complaint handled")
         CALLBACK = "callback", _("Callback")
+        FORWARD = "forward", _("Forwarded to the provider (2 days)")
 
     # A missed deadline of these kinds means engineering cannot arrive in time: the desk must tell the owner.
     INFORM_OWNER_KINDS = frozenset({Kind.DISPATCH, Kind.ON_SITE, Kind.APPOINTMENT})
@@ -448,6 +461,136 @@ class SavedFilter(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# ---- utility hand-offs 代办开通 (seed 003 篇5 流程6–8) ----
+
+@pghistory.track()
+class Provider(models.Model):
+    """A utility a community's desk hands applications to (网通, 有线电视, 燃气 …), with its e-mail address and
+    what its application needs. Edited by supervisors and managers."""
+
+    class Service(models.TextChoices):
+        NETWORK = "network", _("Network")
+        CABLE_TV = "cable_tv", _("Cable TV")
+        PHONE = "phone", _("Telephone")
+        GAS = "gas", _("Gas")
+        OTHER = "other", _("Other")
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="handoff_providers",
+                                  verbose_name=_("community"))
+    name = models.CharField(_("name"), max_length=50)
+    service = models.CharField(_("service"), max_length=10, choices=Service.choices)
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    requirements = models.TextField(_("what the application needs"), max_length=1000, blank=True,
+                                    help_text=_("Shown to the clerk when filing: papers to collect, details to ask."))
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["community", "service", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="handoff_provider_unique_name",
+                                               violation_error_message=_("This provider already exists."))]
+        verbose_name = _("provider")
+        verbose_name_plural = _("providers")
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class ProviderService(models.Model):
+    """What can be asked of a provider: 开通, 资费变更, 暂停, 终止, 复机 …, each with its dated fees."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="services",
+                                 verbose_name=_("provider"))
+    name = models.CharField(_("request type"), max_length=40)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["provider", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["provider", "name"], name="handoff_service_unique_name",
+                                               violation_error_message=_("This request type already exists."))]
+        verbose_name = _("request type")
+        verbose_name_plural = _("request types")
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class ProviderServiceFee(models.Model):
+    """The fee collected on behalf (代收) for a request type from a day on; a new price is a new row."""
+
+    service = models.ForeignKey(ProviderService, on_delete=models.PROTECT, related_name="fees",
+                                verbose_name=_("request type"))
+    amount = models.DecimalField(_("fee"), max_digits=10, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("set by"))
+    created_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        ordering = ["service", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "valid_from"], name="handoff_fee_unique_day",
+                                    violation_error_message=_("A fee from this day is already set.")),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="handoff_fee_not_negative"),
+        ]
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+
+    def __str__(self):
+        return f"{self.amount} ({self.valid_from})"
+
+
+@pghistory.track()
+class Handoff(models.Model):
+    """A hand-off ticket's application: who applied (the identity rule), to which provider for what, the ID
+    copy, the fee collected on behalf, the e-mail to the provider and the provider's answer."""
+
+    class ApplicantKind(models.TextChoices):
+        OWNER = "owner", _("The owner")
+        TENANT = "tenant", _("A tenant with the owner's authorisation")
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, related_name="handoff", verbose_name=_("ticket"))
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("community"))
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="handoffs",
+                                 verbose_name=_("provider"))
+    service = models.ForeignKey(ProviderService, on_delete=models.PROTECT, related_name="handoffs",
+                                verbose_name=_("request type"))
+    applicant_kind = models.CharField(_("applicant"), max_length=10, choices=ApplicantKind.choices)
+    owner = models.ForeignKey("frontdesk.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner"))
+    applicant = models.ForeignKey("frontdesk.Person", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("applicant (person)"))
+    tenant_authorization = models.ForeignKey("frontdesk.TenantAuthorization", on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+", verbose_name=_("owner's authorisation"))
+    details = models.TextField(_("application details"), max_length=2000, blank=True)
+    id_copy = models.FileField(_("ID copy"), upload_to="handoffs/%Y/%m/")
+    id_copy_type = models.CharField(_("ID copy file type"), max_length=30)
+    fee = models.DecimalField(_("fee collected on behalf"), max_digits=10, decimal_places=2, default=0)
+    billed_at = models.DateTimeField(_("billed at"), null=True, blank=True)
+    bill_reference = models.CharField(_("bill"), max_length=50, blank=True)
+    forwarded_at = models.DateTimeField(_("e-mailed to the provider at"), null=True, blank=True)
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("e-mailed by"))
+    forward_message = models.OneToOneField("core.OutboundMessage", on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("e-mail to the provider"))
+    provider_reply = models.TextField(_("the provider's answer"), max_length=1000, blank=True)
+    provider_reply_at = models.DateTimeField(_("answer recorded at"), null=True, blank=True)
+    provider_reply_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+", verbose_name=_("answer recorded by"))
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "billed_at"], condition=Q(billed_at__isnull=True, fee__gt=0),
+                                name="handoff_unbilled_idx")]
+        constraints = [models.CheckConstraint(condition=Q(fee__gte=0), name="handoff_fee_not_negative_on_ticket")]
+        verbose_name = _("utility hand-off")
+        verbose_name_plural = _("utility hand-offs")
+
+    def __str__(self):
+        return f"{self.ticket_id}: {self.provider_id}/{self.service_id}"
 
 
 assert {str(s) for s in Ticket.OPEN_STATUSES} == OPEN_STATUS_VALUES, "keep OPEN_STATUS_VALUES in step"

@@ -117,7 +117,7 @@ def receipt_detail(*, user, pk) -> Receipt:
 
 
 def receipt_for_pdf(*, user, pk) -> Receipt:
-    lines = Prefetch("lines", queryset=ReceiptLine.objects.order_by("id"))
+    lines = Prefetch("lines", queryset=ReceiptLine.objects.select_related("bill__fee_item").order_by("id"))
     qs = receipts_for(user).select_related("community", "unit", "cashier", "void").prefetch_related(lines)
     return get_object_or_404(qs, pk=pk)
 

@@ -39,6 +39,7 @@ class ChargeSource:
     fee_item_kind: str  # a ``FeeItem.Kind`` value
     pending: Callable[..., list[PendingCharge]]  # pending(*, community) -> the charges with a unit
     mark_billed: Callable[..., object]  # mark_billed(*, ref, bill_reference, actor, now=None)
+    on_behalf: bool = False  # collected for another company (代收): the fee item is marked, receipts say so
 
 
 _SOURCES: dict[str, ChargeSource] = {}
@@ -67,7 +68,7 @@ def _fee_item(source: ChargeSource, community) -> FeeItem:
     item, _created = FeeItem.objects.get_or_create(
         community=community, code=source.fee_item_code,
         defaults={"name": str(source.fee_item_name), "kind": source.fee_item_kind, "basis": FeeItem.Basis.FIXED,
-                  "due_days": 0, "sort_order": FEE_ITEM_SORT_ORDER})
+                  "due_days": 0, "sort_order": FEE_ITEM_SORT_ORDER, "on_behalf": source.on_behalf})
     return item
 
 

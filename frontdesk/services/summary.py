@@ -91,7 +91,7 @@ def summary_deliver(*, community: Community, day: datetime.date, managers=None, 
             with transaction.atomic():
                 message = send_outbound(channel=OutboundMessage.Channel.EMAIL, recipient=manager.email,
                                         subject=subject, body=body,
-                                        attachment=(filename, pdf, "application/pdf"))
+                                        attachments=[(filename, pdf, "application/pdf")])
                 SummaryDelivery.objects.create(community=community, day=day, user=manager, message=message)
         except IntegrityError:  # another run sent it first
             continue

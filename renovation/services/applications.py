@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from core.numbering import next_number
 from core.text import clean_text
-from frontdesk.models import Occupancy, Person, TenantAuthorization, Unit
+from core.uploads import document_check, document_type
+from frontdesk.models import Person, TenantAuthorization, Unit
+from frontdesk.selectors.occupancies import is_current_owner, tenant_authorization_check
 
 from ..models import (
-    ATTACHMENT_MAX_BYTES,
     ATTACHMENT_TYPES,
     Renovation,
     RenovationAttachment,
@@ -26,60 +27,31 @@ from ..models import (
 S = Renovation.Status
 K = Renovation.ApplicantKind
 
-# the first bytes of each accepted file type: the type is read from the content, not from the name
-MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
-
 
 def sniff_type(head: bytes) -> str | None:
-    """The accepted content type the file's first bytes show, or None."""
-    return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+    """The accepted content type the file's first bytes show, or None (``core.uploads.document_type``)."""
+    return document_type(head)
 
 
 def check_upload(upload) -> str:
-    """PDF, JPEG or PNG up to 10 MB, read from the content; the content type, or a ValidationError."""
-    if upload.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB (it has %(size).1f MB).")
-                              % {"size": upload.size / 1024 / 1024}, code="too_big")
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    upload.seek(0)
-    kind = sniff_type(upload.read(16))
-    upload.seek(0)
-    if kind is None:
-        raise ValidationError(_("Only PDF, JPEG or PNG files are accepted."), code="type")
-    return kind
+    """PDF, JPEG or PNG up to 10 MB, read from the content (``core.uploads.document_check``)."""
+    return document_check(upload)
 
 
 def _current_owner(unit: Unit, person: Person | None) -> bool:
-    return person is not None and Occupancy.objects.filter(
-        unit=unit, person=person, kind=Occupancy.Kind.OWNER, end_date__isnull=True).exists()
+    return is_current_owner(unit=unit, person=person)
 
 
 def check_identity(*, unit: Unit, applicant_kind: str, owner: Person | None, tenant_authorization=None,
                    owner_consent_ref: str = "", today: datetime.date) -> dict:
     """The identity rule (seed 003 篇5 流程2: the owner, or someone the owner authorised in writing). Returns the
-    fields to store: owner, applicant, tenant_authorization, owner_consent_ref. Messages at the field."""
+    fields to store: owner, applicant, tenant_authorization, owner_consent_ref. Messages at the field. A tenant's
+    authorisation is checked by frontdesk's one rule (``tenant_authorization_check``)."""
     if applicant_kind == K.TENANT:
-        auth = tenant_authorization
-        if auth is None:
-            raise ValidationError({"tenant_authorization": _("Choose the owner's written authorisation of the tenant.")})
-        auth = (TenantAuthorization.objects.select_related("tenancy", "owner").filter(pk=auth.pk).first())
-        tenancy = auth.tenancy if auth else None
-        if auth is None or tenancy.unit_id != unit.pk or tenancy.kind != Occupancy.Kind.TENANT:
-            raise ValidationError({"tenant_authorization": _("This authorisation is not for a tenant of this room.")})
-        if tenancy.end_date is not None:
-            raise ValidationError({"tenant_authorization": _("This tenant has moved out.")})
-        if auth.revoked_at is not None:
-            raise ValidationError({"tenant_authorization": _("This authorisation was revoked.")})
-        if not (auth.valid_from <= today <= auth.valid_to):
-            raise ValidationError({"tenant_authorization": _("This authorisation is not valid today (%(from)s to "
-                                                             "%(to)s).") % {"from": auth.valid_from,
-                                                                             "to": auth.valid_to}})
-        if TenantAuthorization.Scope.RENOVATION not in auth.scopes:
-            raise ValidationError({"tenant_authorization": _("The owner did not authorise this tenant to renovate.")})
-        if not _current_owner(unit, auth.owner):
-            raise ValidationError({"tenant_authorization": _("The authorising owner is no longer an owner of this "
-                                                             "room.")})
+        auth = tenant_authorization_check(
+            unit=unit, authorization=tenant_authorization, scope=TenantAuthorization.Scope.RENOVATION,
+            scope_refused=_("The owner did not authorise this tenant to renovate."), today=today)
+        tenancy = auth.tenancy
         return {"owner": auth.owner, "applicant": tenancy.person, "tenant_authorization": auth,
                 "owner_consent_ref": clean_text(owner_consent_ref)[:100] or auth.document_ref[:100]}
     if not _current_owner(unit, owner):

@@ -33,6 +33,7 @@ def stats(request):
     chart = {
         "labels": result.labels,
         "repairs": result.totals["repairs"], "complaints": result.totals["complaints"],
+        "handoffs": result.totals["handoffs"],
         "categories": [c["name"] for c in result.by_category[:10]],
         "category_repairs": [sum(c["repairs"]) for c in result.by_category[:10]],
         "category_complaints": [sum(c["complaints"]) for c in result.by_category[:10]],
@@ -40,7 +41,8 @@ def stats(request):
         "clock_rates": [c["rate"] for c in result.clocks],
         "satisfaction": [s["average"] for s in result.satisfaction],
         "on_time": result.clock_rate_by_period,
-        "text": {"repairs": _("Repairs"), "complaints": _("Complaints"), "on_time": _("On time (%)"),
+        "text": {"repairs": _("Repairs"), "complaints": _("Complaints"), "handoffs": _("Utility hand-offs"),
+                 "on_time": _("On time (%)"),
                  "satisfaction": _("Satisfaction (1–5)")},
     }
     return render(request, "repairs/stats.html", {

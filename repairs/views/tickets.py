@@ -9,8 +9,11 @@ from core.audit import history_for
 from core.media import file_response
 from core.permissions import has_perm, require
 
+from ..forms.handoffs import ForwardForm
+from ..models import Ticket
 from ..selectors import tickets as selectors
 from ..selectors.clocks import clock_badges
+from ..selectors.handoffs import handoff_for_ticket
 from ..selectors.work import contact_person
 from .moves import desk_moves
 
@@ -33,6 +36,8 @@ def ticket_detail(request, pk):
         "done_clocks": [c for c in ticket.all_clocks if c.met_at or c.cancelled_at],
         "moves": desk_moves(ticket) if can_dispatch else [], "seen": selectors.ticket_version(ticket),
         "contact_reveal_url": contact_reveal_url(request.user, ticket),
+        "handoff": handoff_for_ticket(ticket) if ticket.kind == Ticket.Kind.HANDOFF else None,
+        "forward_form": ForwardForm(),
     })
 
 

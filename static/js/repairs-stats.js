@@ -6,7 +6,8 @@
   const small = {responsive: true, maintainAspectRatio: false, plugins: {legend: {position: "bottom", labels: {boxWidth: 12}}}};
   new Chart(document.getElementById("chart-periods"), {type: "bar", options: small, data: {labels: d.labels, datasets: [
     {label: d.text.repairs, data: d.repairs, backgroundColor: blue},
-    {label: d.text.complaints, data: d.complaints, backgroundColor: red}]}});
+    {label: d.text.complaints, data: d.complaints, backgroundColor: red},
+    {label: d.text.handoffs, data: d.handoffs || [], backgroundColor: "#6f42c1"}]}});
   new Chart(document.getElementById("chart-categories"), {type: "bar",
     options: Object.assign({}, small, {indexAxis: "y", scales: {x: {stacked: true}, y: {stacked: true}}}),
     data: {labels: d.categories, datasets: [

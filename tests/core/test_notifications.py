@@ -99,3 +99,26 @@ def test_a_real_celery_worker_delivers_after_commit():
                 break
             time.sleep(0.2)
     assert message.status == OutboundMessage.Status.SENT
+
+
+def test_an_e_mail_carries_its_attachments_stored_with_the_message(db, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from core.models import OutboundMessage
+    from core.notifications import outbound_deliver, send_outbound
+
+    with django_capture_on_commit_callbacks(execute=False):
+        message = send_outbound(channel="email", recipient="a@example.com", subject="申请", body="见附件",
+                                attachments=[("申请表.pdf", b"%PDF-1.4 x", "application/pdf"),
+                                             ("id.png", b"\x89PNG\r\n\x1a\n", "image/png")])
+    stored = list(message.attachments.all())
+    assert [a.filename for a in stored] == ["申请表.pdf", "id.png"]
+    assert not stored[0].file.name.endswith("申请表.pdf")  # never the given name on disk
+    assert outbound_deliver(message_id=message.pk) == "sent"
+    assert outbound_deliver(message_id=message.pk) == "skipped"
+    sent = mail.outbox[-1]
+    assert sent.attachments == [("申请表.pdf", b"%PDF-1.4 x", "application/pdf"),
+                                ("id.png", b"\x89PNG\r\n\x1a\n", "image/png")]
+    assert OutboundMessage.objects.get(pk=message.pk).status == "sent"
+    with pytest.raises(ValueError):
+        send_outbound(channel="sms", recipient="13812345678", body="x", attachments=[("a.pdf", b"x", "application/pdf")])

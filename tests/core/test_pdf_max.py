@@ -16,7 +16,8 @@ FREE_TEXT = [("repairs", "Ticket", "description"), ("repairs", "Ticket", "work_d
              ("duty", "Handover", "notes"), ("duty", "Roster", "manager_comment"), ("duty", "DailyReview", "comment"),
              ("duty", "SpotCheck", "notes"), ("duty", "Nonconformity", "description"),
              ("duty", "Nonconformity", "corrective_action"), ("frontdesk", "Person", "notes"),
-             ("frontdesk", "Unit", "notes")]
+             ("frontdesk", "Unit", "notes"), ("repairs", "Handoff", "details"), ("repairs", "Handoff", "provider_reply"),
+             ("repairs", "Provider", "requirements")]
 
 
 @pytest.mark.parametrize("app,model,field", FREE_TEXT)
@@ -27,7 +28,8 @@ def test_every_free_text_field_has_a_maximum_length(app, model, field):
 
 
 @pytest.mark.parametrize("template,build", [("repairs/pdf/work_order.html", pdf_max.work_order_context),
-                                            ("billing/pdf/receipt.html", pdf_max.receipt_context)])
+                                            ("billing/pdf/receipt.html", pdf_max.receipt_context),
+                                            ("repairs/pdf/handoff_application.html", pdf_max.handoff_context)])
 def test_maximal_inputs_render_in_under_three_seconds(template, build):
     context = build()
     render_pdf("billing/pdf/voucher.html", pdf_max.voucher_context())  # the fonts load once per thread

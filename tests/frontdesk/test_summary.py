@@ -351,7 +351,7 @@ def test_a_real_worker_sends_the_pdf_once_per_manager_and_day(community_a, commu
     message = next(m for m in sent if "翠湖花园" in m.subject)
     (filename, content, mimetype), = message.attachments
     assert filename.endswith(".pdf") and mimetype == "application/pdf" and content.startswith(b"%PDF")
-    assert OutboundMessage.objects.filter(attachment_name=filename).exists()
+    assert OutboundMessage.objects.filter(attachments__filename=filename).exists()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -23,6 +23,7 @@ def stats_export_rows(stats: Stats):
     yield [_("Repairs"), *stats.totals["repairs"]]
     yield [_("Complaints"), *stats.totals["complaints"]]
     yield [_("Enquiries"), *stats.totals["enquiries"]]
+    yield [_("Utility hand-offs"), *stats.totals["handoffs"]]
     yield []
     yield [_("Clocks: on time")]
     yield [_("Clock"), _("Met on time"), _("Breached"), _("On-time rate (%)")]

@@ -22,7 +22,7 @@ def building_label(row) -> str:
 def by_category(tickets, *, period: str, index: dict, count: int):
     """(per category {kind: [n per period]} for repairs and complaints, totals {kind: [n per period]})."""
     groups = defaultdict(lambda: {K.REPAIR: [0] * count, K.COMPLAINT: [0] * count})
-    totals = {K.REPAIR: [0] * count, K.COMPLAINT: [0] * count, K.ENQUIRY: [0] * count}
+    totals = {kind: [0] * count for kind in K.values}  # every kind, new ones (hand-offs) included
     for row in (tickets.annotate(p=trunc(period, "created_at")).values("p", "kind", "category__name")
                 .annotate(n=Count("id")).order_by()):
         i = index.get(local_day(row["p"]))
