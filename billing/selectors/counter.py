@@ -127,8 +127,10 @@ def print_count(receipt) -> int:
 
 
 def receipt_list_page(*, user, number: int = 1, size: int = LIST_PAGE_SIZE, date_from=None, date_to=None,
-                      cashier=None, method="", q=""):
+                      cashier=None, method="", q="", community=None):
     qs = receipts_for(user).select_related("unit", "cashier", "void", "community")
+    if community:
+        qs = qs.filter(community_id=community)
     if date_from:
         qs = qs.filter(business_date__gte=date_from)
     if date_to:
