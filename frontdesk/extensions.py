@@ -223,3 +223,15 @@ def _register_keys() -> None:
     register_handover_source(HandoverSource(key="keys_out", label=_("Keys out"), lines=_keys_out_lines, confirm=True,
                                             order=30))
     register_demo_loader(16, "keys", demo.load_keys)
+    _register_summary()
+
+
+def _register_summary() -> None:
+    """The counter's registers and move-ins/outs in the daily summary, and the clerk's today cards."""
+    from django.utils.translation import gettext_lazy as _
+
+    from .registry import SummarySection, register_summary_section
+    from .selectors import summary_registers
+
+    register_summary_section(SummarySection(key="registers", title=_("Registers"), order=60, action="visitors.view",
+                                            figures=summary_registers.figures, today=summary_registers.today_cards))

@@ -155,18 +155,28 @@ def handover_lines(community) -> list:
 
 # -- figures for the manager's summary ----------------------------------------------------------------------
 
-def visitors_registered(community_ids: list[int], day: datetime.date) -> int:
+def visitors_registered_qs(community_ids: list[int], day: datetime.date):
     """Visitor entries registered on ``day`` (voided ones not counted)."""
     start, end = _day_bounds(day)
     return (Visitor.objects.filter(community_id__in=community_ids, created_at__gte=start, created_at__lt=end)
-            .exclude(status=S.VOID).count())
+            .exclude(status=S.VOID))
+
+
+def visitors_registered(community_ids: list[int], day: datetime.date) -> int:
+    """Visitor entries registered on ``day`` (voided ones not counted): ``visitors_registered_qs``."""
+    return visitors_registered_qs(community_ids, day).count()
+
+
+def visitors_let_in_qs(community_ids: list[int], day: datetime.date):
+    """Visitor entries let in on ``day`` (time in that day; voided ones not counted)."""
+    start, end = _day_bounds(day)
+    return Visitor.objects.filter(community_id__in=community_ids, time_in__gte=start, time_in__lt=end).exclude(
+        status=S.VOID)
 
 
 def visitors_let_in(community_ids: list[int], day: datetime.date) -> dict:
     """Visitors let in on ``day``: entries and people (an entry may be a group)."""
-    start, end = _day_bounds(day)
-    qs = Visitor.objects.filter(community_id__in=community_ids, time_in__gte=start, time_in__lt=end).exclude(
-        status=S.VOID)
+    qs = visitors_let_in_qs(community_ids, day)
     row = qs.aggregate(people=Sum("people_count"))
     return {"entries": qs.count(), "people": row["people"] or 0}
 
@@ -188,7 +198,12 @@ def visitors_no_show(community_ids: list[int], day: datetime.date) -> int:
 def visitors_not_checked_out(community_ids: list[int], day: datetime.date) -> int:
     """Visitors let in on or before ``day`` who were still on site at the end of ``day`` (no time out by
     then; voided entries not counted)."""
+    return visitors_not_checked_out_qs(community_ids, day).count()
+
+
+def visitors_not_checked_out_qs(community_ids: list[int], day: datetime.date):
+    """The visitors of ``visitors_not_checked_out``."""
     _start, end = _day_bounds(day)
     return (Visitor.objects.filter(community_id__in=community_ids, time_in__lt=end)
             .filter(Q(time_out__isnull=True) | Q(time_out__gte=end))
-            .exclude(status=S.VOID).count())
+            .exclude(status=S.VOID))
