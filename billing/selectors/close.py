@@ -188,6 +188,19 @@ def days_left_open(*, community, cashier, before, limit: int = 10, window_days: 
     return sorted(days)[-limit:]
 
 
+def unclosed_on(*, communities, day) -> list[dict]:
+    """The cashiers of ``communities`` whose ``day`` is not closed or does not balance (``DayMoney.unclosed``:
+    the daily summary's 日结异常 opens this list): community, cashier and the close's difference if closed."""
+    from core.models import User
+
+    by_pk = {c.pk: c for c in communities}
+    money = day_money(community_ids=list(by_pk), day=day)
+    keys = money.unclosed()
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in={cashier for _c, cashier in keys})} if keys else {}
+    return [{"community": by_pk[community].name, "cashier": names.get(cashier, ""), "day": day,
+             "difference": money.closes.get((community, cashier))} for community, cashier in keys]
+
+
 def closes_for(user):
     """The closes ``user`` may see: a cashier their own, supervisors and managers those of their communities."""
     qs = scope(DailyClose.objects.select_related("community", "cashier"), user)

@@ -120,7 +120,8 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
     pending, change = _day_figures(community_ids, day)
     return [
         Figure(key="billing.close_missing", label=_("Cashier days not closed or not balanced"),
-               value=close_missing(money), url=_url("billing:close_list", community_ids, month=f"{day:%Y-%m}"),
+               value=close_missing(money),
+               url=_url("billing:close_list", community_ids, month=f"{day:%Y-%m}", day=day.isoformat()),
                exception=True, better="down"),
         Figure(key="billing.corrections_waiting", label=_("Corrections awaiting approval"), value=pending,
                url=reverse("billing:correction_list"), exception=True, better="down", additive=False),

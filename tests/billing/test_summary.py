@@ -92,7 +92,10 @@ def test_drill_downs_list_the_rows_counted(known_day, client, users, community_a
     page = receipts.context["page"]
     assert page.paginator.count == 3 and {r.community_id for r in page.object_list} == {community_a.pk}
     assert sum(r.amount for r in page.object_list if not hasattr(r, "void")) == f["billing.collected"].value
-    for key in ("billing.collection_rate", "billing.arrears_change", "billing.close_missing"):
+    closes = client.get(f["billing.close_missing"].url)
+    assert len(closes.context["unclosed"]) == f["billing.close_missing"].value == 1
+    assert closes.content.decode().count('class="unclosed-row"') == 1
+    for key in ("billing.collection_rate", "billing.arrears_change"):
         assert client.get(f[key].url).status_code == 200
 
 
