@@ -38,9 +38,12 @@ def _overdue_filter(settings: dict, now) -> Q:
     return overdue
 
 
-def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit=None, carrier=None, now=None):
+def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit=None, carrier=None, now=None,
+                arrived_on=None, picked_up_on=None):
     """The register: waiting parcels by default (newest first), or the chosen status; ``q`` is a tracking
-    number (or its last digits), a pickup code, a room code (3-2-1502) or a room number.
+    number (or its last digits), a pickup code, a room code (3-2-1502) or a room number. ``arrived_on``: the
+    parcels registered that day (voided entries left out, as ``parcels_arrived`` counts them, unless the void
+    status is chosen); ``picked_up_on``: those handed over that day (``parcels_picked_up``).
     Joins decided here (the page is ≤ 10 queries)."""
     now = now or timezone.now()
     # Only what a row shows is joined (the room's code, the community); the addressee comes in one query for
@@ -52,6 +55,12 @@ def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.filter(status=Parcel.Status.WAITING).filter(_overdue_filter(settings_for(community_ids), now))
+    if arrived_on:
+        qs = qs.filter(arrived_at__date=arrived_on)
+        if status != Parcel.Status.VOID:
+            qs = qs.exclude(status=Parcel.Status.VOID)
+    if picked_up_on:
+        qs = qs.filter(picked_up_at__date=picked_up_on)
     if unit:
         qs = qs.filter(unit_id=unit)
     if carrier:

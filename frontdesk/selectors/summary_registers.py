@@ -21,7 +21,7 @@ from .figures import counts
 def _url(name: str, community_ids, **params) -> str:
     if len(community_ids) == 1:
         params = {"community": community_ids[0], **params}
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    query = urlencode({k: v for k, v in params.items() if v is not None})  # "" kept: date_from= clears a default
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
@@ -70,11 +70,11 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
         Figure(key="registers.visitors_registered", label=_("Visitors registered"), value=n["visitors_registered"],
                url=_url("frontdesk:visitor_log", ids, **on_day)),
         Figure(key="registers.visitors_let_in", label=_("Visitors let in"), value=n["visitors_let_in"],
-               url=_url("frontdesk:visitor_log", ids, **on_day)),
+               url=_url("frontdesk:visitor_log", ids, date_from="", date_to="", let_in_on=day.isoformat())),
         Figure(key="registers.parcels_arrived", label=_("Parcels arrived"), value=n["parcels_arrived"],
-               url=_url("frontdesk:parcel_list", ids, status="all")),
+               url=_url("frontdesk:parcel_list", ids, status="all", arrived_on=day.isoformat())),
         Figure(key="registers.parcels_picked_up", label=_("Parcels picked up"), value=n["parcels_picked_up"],
-               url=_url("frontdesk:parcel_list", ids, status="picked_up")),
+               url=_url("frontdesk:parcel_list", ids, status="picked_up", picked_up_on=day.isoformat())),
         Figure(key="registers.slips_issued", label=_("Release slips issued"), value=n["slips_issued"],
                url=_url("frontdesk:slip_list", ids, show="today")),
         Figure(key="registers.slips_used", label=_("Release slips used"), value=n["slips_used"],
