@@ -76,15 +76,15 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
         Figure(key="registers.parcels_picked_up", label=_("Parcels picked up"), value=n["parcels_picked_up"],
                url=_url("frontdesk:parcel_list", ids, status="picked_up", picked_up_on=day.isoformat())),
         Figure(key="registers.slips_issued", label=_("Release slips issued"), value=n["slips_issued"],
-               url=_url("frontdesk:slip_list", ids, show="today")),
+               url=_url("frontdesk:slip_list", ids, show="today", day=day.isoformat())),
         Figure(key="registers.slips_used", label=_("Release slips used"), value=n["slips_used"],
-               url=_url("frontdesk:slip_list", ids, show="used")),
+               url=_url("frontdesk:slip_list", ids, show="used", used_on=day.isoformat())),
         Figure(key="registers.keys_held", label=_("Keys held"), value=n["keys_held"], additive=False,
                url=_url("frontdesk:key_list", ids)),
         Figure(key="frontdesk.move_ins", label=_("Move-ins"), value=n["move_ins"],
-               url=_url("frontdesk:unit_list", ids)),
+               url=_url("frontdesk:person_list", ids, moved_in_on=day.isoformat())),
         Figure(key="frontdesk.move_outs", label=_("Move-outs"), value=n["move_outs"],
-               url=_url("frontdesk:unit_list", ids)),
+               url=_url("frontdesk:person_list", ids, moved_out_on=day.isoformat())),
     ]
 
 

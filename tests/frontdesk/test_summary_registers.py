@@ -82,6 +82,9 @@ def test_drill_downs_list_the_rows_counted(known_day, client, users, community_a
     assert client.get(f["registers.visitors_registered"].url).context["page"].paginator.count == 2
     assert client.get(f["registers.slips_issued"].url).context["page"].paginator.count == 1
     assert client.get(f["registers.keys_held"].url).context["page"].paginator.count == 1
+    assert client.get(f["registers.slips_used"].url).context["page"].paginator.count == 0
+    assert client.get(f["frontdesk.move_ins"].url).context["page"].paginator.count == 1
+    assert client.get(f["frontdesk.move_outs"].url).context["page"].paginator.count == 1
     assert client.get(f["registers.visitors_let_in"].url).context["page"].paginator.count == 1
     assert client.get(f["registers.parcels_arrived"].url).context["page"].paginator.count == 1
     assert client.get(f["registers.parcels_picked_up"].url).context["page"].paginator.count == 0
