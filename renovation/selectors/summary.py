@@ -51,8 +51,10 @@ def permits_issued_qs(community_ids, day: datetime.date):
 
 
 def acceptances_qs(community_ids, day: datetime.date):
-    """竣工验收: acceptance inspections recorded on ``day``, passed or failed."""
-    return Acceptance.objects.filter(community_id__in=list(community_ids), at__date=day)
+    """竣工验收: the sites inspected for acceptance on ``day`` (passed or failed; a site inspected twice that day
+    counts once)."""
+    return Renovation.objects.filter(community_id__in=list(community_ids),
+                                     pk__in=Acceptance.objects.filter(at__date=day).values("renovation_id"))
 
 
 def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
@@ -76,6 +78,6 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
                better="down", url=_url("renovation:violation_list", ids, day=day.isoformat())),
         Figure(key="renovation.permits_issued", label=_("Renovation permits issued"), value=n["permits"], better="",
                url=_url("renovation:list", ids, issued_on=day.isoformat())),
-        Figure(key="renovation.acceptances", label=_("Completion inspections"), value=n["acceptances"], better="",
-               url=_url("renovation:acceptance_list", ids)),
+        Figure(key="renovation.acceptances", label=_("Sites inspected for acceptance"), value=n["acceptances"], better="",
+               url=_url("renovation:acceptance_list", ids, inspected_on=day.isoformat())),
     ]

@@ -67,10 +67,9 @@ def test_drill_downs_list_the_rows_counted(known_day, client, users, community_a
     client.force_login(users[Role.MANAGER])
     f = by_key([community_a.pk])
     for key in ("renovation.permits_expired_active", "renovation.sites_not_inspected", "renovation.active",
-                "renovation.violations", "renovation.permits_issued"):
+                "renovation.violations", "renovation.permits_issued", "renovation.acceptances"):
         response = client.get(f[key].url)
         assert response.status_code == 200 and response.context["page"].paginator.count == f[key].value, key
-    assert client.get(f["renovation.acceptances"].url).status_code == 200
 
 
 def test_community_b_is_never_counted_for_a(known_day, community_a, community_b):
