@@ -59,7 +59,6 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
         "move_ins": move_ins_qs(ids, day),
         "move_outs": move_outs_qs(ids, day),
     })
-    on_day = {"date_from": day.isoformat(), "date_to": day.isoformat()}
     return [
         Figure(key="registers.keys_overdue", label=_("Keys overdue"), value=n["keys_overdue"], exception=True,
                better="down", additive=False, url=_url("frontdesk:key_overdue", ids)),
@@ -68,7 +67,7 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
         Figure(key="registers.visitors_not_out", label=_("Visitors not checked out"), value=n["visitors_not_out"],
                exception=True, better="down", additive=False, url=_url("frontdesk:visitor_board", ids)),
         Figure(key="registers.visitors_registered", label=_("Visitors registered"), value=n["visitors_registered"],
-               url=_url("frontdesk:visitor_log", ids, **on_day)),
+               url=_url("frontdesk:visitor_log", ids, date_from="", date_to="", registered_on=day.isoformat())),
         Figure(key="registers.visitors_let_in", label=_("Visitors let in"), value=n["visitors_let_in"],
                url=_url("frontdesk:visitor_log", ids, date_from="", date_to="", let_in_on=day.isoformat())),
         Figure(key="registers.parcels_arrived", label=_("Parcels arrived"), value=n["parcels_arrived"],
@@ -80,7 +79,7 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
         Figure(key="registers.slips_used", label=_("Release slips used"), value=n["slips_used"],
                url=_url("frontdesk:slip_list", ids, show="used", used_on=day.isoformat())),
         Figure(key="registers.keys_held", label=_("Keys held"), value=n["keys_held"], additive=False,
-               url=_url("frontdesk:key_list", ids)),
+               url=_url("frontdesk:key_list", ids, held_on=day.isoformat())),
         Figure(key="frontdesk.move_ins", label=_("Move-ins"), value=n["move_ins"],
                url=_url("frontdesk:person_list", ids, moved_in_on=day.isoformat())),
         Figure(key="frontdesk.move_outs", label=_("Move-outs"), value=n["move_outs"],

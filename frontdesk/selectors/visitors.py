@@ -81,7 +81,7 @@ def on_site_now(*, community_ids: list[int]):
 
 
 def visitor_log(*, user, community=None, date_from=None, date_to=None, building="", room="", name="", plate="",
-                status="", phone="", let_in_on=None):
+                status="", phone="", let_in_on=None, registered_on=None):
     """The register, newest first, filtered. ``room`` as typed at the counter (3-2-1502), ``building`` a
     building name (3), ``name`` a fragment, ``plate`` a fragment (spaces and dots ignored)."""
     qs = visitors_for(user).select_related(*UNIT_JOINS, "community")
@@ -91,6 +91,9 @@ def visitor_log(*, user, community=None, date_from=None, date_to=None, building=
         qs = qs.filter(created_at__gte=_day_bounds(date_from)[0])
     if date_to:
         qs = qs.filter(created_at__lt=_day_bounds(date_to)[1])
+    if registered_on:  # the daily summary's "registered": that day, voided entries left out (``visitors_registered``)
+        start, end = _day_bounds(registered_on)
+        qs = qs.filter(created_at__gte=start, created_at__lt=end).exclude(status=S.VOID)
     if let_in_on:  # the daily summary's "let in": time in that day, voided entries left out (``visitors_let_in``)
         start, end = _day_bounds(let_in_on)
         qs = qs.filter(time_in__gte=start, time_in__lt=end).exclude(status=S.VOID)
