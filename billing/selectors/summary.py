@@ -124,7 +124,7 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
                url=_url("billing:close_list", community_ids, month=f"{day:%Y-%m}", day=day.isoformat()),
                exception=True, better="down"),
         Figure(key="billing.corrections_waiting", label=_("Corrections awaiting approval"), value=pending,
-               url=reverse("billing:correction_list"), exception=True, better="down", additive=False),
+               url=_url("billing:correction_list", community_ids), exception=True, better="down", additive=False),
         Figure(key="billing.collected", label=_("Fees collected"), value=total, kind=MONEY,
                url=_url("billing:receipt_list", community_ids, date_from=day.isoformat(), date_to=day.isoformat()),
                breakdown=by_method),
