@@ -118,3 +118,14 @@ def test_the_clerks_today_cards(known_day, clerk, users, community_a, django_ass
     assert cards["registers.slips_to_check"].count == 1
     assert all(Role.CLERK in c.roles and c.url for c in cards.values())
     assert summary.today_cards(users[Role.CASHIER], [community_a.pk], TODAY) == []
+
+
+def test_keys_are_unique_and_every_figure_has_a_label_and_a_list(community_a):
+    """The registers', billing's and renovation's figures of a quiet day: unique keys (they are frozen by key),
+    a label and a drill-down each; nothing to report is zero, not an error."""
+    mine = [s for s in summary_sections() if s.key in ("registers", "billing", "renovation")]
+    figures = [f for s in mine for f in s.figures([community_a.pk], TODAY)]
+    keys = [f.key for f in figures]
+    assert len(mine) == 3 and len(keys) == len(set(keys))
+    assert all(f.label and f.url for f in figures)
+    assert not any(f.value for f in figures if f.exception)
