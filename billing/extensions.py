@@ -35,9 +35,18 @@ def register() -> None:
     from core.demo import register_demo_loader
     from core.integrity import IntegrityCheck, register_integrity_check
     from core.menu import MenuLink, MenuSection, register_menu
-    from frontdesk.registry import UnitAction, UnitPanel, register_move_out_check, register_unit_action, register_unit_panel
+    from frontdesk.registry import (
+        SummarySection,
+        UnitAction,
+        UnitPanel,
+        register_move_out_check,
+        register_summary_section,
+        register_unit_action,
+        register_unit_panel,
+    )
 
     from . import demo
+    from .selectors import summary
     from .selectors.integrity import number_problems
 
     register_unit_panel(UnitPanel(key="billing", title=gettext_lazy("Fees"), order=10,
@@ -49,6 +58,9 @@ def register() -> None:
     register_demo_loader(DEMO_ORDER, "billing", demo.load)
     register_integrity_check(IntegrityCheck(key="billing-numbers", label=gettext_lazy("Receipt and voucher numbers"),
                                             run=lambda using: number_problems(using=using)))
+    register_summary_section(SummarySection(key="billing", title=gettext_lazy("Fees"), order=30,
+                                            action="billing.stats", figures=summary.figures,
+                                            today=summary.today_cards))
     register_menu(MenuSection(key="billing", label=gettext_lazy("Fees"), order=30, links=(
         MenuLink(gettext_lazy("Receipts"), "billing:receipt_list"),
         MenuLink(gettext_lazy("Arrears"), "billing:arrears"),

@@ -242,3 +242,15 @@ def _register_summary() -> None:
         MenuLink(_("Daily summary settings"), "frontdesk:summary_settings", divider=True),
     )))
     register_demo_loader(95, "summary", demo.load_summary)
+    _register_registers_summary()
+
+
+def _register_registers_summary() -> None:
+    """The counter's registers and move-ins/outs in the daily summary, and the clerk's today cards."""
+    from django.utils.translation import gettext_lazy as _
+
+    from .registry import SummarySection, register_summary_section
+    from .selectors import summary_registers
+
+    register_summary_section(SummarySection(key="registers", title=_("Registers"), order=60, action="visitors.view",
+                                            figures=summary_registers.figures, today=summary_registers.today_cards))

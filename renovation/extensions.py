@@ -41,9 +41,11 @@ def register():
     from core.menu import MenuLink, MenuSection, register_menu
     from core.models import Role
     from frontdesk.registry import (
+        SummarySection,
         UnitAction,
         UnitBadge,
         UnitPanel,
+        register_summary_section,
         register_unit_action,
         register_unit_badge,
         register_unit_panel,
@@ -51,9 +53,11 @@ def register():
 
     from . import demo, pass_charges
     from .hooks import ReminderSource, register_closeout_check, register_reminder_source
-    from .selectors import reminders
+    from .selectors import reminders, summary
     from .services import fees
 
+    register_summary_section(SummarySection(key="renovation", title=_("Renovation"), order=50,
+                                            action="renovation.view", figures=summary.figures))
     register_menu(MenuSection(key="renovation", label=_("Renovation"), order=30, links=(
         MenuLink(_("New application"), "renovation:create"),
         MenuLink(_("Applications"), "renovation:list"),

@@ -4,7 +4,7 @@ Validation and layout only; ``billing.services.corrections`` writes."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StaffForm
+from core.forms import ListForm, QueryId, StaffForm
 
 from ..models import Correction, Method
 from .fields import METHOD_CHOICES, REASON, amount_field, small_widgets
@@ -52,3 +52,9 @@ class CorrectionFilterForm(forms.Form):
         if not self.is_bound or not self.is_valid():
             return {}
         return {"kind": self.cleaned_data["kind"], "status": self.cleaned_data["status"]}
+
+
+class ApprovalListForm(ListForm):
+    """The approval list's query string: one community (the daily summary's "corrections awaiting approval")."""
+
+    community = QueryId(label=_("Community"))

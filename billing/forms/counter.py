@@ -4,7 +4,7 @@ the services write."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import StaffForm
+from core.forms import QueryId, StaffForm
 
 from ..models import Method
 from .fields import METHOD_CHOICES, amount_field, small_widgets
@@ -48,6 +48,7 @@ class ReceiptFilterForm(forms.Form):
     cashier = forms.ModelChoiceField(label=_("Cashier"), queryset=None, required=False, empty_label=_("All"))
     method = forms.ChoiceField(label=_("Method"), required=False, choices=[("", _("All")), *METHOD_CHOICES])
     q = forms.CharField(label=_("Receipt number"), required=False, max_length=30)
+    community = QueryId(label=_("Community"), widget=forms.HiddenInput)  # the daily summary's drill-down
 
     def __init__(self, *args, cashiers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,4 +60,4 @@ class ReceiptFilterForm(forms.Form):
             return {}
         data = self.cleaned_data
         return {"date_from": data["date_from"], "date_to": data["date_to"], "cashier": data["cashier"],
-                "method": data["method"], "q": data["q"]}
+                "method": data["method"], "q": data["q"], "community": data["community"]}

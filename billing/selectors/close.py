@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -70,23 +71,94 @@ class DaySummary:
         return {r.method: r.as_json() for r in self.rows if r.count or r.voided or r.refunded}
 
 
+# A day's money at the counter by method: what each cashier received (receipts of the business day), what
+# was voided that day (by the voided receipt's method) and refunded (refund vouchers paid out that day; no
+# method: cash), and their closes of the day. ONE statement for any number of communities and cashiers: the
+# daily close and the manager's summary read the same figures.
+_DAY_MONEY_SQL = """
+SELECT r.community_id, r.cashier_id, r.method, 'received', COUNT(*), SUM(r.amount)
+FROM billing_receipt r
+WHERE r.community_id = ANY(%(communities)s) AND r.business_date = %(day)s {receipt_cashier}
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT r.community_id, r.cashier_id, r.method, 'voided', COUNT(*), SUM(r.amount)
+FROM billing_receiptvoid v JOIN billing_receipt r ON r.id = v.receipt_id
+WHERE r.community_id = ANY(%(communities)s) AND v.business_date = %(day)s {receipt_cashier}
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT w.community_id, w.requested_by_id, COALESCE(NULLIF(w.method, ''), 'cash'), 'refunded', COUNT(*), SUM(w.amount)
+FROM billing_voucher w
+WHERE w.community_id = ANY(%(communities)s) AND w.business_date = %(day)s AND w.kind = 'refund' {voucher_cashier}
+GROUP BY 1, 2, 3
+UNION ALL
+SELECT d.community_id, d.cashier_id, '', 'close', 1, d.difference
+FROM billing_dailyclose d
+WHERE d.community_id = ANY(%(communities)s) AND d.business_date = %(day)s {close_cashier}
+"""
+
+
+@dataclass
+class DayMoney:
+    rows: dict = field(default_factory=dict)  # (community id, cashier id) -> {method: MethodRow}
+    closes: dict = field(default_factory=dict)  # (community id, cashier id) -> the close's difference
+
+    def by_method(self) -> dict[str, MethodRow]:
+        """Every cashier's rows added up, by method."""
+        total: dict[str, MethodRow] = {}
+        for rows in self.rows.values():
+            for method, row in rows.items():
+                t = total.setdefault(method, MethodRow(method=method, label=row.label))
+                t.count += row.count
+                t.received += row.received
+                t.voided += row.voided
+                t.refunded += row.refunded
+        return total
+
+    def unclosed(self) -> list[tuple[int, int]]:
+        """(community id, cashier id) of the cashiers who took or paid out money that day with no close, or
+        whose close does not balance (counted cash differs from the system's)."""
+        return sorted(key for key, rows in self.rows.items()
+                      if any(r.count or r.refunded for r in rows.values())
+                      and self.closes.get(key, None) != ZERO)
+
+
+def day_money(*, community_ids: list[int], day, cashier_id: int | None = None) -> DayMoney:
+    """The day's money by community, cashier and method, and the closes of the day (one query)."""
+    labels = dict(Method.choices)
+    money = DayMoney()
+    if not community_ids:
+        return money
+    cashier = "AND {alias}.{field} = %(cashier)s" if cashier_id is not None else ""
+    sql = _DAY_MONEY_SQL.format(receipt_cashier=cashier.format(alias="r", field="cashier_id"),
+                                voucher_cashier=cashier.format(alias="w", field="requested_by_id"),
+                                close_cashier=cashier.format(alias="d", field="cashier_id"))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"communities": list(community_ids), "day": day, "cashier": cashier_id})
+        found = cursor.fetchall()
+    for community_id, cashier_pk, method, what, count, amount in found:
+        key = (community_id, cashier_pk)
+        if what == "close":
+            money.closes[key] = amount
+            continue
+        rows = money.rows.setdefault(key, {})
+        row = rows.setdefault(method, MethodRow(method=method, label=str(labels.get(method, method))))
+        if what == "received":
+            row.count, row.received = count, amount
+        else:
+            setattr(row, what, getattr(row, what) + amount)
+    return money
+
+
 def day_summary(*, community, cashier, day, with_lists: bool = True) -> DaySummary:
     """The day's figures (a fixed number of queries, whatever the number of receipts)."""
     rows = {m.value: MethodRow(method=m.value, label=str(m.label)) for m in COUNTER_METHODS}
+    found = day_money(community_ids=[community.pk], day=day, cashier_id=cashier.pk).rows.get((community.pk, cashier.pk), {})
+    for method, row in found.items():
+        rows[method] = row
     receipts = Receipt.objects.filter(community=community, cashier=cashier, business_date=day)
-    for r in receipts.values("method").annotate(n=Count("id"), total=Sum("amount")).order_by():
-        row = rows.setdefault(r["method"], MethodRow(method=r["method"], label=r["method"]))
-        row.count, row.received = r["n"], r["total"]
     voids = ReceiptVoid.objects.filter(receipt__community=community, receipt__cashier=cashier, business_date=day)
-    for r in voids.values("receipt__method").annotate(total=Sum("receipt__amount")).order_by():
-        rows.setdefault(r["receipt__method"], MethodRow(method=r["receipt__method"], label=r["receipt__method"]))
-        rows[r["receipt__method"]].voided = r["total"]
     refunds = Voucher.objects.filter(community=community, requested_by=cashier, business_date=day,
                                      kind=Voucher.Kind.REFUND)
-    for r in refunds.values("method").annotate(total=Sum("amount")).order_by():
-        method = r["method"] or Method.CASH
-        rows.setdefault(method, MethodRow(method=method, label=method))
-        rows[method].refunded += r["total"]
     deposits = Deposit.objects.filter(community=community, receipt__cashier=cashier, receipt__business_date=day) \
         .aggregate(n=Count("id"), total=Sum("amount"))
     summary = DaySummary(community=community, cashier=cashier, day=day, rows=list(rows.values()),
@@ -114,6 +186,19 @@ def days_left_open(*, community, cashier, before, limit: int = 10, window_days: 
         days |= set(qs.filter(business_date__lt=before, business_date__gte=since).exclude(business_date__in=closed)
                     .order_by("-business_date").values_list("business_date", flat=True).distinct()[:limit])
     return sorted(days)[-limit:]
+
+
+def unclosed_on(*, communities, day) -> list[dict]:
+    """The cashiers of ``communities`` whose ``day`` is not closed or does not balance (``DayMoney.unclosed``:
+    the daily summary's 日结异常 opens this list): community, cashier and the close's difference if closed."""
+    from core.models import User
+
+    by_pk = {c.pk: c for c in communities}
+    money = day_money(community_ids=list(by_pk), day=day)
+    keys = money.unclosed()
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in={cashier for _c, cashier in keys})} if keys else {}
+    return [{"community": by_pk[community].name, "cashier": names.get(cashier, ""), "day": day,
+             "difference": money.closes.get((community, cashier))} for community, cashier in keys]
 
 
 def closes_for(user):

@@ -127,8 +127,10 @@ def print_count(receipt) -> int:
 
 
 def receipt_list_page(*, user, number: int = 1, size: int = LIST_PAGE_SIZE, date_from=None, date_to=None,
-                      cashier=None, method="", q=""):
+                      cashier=None, method="", q="", community=None):
     qs = receipts_for(user).select_related("unit", "cashier", "void", "community")
+    if community:
+        qs = qs.filter(community_id=community)
     if date_from:
         qs = qs.filter(business_date__gte=date_from)
     if date_to:
@@ -171,9 +173,11 @@ def correction_detail(*, user, pk) -> Correction:
     return get_object_or_404(_correction_joins(corrections_for(user)), pk=pk)
 
 
-def pending_corrections(user) -> list[Correction]:
-    return list(_correction_joins(corrections_for(user).filter(status=Correction.Status.PENDING))
-                .order_by("requested_at", "id"))
+def pending_corrections(user, *, community=None) -> list[Correction]:
+    qs = corrections_for(user).filter(status=Correction.Status.PENDING)
+    if community:
+        qs = qs.filter(community_id=community)
+    return list(_correction_joins(qs).order_by("requested_at", "id"))
 
 
 def recent_decisions(user, limit: int = 10) -> list[Correction]:

@@ -60,8 +60,16 @@ def close_list(request):
     if not month_understood:
         messages.warning(request, _("Month not understood; showing all months."))
     page = paginate(request, qs, PAGE_SIZE)
+    communities = list(communities_of(request.user))
+    # ?day=: the cashiers of that day who did not close it or whose close does not balance (the daily summary's
+    # exception opens this list)
+    day = parse_date(request.GET.get("day")) if request.GET.get("day") else None
+    unclosed = None
+    if day is not None:
+        chosen = [c for c in communities if not filters["community"] or str(c.pk) == filters["community"]]
+        unclosed = selectors.unclosed_on(communities=chosen, day=day)
     return render(request, "billing/close/list.html", {
-        "page": page, "filters": filters, "communities": list(communities_of(request.user)),
+        "page": page, "filters": filters, "communities": communities, "day": day, "unclosed": unclosed,
     })
 
 

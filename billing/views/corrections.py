@@ -9,14 +9,21 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from core.forms import submit_once
+from core.forms import list_filters, list_params, submit_once
 from core.money import rmb_upper
 from core.paging import page_number
 from core.pdf import pdf_response
 from core.permissions import has_perm, require
 
 from .. import documents
-from ..forms.corrections import CorrectionFilterForm, DecisionForm, RefundRequestForm, VoidRequestForm, WaiverRequestForm
+from ..forms.corrections import (
+    ApprovalListForm,
+    CorrectionFilterForm,
+    DecisionForm,
+    RefundRequestForm,
+    VoidRequestForm,
+    WaiverRequestForm,
+)
 from ..models import Correction
 from ..selectors import counter as selectors
 from ..services import corrections as service
@@ -84,10 +91,12 @@ def correction_refund(request, pk):
 
 # --- the supervisor's side -----------------------------------------------------------------------
 
+@list_params(ApprovalListForm)
 @require("billing.approve")
 def correction_list(request):
     """Pending requests, oldest first, each with approve / reject; then the latest decisions."""
-    pending = selectors.pending_corrections(request.user)
+    filters = list_filters(request, ApprovalListForm)
+    pending = selectors.pending_corrections(request.user, community=filters["community"])
     rows = [{"correction": c, "form": DecisionForm(auto_id=f"id_{c.pk}_%s")} for c in pending]
     decided = selectors.recent_decisions(request.user)
     return render(request, "billing/corrections/approval_list.html", {"rows": rows, "decided": decided})

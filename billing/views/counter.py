@@ -20,7 +20,7 @@ from ..models import Method
 from ..selectors import counter as selectors
 from ..services import payments
 
-RECEIPT_LIST_KEYS = ("date_from", "date_to", "cashier", "method", "q")
+RECEIPT_LIST_KEYS = ("date_from", "date_to", "cashier", "method", "q", "community")
 
 
 # --- the unit's counter --------------------------------------------------------------------------

@@ -125,6 +125,7 @@ class KeyFilterForm(ListForm):
     kind = QueryChoice(label=_("Kind of key"), choices=Key.Kind.choices)
     overdue = QueryChoice(label=_("Overdue"), choices=[("1", "1")])
     q = QueryText(label=_("Tag, envelope, room or what it opens"), max_length=40)
+    held_on = forms.DateField(label=_("Held on"), required=False)  # the daily summary's drill-down
 
 
 class KeyOverdueForm(ListForm):

@@ -279,6 +279,8 @@ class ParcelFilterForm(ListForm):
     status = QueryChoice(label=_("Status"), choices=STATUS_FILTER)
     carrier = QueryChoice(label=_("Carrier"), choices=Parcel.Carrier.choices)
     q = QueryText(label=_("Tracking number, pickup code or room"), max_length=40)
+    arrived_on = forms.DateField(label=_("Arrived on"), required=False)  # the daily summary's drill-downs
+    picked_up_on = forms.DateField(label=_("Picked up on"), required=False)
 
 
 class OverdueFilterForm(ListForm):

@@ -97,3 +97,5 @@ class PersonFilterForm(ListForm):
     community = QueryId(label=_("Community"))
     kind = QueryChoice(label=_("Role"), choices=Occupancy.Kind.choices)
     q = QueryText(label=_("Search"), max_length=50)
+    moved_in_on = forms.DateField(label=_("Moved in on"), required=False)  # the daily summary's drill-downs
+    moved_out_on = forms.DateField(label=_("Moved out on"), required=False)

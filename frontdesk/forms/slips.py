@@ -109,6 +109,11 @@ class SlipListForm(ListForm):
                                 error_messages={"invalid": _("Give a date like 2026-11-05.")})
     date_to = forms.DateField(label=_("Valid to"), required=False, input_formats=["%Y-%m-%d"],
                               error_messages={"invalid": _("Give a date like 2026-11-05.")})
+    # the daily summary's drill-downs: the slips issued (the "today" list) or released on that day
+    day = forms.DateField(label=_("Issued on"), required=False, input_formats=["%Y-%m-%d"],
+                          error_messages={"invalid": _("Give a date like 2026-11-05.")})
+    used_on = forms.DateField(label=_("Released on"), required=False, input_formats=["%Y-%m-%d"],
+                              error_messages={"invalid": _("Give a date like 2026-11-05.")})
 
 
 class GateNumberForm(ListForm):

@@ -96,3 +96,5 @@ class VisitorFilterForm(ListForm):
     name = QueryText(label=_("Visitor's name"), max_length=50)
     plate = QueryText(label=_("Car plate"), max_length=10)
     status = QueryChoice(label=_("Status"), choices=[("", "")] + list(Visitor.Status.choices))
+    let_in_on = forms.DateField(label=_("Let in on"), required=False, widget=DateInput)  # the daily summary
+    registered_on = forms.DateField(label=_("Registered on"), required=False, widget=DateInput)

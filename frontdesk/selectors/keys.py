@@ -19,9 +19,13 @@ def keys_for(user):
     return scope(Key.objects.all(), user)
 
 
-def key_list(*, user, community=None, status=None, kind=None, unit=None, q=None, overdue=False, now=None):
-    """The register: newest first unless a filter says otherwise; one query whatever the number of rows."""
+def key_list(*, user, community=None, status=None, kind=None, unit=None, q=None, overdue=False, now=None,
+             held_on=None):
+    """The register: newest first unless a filter says otherwise; one query whatever the number of rows.
+    ``held_on``: the keys held at the end of that day (``keys_held``)."""
     qs = keys_for(user).select_related(*LIST_RELATED)
+    if held_on:
+        qs = qs.filter(pk__in=keys_held_qs(None, held_on).values("pk"))
     if community:
         qs = qs.filter(community_id=community)
     if status:
@@ -68,16 +72,27 @@ def _day_bounds(day: datetime.date):
 
 def keys_held(community_ids, day: datetime.date) -> int:
     """Keys the service centre held (in the cabinet or signed out) at the end of ``day``."""
+    return keys_held_qs(community_ids, day).count()
+
+
+def keys_held_qs(community_ids, day: datetime.date):
+    """The keys of ``keys_held``."""
     _start, end = _day_bounds(day)
     ended = KeyMovement.objects.filter(key_id=OuterRef("pk"), to_status__in=[S.RETURNED, S.LOST], at__lt=end)
-    return Key.objects.filter(community_id__in=community_ids, created_at__lt=end).exclude(Exists(ended)).count()
+    qs = Key.objects.filter(created_at__lt=end).exclude(Exists(ended))
+    return qs if community_ids is None else qs.filter(community_id__in=community_ids)
 
 
 def keys_overdue_count(community_ids, day: datetime.date) -> int:
     """Keys overdue at the end of ``day`` (today: now): signed out, expected back before then, still out."""
+    return keys_overdue_qs(community_ids, day).count()
+
+
+def keys_overdue_qs(community_ids, day: datetime.date):
+    """The keys of ``keys_overdue_count``."""
     _start, end = _day_bounds(day)
     now = min(end, timezone.now())
-    return Key.objects.filter(community_id__in=community_ids, status=S.OUT, due_back_at__lt=now).count()
+    return Key.objects.filter(community_id__in=community_ids, status=S.OUT, due_back_at__lt=now)
 
 
 def key_moves_on(community_ids, day: datetime.date) -> dict[str, int]:

@@ -38,9 +38,12 @@ def _overdue_filter(settings: dict, now) -> Q:
     return overdue
 
 
-def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit=None, carrier=None, now=None):
+def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit=None, carrier=None, now=None,
+                arrived_on=None, picked_up_on=None):
     """The register: waiting parcels by default (newest first), or the chosen status; ``q`` is a tracking
-    number (or its last digits), a pickup code, a room code (3-2-1502) or a room number.
+    number (or its last digits), a pickup code, a room code (3-2-1502) or a room number. ``arrived_on``: the
+    parcels registered that day (voided entries left out, as ``parcels_arrived`` counts them, unless the void
+    status is chosen); ``picked_up_on``: those handed over that day (``parcels_picked_up``).
     Joins decided here (the page is ≤ 10 queries)."""
     now = now or timezone.now()
     # Only what a row shows is joined (the room's code, the community); the addressee comes in one query for
@@ -52,6 +55,12 @@ def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.filter(status=Parcel.Status.WAITING).filter(_overdue_filter(settings_for(community_ids), now))
+    if arrived_on:
+        qs = qs.filter(arrived_at__date=arrived_on)
+        if status != Parcel.Status.VOID:
+            qs = qs.exclude(status=Parcel.Status.VOID)
+    if picked_up_on:
+        qs = qs.filter(picked_up_at__date=picked_up_on)
     if unit:
         qs = qs.filter(unit_id=unit)
     if carrier:
@@ -133,30 +142,50 @@ def unit_panel(request, unit) -> dict:
 def parcels_waiting(community_ids, day: datetime.date | None = None) -> int:
     """Parcels waiting at the desk at the end of ``day`` (now, for today or no day): arrived by then and not
     picked up, returned or voided by then."""
+    return parcels_waiting_qs(community_ids, day).count()
+
+
+def parcels_waiting_qs(community_ids, day: datetime.date | None = None):
+    """The parcels of ``parcels_waiting``."""
     if day is None or day >= timezone.localdate():
-        return Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING).count()
+        return Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING)
     end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
     left = ParcelStatusChange.objects.filter(parcel=OuterRef("pk"), from_status=Parcel.Status.WAITING, at__lt=end)
-    return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__lt=end)
-            .exclude(Exists(left)).count())
+    return Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__lt=end).exclude(Exists(left))
+
+
+def parcels_arrived_qs(community_ids, day: datetime.date):
+    """Parcels registered on ``day`` (voided entries not counted)."""
+    return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__date=day)
+            .exclude(status=Parcel.Status.VOID))
 
 
 def parcels_arrived(community_ids, day: datetime.date) -> int:
-    """Parcels registered on ``day`` (voided entries not counted)."""
-    return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__date=day)
-            .exclude(status=Parcel.Status.VOID).count())
+    """``parcels_arrived_qs`` counted."""
+    return parcels_arrived_qs(community_ids, day).count()
+
+
+def parcels_picked_up_qs(community_ids, day: datetime.date):
+    """Parcels handed over to their addressee or a proxy on ``day``."""
+    return Parcel.objects.filter(community_id__in=list(community_ids), picked_up_at__date=day)
 
 
 def parcels_picked_up(community_ids, day: datetime.date) -> int:
-    """Parcels handed over to their addressee or a proxy on ``day``."""
-    return Parcel.objects.filter(community_id__in=list(community_ids), picked_up_at__date=day).count()
+    """``parcels_picked_up_qs`` counted."""
+    return parcels_picked_up_qs(community_ids, day).count()
+
+
+def parcels_overdue_qs(community_ids, settings: dict | None = None, now=None):
+    """Parcels waiting now for longer than their community's reminder days (``settings``: ``settings_for``)."""
+    now = now or timezone.now()
+    settings = settings if settings is not None else settings_for(community_ids)
+    return (Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING)
+            .filter(_overdue_filter(settings, now)))
 
 
 def parcels_overdue(community_ids, day: datetime.date | None = None) -> int:
     """Parcels waiting now for longer than their community's reminder days."""
-    now = timezone.now()
-    return (Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING)
-            .filter(_overdue_filter(settings_for(community_ids), now)).count())
+    return parcels_overdue_qs(community_ids).count()
 
 
 def parcels_returned(community_ids, day: datetime.date) -> int:

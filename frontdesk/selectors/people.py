@@ -32,8 +32,12 @@ def person_detail(*, user, pk: int) -> Person:
     return get_object_or_404(people_for(user).prefetch_related(occupancies, vehicles), pk=pk)
 
 
-def person_list(*, user, community=None, kind=None, q=None):
+def person_list(*, user, community=None, kind=None, q=None, moved_in_on=None, moved_out_on=None):
     qs = people_for(user).prefetch_related(current_occupancies("unit__building,unit__entrance"))
+    if moved_in_on:  # the people of the daily summary's move-ins (an occupancy started that day)
+        qs = qs.filter(pk__in=Occupancy.objects.filter(start_date=moved_in_on).values("person_id"))
+    if moved_out_on:  # … and move-outs (an occupancy ended that day)
+        qs = qs.filter(pk__in=Occupancy.objects.filter(end_date=moved_out_on).values("person_id"))
     if community:
         qs = qs.filter(community_id=community)
     if kind:

@@ -110,7 +110,7 @@ def _local_day_bounds(day: datetime.date):
 
 
 def slip_list(*, user, show: str = "today", community=None, status=None, q=None, day=None,
-              date_from=None, date_to=None):
+              date_from=None, date_to=None, used_on=None):
     """The lists: ``today`` issued today; ``used`` released (newest first); ``expired`` expired unused (also the
     open slips whose day has passed before the nightly task ran); ``all`` with the filters."""
     day = day or timezone.localdate()
@@ -135,6 +135,9 @@ def slip_list(*, user, show: str = "today", community=None, status=None, q=None,
     if q:
         q = q.strip().upper()
         qs = qs.filter(Q(number__icontains=q) | Q(unit__code__startswith=q) | Q(vehicle_plate__icontains=q))
+    if used_on:  # released by the gate that day (``slips_used``)
+        start, end = _local_day_bounds(used_on)
+        qs = qs.filter(status=S.USED, used_at__gte=start, used_at__lt=end)
     if date_from:
         qs = qs.filter(valid_on__gte=date_from)
     if date_to:

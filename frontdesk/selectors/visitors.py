@@ -81,7 +81,7 @@ def on_site_now(*, community_ids: list[int]):
 
 
 def visitor_log(*, user, community=None, date_from=None, date_to=None, building="", room="", name="", plate="",
-                status="", phone=""):
+                status="", phone="", let_in_on=None, registered_on=None):
     """The register, newest first, filtered. ``room`` as typed at the counter (3-2-1502), ``building`` a
     building name (3), ``name`` a fragment, ``plate`` a fragment (spaces and dots ignored)."""
     qs = visitors_for(user).select_related(*UNIT_JOINS, "community")
@@ -91,6 +91,12 @@ def visitor_log(*, user, community=None, date_from=None, date_to=None, building=
         qs = qs.filter(created_at__gte=_day_bounds(date_from)[0])
     if date_to:
         qs = qs.filter(created_at__lt=_day_bounds(date_to)[1])
+    if registered_on:  # the daily summary's "registered": that day, voided entries left out (``visitors_registered``)
+        start, end = _day_bounds(registered_on)
+        qs = qs.filter(created_at__gte=start, created_at__lt=end).exclude(status=S.VOID)
+    if let_in_on:  # the daily summary's "let in": time in that day, voided entries left out (``visitors_let_in``)
+        start, end = _day_bounds(let_in_on)
+        qs = qs.filter(time_in__gte=start, time_in__lt=end).exclude(status=S.VOID)
     if building:
         qs = qs.filter(unit__building__name=building)
     if room:
@@ -155,18 +161,28 @@ def handover_lines(community) -> list:
 
 # -- figures for the manager's summary ----------------------------------------------------------------------
 
-def visitors_registered(community_ids: list[int], day: datetime.date) -> int:
+def visitors_registered_qs(community_ids: list[int], day: datetime.date):
     """Visitor entries registered on ``day`` (voided ones not counted)."""
     start, end = _day_bounds(day)
     return (Visitor.objects.filter(community_id__in=community_ids, created_at__gte=start, created_at__lt=end)
-            .exclude(status=S.VOID).count())
+            .exclude(status=S.VOID))
+
+
+def visitors_registered(community_ids: list[int], day: datetime.date) -> int:
+    """Visitor entries registered on ``day`` (voided ones not counted): ``visitors_registered_qs``."""
+    return visitors_registered_qs(community_ids, day).count()
+
+
+def visitors_let_in_qs(community_ids: list[int], day: datetime.date):
+    """Visitor entries let in on ``day`` (time in that day; voided ones not counted)."""
+    start, end = _day_bounds(day)
+    return Visitor.objects.filter(community_id__in=community_ids, time_in__gte=start, time_in__lt=end).exclude(
+        status=S.VOID)
 
 
 def visitors_let_in(community_ids: list[int], day: datetime.date) -> dict:
     """Visitors let in on ``day``: entries and people (an entry may be a group)."""
-    start, end = _day_bounds(day)
-    qs = Visitor.objects.filter(community_id__in=community_ids, time_in__gte=start, time_in__lt=end).exclude(
-        status=S.VOID)
+    qs = visitors_let_in_qs(community_ids, day)
     row = qs.aggregate(people=Sum("people_count"))
     return {"entries": qs.count(), "people": row["people"] or 0}
 
@@ -188,7 +204,12 @@ def visitors_no_show(community_ids: list[int], day: datetime.date) -> int:
 def visitors_not_checked_out(community_ids: list[int], day: datetime.date) -> int:
     """Visitors let in on or before ``day`` who were still on site at the end of ``day`` (no time out by
     then; voided entries not counted)."""
+    return visitors_not_checked_out_qs(community_ids, day).count()
+
+
+def visitors_not_checked_out_qs(community_ids: list[int], day: datetime.date):
+    """The visitors of ``visitors_not_checked_out``."""
     _start, end = _day_bounds(day)
     return (Visitor.objects.filter(community_id__in=community_ids, time_in__lt=end)
             .filter(Q(time_out__isnull=True) | Q(time_out__gte=end))
-            .exclude(status=S.VOID).count())
+            .exclude(status=S.VOID))

@@ -49,7 +49,8 @@ def key_list(request):
         return HttpResponse(status=403)
     values = list_filters(request, KeyFilterForm)
     filters = {"community": values["community"], "status": values["status"], "kind": values["kind"],
-               "unit": values["unit"], "q": values["q"], "overdue": values["overdue"] == "1"}
+               "unit": values["unit"], "q": values["q"], "overdue": values["overdue"] == "1",
+               "held_on": values["held_on"]}
     qs = selectors.key_list(user=request.user, **filters)
     if export:
         return _xlsx(request.user, qs)

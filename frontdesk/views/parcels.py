@@ -39,7 +39,8 @@ def parcel_list(request):
     filters = list_filters(request, ParcelFilterForm)
     choice = choose_community(request, all_allowed=True)
     qs = selectors.parcel_list(user=request.user, community_ids=choice.ids, status=filters["status"],
-                               q=filters["q"], carrier=filters["carrier"])
+                               q=filters["q"], carrier=filters["carrier"], arrived_on=filters["arrived_on"],
+                               picked_up_on=filters["picked_up_on"])
     return render(request, "frontdesk/parcels/list.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "choice": choice, "overdue": False,
         "statuses": [*Parcel.Status.choices, ("all", _("All"))], "carriers": Parcel.Carrier.choices,

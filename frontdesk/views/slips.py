@@ -30,7 +30,8 @@ def slip_list(request):
     values = list_filters(request, SlipListForm)
     show = values["show"] or "today"
     qs = selectors.slip_list(user=request.user, show=show, community=values["community"], status=values["status"],
-                             q=values["q"] or None, date_from=values["date_from"], date_to=values["date_to"])
+                             q=values["q"] or None, date_from=values["date_from"], date_to=values["date_to"],
+                             day=values["day"], used_on=values["used_on"])
     return render(request, "frontdesk/slips/list.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": values, "show": show,
         "title": LIST_TITLES.get(show, LIST_TITLES["today"]), "communities": communities_of(request.user),

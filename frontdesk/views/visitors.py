@@ -233,7 +233,8 @@ def visitor_log(request):
     if "date_from" not in request.GET and "date_to" not in request.GET:
         # the register's recent pages by default; clearing the dates searches the whole register
         date_from = timezone.localdate() - datetime.timedelta(days=LOG_DEFAULT_DAYS - 1)
-    qs = selectors.visitor_log(user=request.user, date_from=date_from, date_to=date_to, **filters)
+    qs = selectors.visitor_log(user=request.user, date_from=date_from, date_to=date_to, let_in_on=values["let_in_on"],
+                               registered_on=values["registered_on"], **filters)
     if export:
         return _log_xlsx(request, qs)
     return render(request, "frontdesk/visitors/log.html", {

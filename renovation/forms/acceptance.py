@@ -40,3 +40,4 @@ class AcceptanceQueueFilterForm(ListForm):
     status = QueryChoice(label=_("Status"), choices=[(s.value, s.label) for s in (Renovation.Status.ACCEPTANCE,
                                                                                     Renovation.Status.ACCEPTED)])
     q = QueryText(label=_("Room"), max_length=30)
+    inspected_on = forms.DateField(label=_("Inspected on"), required=False)  # the daily summary's drill-down

@@ -190,6 +190,7 @@ class RenovationFilterForm(ListForm):
     date_from = forms.DateField(label=_("Filed from"), required=False, widget=DateInput)
     date_to = forms.DateField(label=_("Filed until"), required=False, widget=DateInput)
     q = QueryText(label=_("Room, number or lead"), max_length=50)
+    issued_on = forms.DateField(label=_("Permit issued on"), required=False, widget=DateInput)  # the daily summary
 
 
 class ActiveFilterForm(ListForm):

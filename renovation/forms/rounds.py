@@ -140,3 +140,4 @@ class ViolationFilterForm(ListForm):
     deduction = QueryChoice(label=_("Deduction"), choices=DepositDeduction.Status.choices)
     overdue = QueryChoice(label=_("Overdue"), choices=[("1", _("Past the deadline"))])
     q = QueryText(label=_("Room or text"), max_length=50)
+    day = forms.DateField(label=_("Recorded on"), required=False)  # the daily summary's drill-down

@@ -23,9 +23,13 @@ def renovations_for(user):
     return scope(Renovation.objects.all(), user)
 
 
-def renovation_list(user, *, status=None, building=None, community=None, date_from=None, date_to=None, q=""):
-    """The applications list, newest first (rows with unit, building, entrance and community in one query)."""
+def renovation_list(user, *, status=None, building=None, community=None, date_from=None, date_to=None, q="",
+                    issued_on=None):
+    """The applications list, newest first (rows with unit, building, entrance and community in one query);
+    ``issued_on``: the permits issued that day (local time)."""
     qs = renovations_for(user).select_related(*LIST_JOINS)
+    if issued_on:
+        qs = qs.filter(permit_issued_at__date=issued_on)
     if status:
         qs = qs.filter(status=status)
     if building:

@@ -77,8 +77,11 @@ def violations_for_user(user):
     return scope(Violation.objects.select_related("renovation__unit", "community", "recorded_by", "deduction"), user)
 
 
-def violation_list(user, *, community_ids=None, status="", category="", overdue=False, q="", deduction="", now=None):
+def violation_list(user, *, community_ids=None, status="", category="", overdue=False, q="", deduction="", now=None,
+                   day=None):
     qs = violations_for_user(user)
+    if day:
+        qs = qs.filter(recorded_at__date=day)
     if community_ids is not None:
         qs = qs.filter(community_id__in=community_ids)
     if status in Violation.Status.values:

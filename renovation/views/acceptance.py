@@ -40,7 +40,7 @@ def acceptance_list(request):
     filters = list_filters(request, AcceptanceQueueFilterForm)
     choice = choose_community(request, all_allowed=True)
     qs = selectors.acceptance_queue(request.user, community_ids=choice.ids, status=filters["status"] or "",
-                                    q=filters["q"] or "")
+                                    q=filters["q"] or "", inspected_on=filters["inspected_on"])
     return render(request, "renovation/acceptance/list.html", {
         "page": paginate(request, qs, QUEUE_PAGE), "choice": choice, "filters": filters,
         "statuses": [(s.value, s.label) for s in selectors.QUEUE_STATUSES],

@@ -89,7 +89,8 @@ def violation_list(request):
     choice = choose_community(request, all_allowed=True)
     qs = selectors.violation_list(request.user, community_ids=choice.ids, status=filters["status"] or "",
                                   category=filters["category"] or "", overdue=bool(filters["overdue"]),
-                                  q=filters["q"] or "", deduction=filters["deduction"] or "")
+                                  q=filters["q"] or "", deduction=filters["deduction"] or "",
+                                  day=filters["day"])
     if request.GET.get("export") == "xlsx":
         return _export(qs)
     return render(request, "renovation/rounds/violation_list.html", {

@@ -1,5 +1,5 @@
-"""A fake summary section with known figures, registered by the summary tests themselves (the feature apps'
-sections are registered on other branches): its values are set per community and day by the test."""
+"""A fake summary section with known figures, registered by the summary tests themselves in place of the
+feature apps' sections: its values are set per community and day by the test."""
 
 import datetime
 from decimal import Decimal
@@ -59,11 +59,18 @@ class FakeSection:
 
 @pytest.fixture(name="fake_section")
 def fake_section_fixture():
+    """The fake section alone: the apps' own sections are set aside for the test (their figures have tests of
+    their own) and put back after it."""
+    from frontdesk import registry
+
+    apps_sections = dict(registry._summary_sections)
+    registry._summary_sections.clear()
     fake = FakeSection()
     register_summary_section(SummarySection(key="test", title="Test section", figures=fake.figures, order=1,
                                             action="summary.view"))
     yield fake
     unregister_summary_section("test")
+    registry._summary_sections.update(apps_sections)
 
 
 def days_back(day: datetime.date, n: int) -> datetime.date:
