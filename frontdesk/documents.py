@@ -42,3 +42,16 @@ def release_slip(*, slip, user, request=None) -> tuple[bytes, str]:
         "qr_url": reverse("frontdesk:gate_slip", args=[slip.token]),
     }, request=request)
     return pdf, f"release-slip-{slip.number}.pdf"
+
+
+# ---- survey (issue 13 §6) ----
+def survey_results(*, survey, user, request=None) -> bytes:
+    """The survey's analysis for the department head, A4: coverage, averages by area, question and building
+    against the previous survey, the lowest-scoring items for action and the remarks (phones and ID numbers
+    masked). ``survey`` comes from ``selectors.survey.survey_detail``."""
+    from django.utils import timezone
+
+    from .selectors.survey import results
+
+    return render_pdf("frontdesk/pdf/survey_results.html", {"data": results(survey), "survey": survey, "user": user,
+                                                            "printed_at": timezone.localtime()}, request=request)

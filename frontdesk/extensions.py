@@ -223,3 +223,32 @@ def _register_keys() -> None:
     register_handover_source(HandoverSource(key="keys_out", label=_("Keys out"), lines=_keys_out_lines, confirm=True,
                                             order=30))
     register_demo_loader(16, "keys", demo.load_keys)
+    _register_survey()
+
+
+# ---- survey (issue 13 §6): the half-yearly satisfaction survey 满意度调查 ----
+def _survey_unit_panel(request, unit):
+    """The community's latest surveys and whether the room has answered each (one query)."""
+    from core.permissions import has_perm
+
+    from .selectors.survey import unit_surveys
+
+    return {"unit": unit, "surveys": unit_surveys(unit), "can_record": has_perm(request.user, "survey.record")}
+
+
+def _register_survey() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
+
+    from . import demo
+    from .registry import UnitPanel, register_unit_panel
+
+    register_menu(MenuSection(key="survey", label=_("Satisfaction survey"), order=16, dropdown=False, links=(
+        MenuLink(_("Satisfaction survey"), "frontdesk:survey_list"),
+    )))
+    register_unit_panel(UnitPanel(key="survey", title=_("Satisfaction survey"), order=60, lazy=True,
+                                  template="frontdesk/survey/_unit_panel.html", context=_survey_unit_panel,
+                                  action="survey.view"))
+    register_demo_loader(17, "survey", demo.load_survey)
