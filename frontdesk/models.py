@@ -1125,7 +1125,7 @@ class Survey(models.Model):
                                     violation_error_message=_("This community already has a survey for this half-year.")),
             models.CheckConstraint(condition=Q(coverage_target__gt=0, coverage_target__lte=100),
                                    name="survey_target_range",
-                                   violation_error_message=_("The coverage target is more than 0 and at most 100 %.")),
+                                   violation_error_message=_("The coverage target is a share of more than 0 and at most 100.")),
         ]
         verbose_name = _("satisfaction survey")
         verbose_name_plural = _("satisfaction surveys")

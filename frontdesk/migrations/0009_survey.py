@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='survey',
-            constraint=models.CheckConstraint(condition=models.Q(('coverage_target__gt', 0), ('coverage_target__lte', 100)), name='survey_target_range', violation_error_message='The coverage target is more than 0 and at most 100 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('coverage_target__gt', 0), ('coverage_target__lte', 100)), name='survey_target_range', violation_error_message='The coverage target is a share of more than 0 and at most 100.'),
         ),
         pgtrigger.migrations.AddTrigger(
             model_name='survey',

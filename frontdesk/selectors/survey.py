@@ -145,13 +145,16 @@ def _scored(survey):
     return SurveyAnswer.objects.filter(response__survey=survey, score__isnull=False)
 
 
-def _figures(survey) -> tuple[dict, dict]:
-    """(by area, by question id): {key: (average, answers)} (two queries)."""
-    by_area = {row["question__area"]: (_avg(row["total"], row["n"]), row["n"]) for row in
-               _scored(survey).values("question__area").annotate(total=Sum("score"), n=Count("id")).order_by()}
-    by_question = {row["question_id"]: (_avg(row["total"], row["n"]), row["n"]) for row in
-                   _scored(survey).values("question_id").annotate(total=Sum("score"), n=Count("id")).order_by()}
-    return by_area, by_question
+def _area_sums(survey) -> dict:
+    """{area: (sum of scores, scores given)} (one query)."""
+    return {row["question__area"]: (row["total"], row["n"]) for row in
+            _scored(survey).values("question__area").annotate(total=Sum("score"), n=Count("id")).order_by()}
+
+
+def _overall(sums: dict) -> tuple:
+    """The average of every score given, from the areas' sums, and the number of scores."""
+    n = sum(count for _total, count in sums.values())
+    return _avg(sum(total for total, _count in sums.values()), n), n
 
 
 def _trend(now, before) -> dict:
@@ -171,17 +174,19 @@ def results(survey) -> dict:
     - ``lowest``: the ``LOWEST`` questions with the lowest average, for action;
     - ``overall``: the average of every score given; ``coverage``; ``comments`` (masked)."""
     qs = questions(survey)
-    by_area, by_question = _figures(survey)
-    overall = _scored(survey).aggregate(total=Sum("score"), n=Count("id"))
+    sums = _area_sums(survey)
+    by_area = {area: (_avg(total, n), n) for area, (total, n) in sums.items()}
+    by_question = {row["question_id"]: (_avg(row["total"], row["n"]), row["n"]) for row in
+                   _scored(survey).values("question_id").annotate(total=Sum("score"), n=Count("id")).order_by()}
     previous = previous_survey(survey)
     prev_area, prev_question, prev_overall = {}, {}, None
     if previous is not None:
-        prev_area = _area_averages(previous)
+        prev_sums = _area_sums(previous)
+        prev_area = {area: _avg(total, n) for area, (total, n) in prev_sums.items()}
+        prev_overall = _overall(prev_sums)[0]
         prev_question = {(row["question__area"], row["question__text"]): _avg(row["total"], row["n"]) for row in
                          _scored(previous).values("question__area", "question__text")
                          .annotate(total=Sum("score"), n=Count("id")).order_by()}
-        prev_total = _scored(previous).aggregate(total=Sum("score"), n=Count("id"))
-        prev_overall = _avg(prev_total["total"], prev_total["n"])
     asked_areas = [area for area in SurveyArea.values if area in {q.area for q in qs} or area in by_area]
     areas = [{"area": area, "label": SurveyArea(area).label, "average": by_area.get(area, (None, 0))[0],
               "answers": by_area.get(area, (None, 0))[1],
@@ -199,17 +204,11 @@ def results(survey) -> dict:
                                                    "response__unit__building__sort_order")
                  .annotate(total=Sum("score"), n=Count("id"), rooms=Count("response_id", distinct=True))
                  .order_by("response__unit__building__sort_order", "response__unit__building__name")]
-    now_overall = _avg(overall["total"], overall["n"])
+    now_overall, scores = _overall(sums)
     return {"survey": survey, "previous": previous, "areas": areas, "questions": question_rows,
-            "buildings": buildings, "lowest": lowest, "overall": {"average": now_overall, "answers": overall["n"],
+            "buildings": buildings, "lowest": lowest, "overall": {"average": now_overall, "answers": scores,
                                                                  **_trend(now_overall, prev_overall)},
             "coverage": coverage(survey), "comments": comments(survey, limit=COMMENT_LIMIT)}
-
-
-def _area_averages(survey) -> dict:
-    """The previous survey's averages by area (one query)."""
-    return {row["question__area"]: _avg(row["total"], row["n"]) for row in
-            _scored(survey).values("question__area").annotate(total=Sum("score"), n=Count("id")).order_by()}
 
 
 def comments(survey, *, limit: int | None = None) -> list[dict]:

@@ -51,7 +51,7 @@ def _target(value) -> Decimal:
     except (ArithmeticError, ValueError):
         target = Decimal(-1)
     if not target.is_finite() or not Decimal(0) < target <= Decimal(100):
-        raise ValidationError({"coverage_target": _("The coverage target is more than 0 and at most 100 %.")})
+        raise ValidationError({"coverage_target": _("The coverage target is a share of more than 0 and at most 100.")})
     return target.quantize(Decimal("0.01"))
 
 
