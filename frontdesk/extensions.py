@@ -66,6 +66,8 @@ def _register_slips() -> None:
         MenuLink(_("Release slips"), "frontdesk:slip_list"),
         MenuLink(_("Gate check"), "frontdesk:gate_home", home_for=frozenset({Role.GUARD})),
         MenuLink(_("Release slip settings"), "frontdesk:slip_settings", divider=True),
+        # ---- survey (issue 13 §6): in the desk's dropdown (one more top-level item overflows the bar at 1280 px)
+        MenuLink(_("Satisfaction survey"), "frontdesk:survey_list", divider=True),
     )))
     register_unit_action(UnitAction(key="slips", label=_("Release slip"), url_name="frontdesk:slip_create",
                                     action="slips.issue"))
@@ -240,14 +242,10 @@ def _register_survey() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from core.demo import register_demo_loader
-    from core.menu import MenuLink, MenuSection, register_menu
 
     from . import demo
     from .registry import UnitPanel, register_unit_panel
 
-    register_menu(MenuSection(key="survey", label=_("Satisfaction survey"), order=16, dropdown=False, links=(
-        MenuLink(_("Satisfaction survey"), "frontdesk:survey_list"),
-    )))
     register_unit_panel(UnitPanel(key="survey", title=_("Satisfaction survey"), order=60, lazy=True,
                                   template="frontdesk/survey/_unit_panel.html", context=_survey_unit_panel,
                                   action="survey.view"))
