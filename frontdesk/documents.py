@@ -51,7 +51,8 @@ def survey_results(*, survey, user, request=None) -> bytes:
     masked). ``survey`` comes from ``selectors.survey.survey_detail``."""
     from django.utils import timezone
 
-    from .selectors.survey import results
+    from .selectors.survey import PDF_COMMENT_LIMIT, results
 
-    return render_pdf("frontdesk/pdf/survey_results.html", {"data": results(survey), "survey": survey, "user": user,
+    data = results(survey, comment_limit=PDF_COMMENT_LIMIT)
+    return render_pdf("frontdesk/pdf/survey_results.html", {"data": data, "survey": survey, "user": user,
                                                             "printed_at": timezone.localtime()}, request=request)

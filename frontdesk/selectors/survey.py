@@ -17,7 +17,8 @@ from frontdesk.selectors.search import room_code
 
 TWO = Decimal("0.01")
 LOWEST = 5  # the lowest-scoring questions listed for action
-COMMENT_LIMIT = 300  # remarks listed on the page and in the PDF (the .xlsx has them all)
+COMMENT_LIMIT = 300  # remarks listed on the page (the .xlsx has them all)
+PDF_COMMENT_LIMIT = 50  # remarks listed in the PDF, each cut at 200 characters (the .xlsx has them whole)
 RESPONSE_RELATED = ("unit__building", "unit__entrance", "respondent", "recorded_by", "corrected_by")
 # Phone numbers and ID numbers typed into a remark are masked wherever remarks are shown.
 ID_RE = re.compile(r"(?<![0-9A-Za-z])([0-9]{17}[0-9Xx]|[0-9]{15})(?![0-9A-Za-z])")
@@ -165,7 +166,7 @@ def _trend(now, before) -> dict:
     return {"previous": before, "change": change, "trend": "up" if change > 0 else "down" if change < 0 else "same"}
 
 
-def results(survey) -> dict:
+def results(survey, *, comment_limit: int = COMMENT_LIMIT) -> dict:
     """The survey's analysis (a constant number of queries, whatever the number of answers):
     - ``areas``: each service area asked: average score (1–5, to two decimals), answers, and the change against
       the previous survey of the community;
@@ -208,7 +209,8 @@ def results(survey) -> dict:
     return {"survey": survey, "previous": previous, "areas": areas, "questions": question_rows,
             "buildings": buildings, "lowest": lowest, "overall": {"average": now_overall, "answers": scores,
                                                                  **_trend(now_overall, prev_overall)},
-            "coverage": coverage(survey), "comments": comments(survey, limit=COMMENT_LIMIT)}
+            "coverage": coverage(survey), "comments": comments(survey, limit=comment_limit),
+            "comment_limit": comment_limit}
 
 
 def comments(survey, *, limit: int | None = None) -> list[dict]:
