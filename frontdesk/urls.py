@@ -90,6 +90,7 @@ urlpatterns = [
     path("surveys/<int:pk>/close/", survey_views.survey_close, name="survey_close"),
     path("surveys/<int:pk>/units/<int:unit>/", survey_views.survey_record, name="survey_record"),
     path("surveys/answers/<int:pk>/", survey_views.survey_response, name="survey_response"),
+    path("surveys/answers/<int:pk>/history/", survey_views.survey_response_history, name="survey_response_history"),
     path("surveys/<int:pk>/results/", survey_views.survey_results, name="survey_results"),
     path("surveys/<int:pk>/results.pdf", survey_views.survey_results_pdf, name="survey_results_pdf"),
     path("surveys/<int:pk>/results.xlsx", survey_views.survey_results_xlsx, name="survey_results_xlsx"),

@@ -24,6 +24,7 @@ from frontdesk.models import (
     SurveyResponse,
     Unit,
 )
+from frontdesk.selectors.survey import mask_free_text
 
 A = SurveyArea
 ONE_PER_UNIT = gettext_lazy("This room has already answered this survey.")
@@ -43,6 +44,12 @@ DEFAULT_QUESTIONS = (
     (A.FEES, gettext_lazy("How satisfied are you with how clearly the fees are explained?")),
     (A.FEES, gettext_lazy("How satisfied are you with the ways to pay?")),
 )
+
+
+def _remark(text: str, limit: int) -> str:
+    """A remark as stored: cleaned, and any mobile or ID number typed into it masked (a remark is an opinion
+    about the service; contact details belong in the archive, and the history panels show remarks as stored)."""
+    return mask_free_text(clean_text(text or "").strip())[:limit]
 
 
 def _target(value) -> Decimal:
@@ -147,7 +154,7 @@ def _check_answers(survey: Survey, answers: dict) -> dict:
                 score = 0
             if not 1 <= score <= 5:
                 errors[f"score_{qid}"] = _("A score is from 1 to 5.")
-        cleaned[qid] = (score, clean_text(remark or "").strip()[:500])
+        cleaned[qid] = (score, _remark(remark, 500))
     unknown = set(answers) - set(questions)
     if unknown:
         errors["__all__"] = _("Some answers are to questions this survey does not ask.")
@@ -189,7 +196,7 @@ def response_record(*, survey: Survey, unit: Unit, respondent: Person, channel: 
         raise ValidationError({"channel": _("Say how the answers were collected.")})
     cleaned = _check_answers(locked, answers)
     response = SurveyResponse(survey=locked, community_id=locked.community_id, unit=unit, respondent=respondent,
-                              channel=channel, comment=clean_text(comment or "").strip()[:1000],
+                              channel=channel, comment=_remark(comment, 1000),
                               recorded_at=now or timezone.now(), recorded_by=actor)
     save_unique(response, field=None, message=ONE_PER_UNIT, clean=False)
     SurveyAnswer.objects.bulk_create(SurveyAnswer(response=response, question_id=qid, score=score, comment=remark)
@@ -209,7 +216,7 @@ def response_correct(*, response: SurveyResponse, respondent: Person, channel: s
         raise ValidationError({"channel": _("Say how the answers were collected.")})
     cleaned = _check_answers(locked.survey, answers)
     locked.respondent, locked.channel = respondent, channel
-    locked.comment = clean_text(comment or "").strip()[:1000]
+    locked.comment = _remark(comment, 1000)
     locked.corrected_at, locked.corrected_by = now or timezone.now(), actor
     locked.save(update_fields=["respondent", "channel", "comment", "corrected_at", "corrected_by"])
     current = {a.question_id: a for a in locked.answers.all()}

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.audit import history_for
 from core.exports import xlsx_response
 from core.forms import list_filters, list_params, submit_once
 from core.paging import paginate
@@ -183,6 +184,13 @@ def survey_response(request, pk):
     return _form(request, form, perform, survey=survey, unit=response.unit, response=response,
                  template="frontdesk/survey/response.html",
                  title=_("Survey %(title)s: %(room)s") % {"title": survey.title, "room": response.unit.label})
+
+
+@require("survey.record")
+def survey_response_history(request, pk):
+    """Every version of a room's answer set and of its answers (who changed what, when)."""
+    response = selectors.response_detail(user=request.user, pk=pk)
+    return render(request, "core/partials/_history.html", {"events": history_for(response, user=request.user)})
 
 
 @require("survey.view")

@@ -51,6 +51,7 @@ ENTRIES = {
     "frontdesk:survey_close": (lambda o: {"pk": o["survey"].pk}, MANAGE, "get", True),
     "frontdesk:survey_record": (lambda o: {"pk": o["survey"].pk, "unit": o["survey_unit"].pk}, DESK, "get", True),
     "frontdesk:survey_response": (lambda o: {"pk": o["survey_response"].pk}, DESK, "get", True),
+    "frontdesk:survey_response_history": (lambda o: {"pk": o["survey_response"].pk}, DESK, "get", True),
     "frontdesk:survey_results": (lambda o: {"pk": o["survey"].pk}, DESK, "get", True),
     "frontdesk:survey_results_pdf": (lambda o: {"pk": o["survey"].pk}, DESK, "get", True),
     "frontdesk:survey_results_xlsx": (lambda o: {"pk": o["survey"].pk}, DESK, "get", True),

@@ -201,6 +201,19 @@ def test_a_correction_is_a_new_version_never_a_deletion(survey, unit_a, clerk, u
     assert SurveyResponse.objects.count() == 1
 
 
+def test_the_answer_sets_history_shows_the_correction(survey, unit_a, clerk, clerk_client):
+    response = record(survey, unit_a, clerk, [2])
+    first_q = asked(survey)[0]
+    url = reverse("frontdesk:survey_response", args=[response.pk])
+    page = clerk_client.get(url)
+    assert reverse("frontdesk:survey_response_history", args=[response.pk]) in page.content.decode()
+    data = form_data(survey, unit_a, [5], channel="paper") | {"form_token": page.context["form"].initial["form_token"]}
+    assert clerk_client.post(url, data).status_code == 302
+    assert SurveyAnswer.objects.get(response=response, question=first_q).score == 5
+    events = clerk_client.get(reverse("frontdesk:survey_response_history", args=[response.pk])).context["events"]
+    assert len(events) >= 3  # the answer set, its answers, the correction
+
+
 def test_a_closed_survey_takes_no_answers_or_corrections(survey, unit_a, clerk, manager, community_a):
     response = record(survey, unit_a, clerk)
     services.survey_close(survey=survey, note="已上报", actor=manager)
@@ -310,6 +323,9 @@ def test_remarks_are_listed_with_phones_and_id_numbers_masked(survey, unit_a, cl
     data = selectors.results(survey)
     texts = [c["text"] for c in data["comments"]]
     assert "请回电138****5678，身份证110105********002X" in texts and "总体还行" in texts
+    stored = SurveyAnswer.objects.exclude(comment="").get().comment  # masked as stored: the history shows it so
+    assert stored == "请回电138****5678，身份证110105********002X"
+    assert selectors.mask_free_text("房号 3-2-1502，电话 0571-88886666") == "房号 3-2-1502，电话 0571-88886666"
     client.force_login(clerk)
     for name in ("frontdesk:survey_results", "frontdesk:survey_results_xlsx"):
         body = client.get(reverse(name, args=[survey.pk])).content
