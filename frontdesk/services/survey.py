@@ -5,9 +5,10 @@ close the survey. Nothing is deleted."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -65,7 +66,8 @@ def _target(value) -> Decimal:
 @transaction.atomic
 def survey_create(*, community: Community, year: int, half: int, coverage_target=Decimal(30), actor,
                   now=None) -> Survey:
-    """A community's survey for a half-year, with the default questions (which can change until the first answer)."""
+    """A community's survey for a half-year, with the default questions (which can change until the first answer)
+    in the site's language."""
     if half not in Survey.Half.values:
         raise ValidationError({"half": _("Choose the first or the second half of the year.")})
     if not 2000 <= int(year) <= 2100:
@@ -73,8 +75,11 @@ def survey_create(*, community: Community, year: int, half: int, coverage_target
     survey = Survey(community=community, year=year, half=half, coverage_target=_target(coverage_target),
                     created_at=now or timezone.now(), created_by=actor)
     save_unique(survey, field="half", message=ONE_PER_HALF, clean=False)
-    SurveyQuestion.objects.bulk_create(SurveyQuestion(survey=survey, area=area, text=str(text), position=(i + 1) * 10)
-                                       for i, (area, text) in enumerate(DEFAULT_QUESTIONS))
+    # The questions are put to the residents in the site's language, whatever the creator's own.
+    with translation.override(settings.LANGUAGE_CODE):
+        SurveyQuestion.objects.bulk_create(
+            SurveyQuestion(survey=survey, area=area, text=str(text), position=(i + 1) * 10)
+            for i, (area, text) in enumerate(DEFAULT_QUESTIONS))
     return survey
 
 
