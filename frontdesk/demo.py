@@ -482,7 +482,7 @@ def _survey(community):
             answers = {}
             for j, qid in enumerate(asked):
                 score = 5 - (i * 7 + j * 3 + bias * j) % 4 if (i + j) % 11 else None
-                remark = DEMO_REMARKS[(i + j) % len(DEMO_REMARKS)] if (i * j) % 17 == 3 else ""
+                remark = DEMO_REMARKS[(i + 3 * j) % len(DEMO_REMARKS)] if (i * j) % 17 == 3 else ""
                 answers[qid] = (score, remark)
             services.response_record(survey=survey, unit=occupancy.unit, respondent=occupancy.person,
                                      channel=channels[i % len(channels)], answers=answers, actor=clerk,

@@ -1089,9 +1089,9 @@ class SurveyArea(models.TextChoices):
     """The service areas a survey asks about."""
 
     SERVICE = "service", _("Customer service")
-    REPAIRS = "repairs", _("Repairs")
+    REPAIRS = "repairs", pgettext_lazy("survey area", "Repairs")
     CLEANING = "cleaning", _("Cleaning")
-    SECURITY = "security", _("Security")
+    SECURITY = "security", pgettext_lazy("survey area", "Security")
     GREENING = "greening", _("Landscaping")
     FEES = "fees", _("Fee collection")
 
