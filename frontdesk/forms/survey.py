@@ -44,7 +44,9 @@ class SurveyCloseForm(StaffForm):
 
 
 class ResponseForm(StaffForm):
-    """One room's answer set: who answered, how it was collected, then a score and a remark per question."""
+    """One room's answer set: who answered, how it was collected, then a score and a remark per question.
+    Build it with ``response_form()``: the questions' fields are declared on a subclass, so ``StaffForm``
+    cleans them like any other (invisible characters, the too-long message at the field)."""
 
     respondent = forms.ModelChoiceField(label=_("Respondent"), queryset=None, empty_label=None,
                                         error_messages={"invalid_choice": _("Choose one of the room's current occupants.")})
@@ -54,12 +56,6 @@ class ResponseForm(StaffForm):
         super().__init__(*args, **kwargs)
         self.fields["respondent"].queryset = occupants
         self.questions = questions
-        for q in questions:
-            self.fields[f"score_{q.pk}"] = forms.ChoiceField(
-                label=q.text, choices=[("", _("Not answered")), *SCORES], required=False)
-            self.fields[f"comment_{q.pk}"] = forms.CharField(label=_("Remark"), max_length=500, required=False)
-        self.fields["comment"] = forms.CharField(label=_("General remarks"), max_length=1000, required=False,
-                                                 widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
         data = super().clean()
@@ -74,6 +70,19 @@ class ResponseForm(StaffForm):
     def rows(self):
         """(question, score field, remark field) for the template."""
         return [(q, self[f"score_{q.pk}"], self[f"comment_{q.pk}"]) for q in self.questions]
+
+
+def response_form(data=None, *, occupants, questions, initial=None) -> ResponseForm:
+    """The answer form for ``questions`` (a score 1–5 or none, and a remark each; general remarks last)."""
+    fields = {}
+    for q in questions:
+        fields[f"score_{q.pk}"] = forms.ChoiceField(label=q.text, choices=[("", _("Not answered")), *SCORES],
+                                                   required=False)
+        fields[f"comment_{q.pk}"] = forms.CharField(label=_("Remark"), max_length=500, required=False)
+    fields["comment"] = forms.CharField(label=_("General remarks"), max_length=1000, required=False,
+                                        widget=forms.Textarea(attrs={"rows": 2}))
+    form_class = type("QuestionsResponseForm", (ResponseForm,), fields)
+    return form_class(data, occupants=occupants, questions=questions, initial=initial)
 
 
 class SurveyListForm(ListForm):

@@ -16,12 +16,12 @@ from core.permissions import has_perm, require
 from frontdesk import documents
 from frontdesk.forms.survey import (
     QuestionForm,
-    ResponseForm,
     SurveyCloseForm,
     SurveyCreateForm,
     SurveyListForm,
     SurveyPageForm,
     SurveyTargetForm,
+    response_form,
 )
 from frontdesk.models import Building
 from frontdesk.scoping import communities_of
@@ -147,8 +147,8 @@ def survey_record(request, pk, unit):
     if existing is not None:
         messages.info(request, _("This room has already answered this survey: its answers are shown to correct."))
         return redirect(existing.get_absolute_url())
-    form = ResponseForm(request.POST or None, occupants=selectors.occupants(room),
-                        questions=selectors.questions(survey, active_only=True))
+    form = response_form(request.POST or None, occupants=selectors.occupants(room),
+                         questions=selectors.questions(survey, active_only=True))
 
     def perform(data):
         response = services.response_record(survey=survey, unit=room, respondent=data["respondent"],
@@ -171,8 +171,8 @@ def survey_response(request, pk):
     for qid, answer in answers.items():
         initial[f"score_{qid}"] = str(answer.score or "")
         initial[f"comment_{qid}"] = answer.comment
-    form = ResponseForm(request.POST or None, occupants=selectors.occupants(response.unit), initial=initial,
-                        questions=selectors.questions(survey, active_only=True))
+    form = response_form(request.POST or None, occupants=selectors.occupants(response.unit), initial=initial,
+                         questions=selectors.questions(survey, active_only=True))
 
     def perform(data):
         services.response_correct(response=response, respondent=data["respondent"], channel=data["channel"],

@@ -458,3 +458,35 @@ def test_the_demo_has_a_closed_survey_with_answers_and_one_in_progress(make_user
     assert (current.year, current.half) == (today.year, 1 if today.month <= 6 else 2)
     assert SurveyResponse.objects.filter(recorded_at__gt=timezone.now()).count() == 0
     assert selectors.results(current)["previous"] == closed
+
+
+# -- forms: a new survey, bad input on the answer form -------------------------------------------------------------
+
+def test_a_manager_creates_a_survey_and_a_second_one_for_the_half_year_is_refused(client, manager, community_a):
+    client.force_login(manager)
+    url = reverse("frontdesk:survey_create")
+    data = {"community": community_a.pk, "year": "2026", "half": "1", "coverage_target": "35"}
+    page = client.get(url)
+    response = client.post(url, data | {"form_token": page.context["form"].initial["form_token"]})
+    survey = Survey.objects.get()
+    assert response.status_code == 302 and response["Location"] == survey.get_absolute_url()
+    assert (survey.year, survey.half, survey.coverage_target, survey.created_by) == (2026, 1, Decimal("35.00"), manager)
+    page = client.get(url)
+    again = client.post(url, data | {"form_token": page.context["form"].initial["form_token"]})
+    assert again.status_code == 200
+    assert again.context["form"].errors == {"half": ["This community already has a survey for this half-year."]}
+    assert Survey.objects.count() == 1
+
+
+def test_bad_input_on_the_answer_form_is_said_at_the_field(survey, unit_a, clerk_client):
+    url = reverse("frontdesk:survey_record", args=[survey.pk, unit_a.pk])
+    page = clerk_client.get(url)
+    first = asked(survey)[0]
+    data = form_data(survey, unit_a, [5, "9"]) | {f"comment_{first.pk}": "很" * 501, "channel": "fax",
+                                                  "form_token": page.context["form"].initial["form_token"]}
+    response = clerk_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {f"comment_{first.pk}", f"score_{asked(survey)[1].pk}", "channel"}
+    assert errors[f"comment_{first.pk}"] == ["Keep this to at most 500 characters; it has 501."]
+    assert not SurveyResponse.objects.exists()
