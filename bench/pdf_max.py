@@ -190,6 +190,28 @@ def handoff_context() -> dict:
             "contact_phone": "13812345678", "fee_upper": "玖万玖仟玖佰玖拾玖元玖角玖分"}
 
 
+def survey_results_context() -> dict:
+    """The survey's analysis with every question, building and remark as long as allowed (issue 13 §6)."""
+    from frontdesk.models import SurveyAnswer, SurveyQuestion
+    from frontdesk.selectors.survey import PDF_COMMENT_LIMIT
+
+    trend = {"previous": Decimal("4.99"), "change": Decimal("-3.99"), "trend": "down"}
+    question = NS(text=text(SurveyQuestion, "text"), position=1, pk=1)
+    questions = [{"question": question, "area_label": "客服", "average": Decimal("1.00"), "answers": 99999, **trend}
+                 for _ in range(40)]
+    areas = [{"area": "service", "label": "客服", "average": Decimal("1.00"), "answers": 99999, **trend}] * 6
+    buildings = [{"name": "12栋" * 5, "average": Decimal("3.33"), "answers": 99999, "rooms": 9999}] * 60
+    comments = [{"at": NOW, "room": "12栋3单元2802", "area": "客服", "question": question.text, "score": 1,
+                 "text": text(SurveyAnswer, "comment")} for _ in range(PDF_COMMENT_LIMIT)]
+    coverage = {"occupied": 99999, "surveyed": 99999, "target": Decimal("30"), "target_count": 30000,
+                "share": Decimal("100.0"), "to_go": 0, "reached": True, "bar_max": 99999}
+    data = {"previous": NS(title="2026年上半年"), "areas": areas, "questions": questions, "buildings": buildings,
+            "lowest": questions[:5], "overall": {"average": Decimal("1.00"), "answers": 999999, **trend},
+            "coverage": coverage, "comments": comments, "comment_limit": PDF_COMMENT_LIMIT}
+    survey = NS(community=_community(), title="2026年下半年", is_closed=True, closed_at=NOW)
+    return {"data": data, "survey": survey, "user": _user(), "printed_at": NOW}
+
+
 CASES = {
     "repairs/pdf/handoff_application.html": handoff_context,
     "repairs/pdf/work_order.html": work_order_context,
@@ -203,6 +225,7 @@ CASES = {
     "duty/pdf/appraisal.html": appraisal_context,
     "frontdesk/pdf/unit_card_a4.html": unit_card_context,
     "frontdesk/pdf/unit_card_a5.html": unit_card_context,
+    "frontdesk/pdf/survey_results.html": survey_results_context,
 }
 
 

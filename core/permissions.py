@@ -73,6 +73,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "keys.view": DESK,  # the key register, a key's page, overdue keys
     "keys.manage": DESK,  # deposit, register a public key, sign out/in, return to the owner, report lost
     "keys.export": DESK,  # the key register as .xlsx (phones and ID numbers masked)
+    # ---- survey (issue 13 §6): the half-yearly satisfaction survey 满意度调查 ----
+    "survey.view": DESK,  # the surveys, a survey's page and its results (page, PDF, .xlsx)
+    "survey.record": DESK,  # record a room's answer set from a call, a visit or a paper form; correct it
+    "survey.manage": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # create, questions, target, close
     # ---- renovation (装修管理, issue 10) ----
     # the cashier sees applications to take the fees and the 装修押金 (``billing.collect`` on the deposit page)
     "renovation.view": STAFF,  # applications, permits, passes, extensions, additional works, rounds (read)

@@ -450,3 +450,60 @@ def load_summary(stdout):
     if ch is not None:
         SummarySettings.objects.get_or_create(community=ch, defaults={"freeze_at": datetime.time(19, 30)})
     stdout.write("Daily summary: the last 14 days frozen.")
+
+
+# ---- survey (issue 13 §6) ----
+DEMO_REMARKS = ("电梯里的广告太多", "晚上巡逻能否加强", "维修师傅很准时", "垃圾桶周边有异味", "希望增加微信缴费",
+                "前台小王服务很耐心", "车库灯光太暗", "草坪修剪及时")
+
+
+def load_survey(stdout):
+    """Satisfaction survey demo: in each demo community the previous half-year's survey, closed with answers
+    from about a third of the occupied rooms, and the current half-year's in progress (some answers in)."""
+    from .models import Survey
+
+    if Survey.objects.exists() or not Community.objects.filter(code="CH").exists():
+        stdout.write("Satisfaction survey demo data already loaded.")
+        return
+    with transaction.atomic(), pghistory.context(source="seed_demo"):
+        for community in Community.objects.filter(code__in=["CH", "JX"]).order_by("code"):
+            _survey(community)
+    stdout.write("Satisfaction survey demo data loaded.")
+
+
+def _survey(community):
+    from .models import SurveyResponse
+    from .services import survey as services
+
+    User = get_user_model()
+    clerk = User.objects.filter(communities=community, role=Role.CLERK).order_by("username").first()
+    boss = (User.objects.filter(communities=community, role__in=[Role.SUPERVISOR, Role.MANAGER])
+            .order_by("role", "username").first())
+    if clerk is None or boss is None:
+        return
+    now = timezone.now()
+    today = timezone.localdate()
+    half = 1 if today.month <= 6 else 2
+    previous = (today.year - 1, 2) if half == 1 else (today.year, 1)
+    day = datetime.timedelta(days=1)
+    occupied = list(Occupancy.objects.filter(community=community, end_date__isnull=True)
+                    .select_related("unit").order_by("unit__code", "kind", "id"))
+    first_per_unit = {}
+    for occupancy in occupied:
+        first_per_unit.setdefault(occupancy.unit_id, occupancy)
+    rooms = list(first_per_unit.values())
+    channels = SurveyResponse.Channel.values
+    for (year, which), share, age, bias in ((previous, 3, 150, 0), ((today.year, half), 9, 20, 1)):
+        survey = services.survey_create(community=community, year=year, half=which, actor=boss, now=now - (age + 5) * day)
+        asked = [q.pk for q in survey.questions.order_by("position", "id")]
+        for i, occupancy in enumerate(rooms[::share]):
+            answers = {}
+            for j, qid in enumerate(asked):
+                score = 5 - (i * 7 + j * 3 + bias * j) % 4 if (i + j) % 11 else None
+                remark = DEMO_REMARKS[(i + 3 * j) % len(DEMO_REMARKS)] if (i * j) % 17 == 3 else ""
+                answers[qid] = (score, remark)
+            services.response_record(survey=survey, unit=occupancy.unit, respondent=occupancy.person,
+                                     channel=channels[i % len(channels)], answers=answers, actor=clerk,
+                                     comment="总体满意" if i % 9 == 0 else "", now=now - (age - i % 15) * day)
+        if survey.year == previous[0] and survey.half == previous[1]:
+            services.survey_close(survey=survey, note="调查完成，分析已上报部门领导", actor=boss, now=now - (age - 40) * day)

@@ -58,3 +58,17 @@ def daily_summary(*, community, day, user, request=None) -> tuple[bytes, str]:
         "printed_at": timezone.now(),
     }, request=request)
     return pdf, f"daily-summary-{community.code}-{day.isoformat()}.pdf"
+
+
+# ---- survey (issue 13 §6) ----
+def survey_results(*, survey, user, request=None) -> bytes:
+    """The survey's analysis for the department head, A4: coverage, averages by area, question and building
+    against the previous survey, the lowest-scoring items for action and the remarks (phones and ID numbers
+    masked). ``survey`` comes from ``selectors.survey.survey_detail``."""
+    from django.utils import timezone
+
+    from .selectors.survey import PDF_COMMENT_LIMIT, results
+
+    data = results(survey, comment_limit=PDF_COMMENT_LIMIT)
+    return render_pdf("frontdesk/pdf/survey_results.html", {"data": data, "survey": survey, "user": user,
+                                                            "printed_at": timezone.localtime()}, request=request)

@@ -67,6 +67,8 @@ def _register_slips() -> None:
         MenuLink(_("Release slips"), "frontdesk:slip_list"),
         MenuLink(_("Gate check"), "frontdesk:gate_home", home_for=frozenset({Role.GUARD})),
         MenuLink(_("Release slip settings"), "frontdesk:slip_settings", divider=True),
+        # ---- survey (issue 13 §6): in the desk's dropdown (one more top-level item overflows the bar at 1280 px)
+        MenuLink(_("Satisfaction survey"), "frontdesk:survey_list", divider=True),
     )))
     register_unit_action(UnitAction(key="slips", label=_("Release slip"), url_name="frontdesk:slip_create",
                                     action="slips.issue"))
@@ -254,3 +256,28 @@ def _register_registers_summary() -> None:
 
     register_summary_section(SummarySection(key="registers", title=_("Registers"), order=60, action="visitors.view",
                                             figures=summary_registers.figures, today=summary_registers.today_cards))
+    _register_survey()
+
+
+# ---- survey (issue 13 §6): the half-yearly satisfaction survey 满意度调查 ----
+def _survey_unit_panel(request, unit):
+    """The community's latest surveys and whether the room has answered each (one query)."""
+    from core.permissions import has_perm
+
+    from .selectors.survey import unit_surveys
+
+    return {"unit": unit, "surveys": unit_surveys(unit), "can_record": has_perm(request.user, "survey.record")}
+
+
+def _register_survey() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from core.demo import register_demo_loader
+
+    from . import demo
+    from .registry import UnitPanel, register_unit_panel
+
+    register_unit_panel(UnitPanel(key="survey", title=_("Satisfaction survey"), order=60, lazy=True,
+                                  template="frontdesk/survey/_unit_panel.html", context=_survey_unit_panel,
+                                  action="survey.view"))
+    register_demo_loader(17, "survey", demo.load_survey)

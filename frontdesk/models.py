@@ -1127,3 +1127,154 @@ class SummaryDelivery(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.user_id}"
+
+
+# ---- survey (issue 13 §6): the half-yearly satisfaction survey 满意度调查 ----
+class SurveyArea(models.TextChoices):
+    """The service areas a survey asks about."""
+
+    SERVICE = "service", _("Customer service")
+    REPAIRS = "repairs", pgettext_lazy("survey area", "Repairs")
+    CLEANING = "cleaning", _("Cleaning")
+    SECURITY = "security", pgettext_lazy("survey area", "Security")
+    GREENING = "greening", _("Landscaping")
+    FEES = "fees", _("Fee collection")
+
+
+@pghistory.track()
+class Survey(models.Model):
+    """One survey per community and half-year. Questions can change until the first answer set is recorded;
+    closing it is recorded (who, when, why) and it takes no more answers."""
+
+    class Half(models.IntegerChoices):
+        FIRST = 1, _("First half")
+        SECOND = 2, _("Second half")
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    year = models.PositiveSmallIntegerField(_("survey year"))
+    half = models.PositiveSmallIntegerField(_("half-year"), choices=Half.choices)
+    coverage_target = models.DecimalField(_("coverage target (%)"), max_digits=5, decimal_places=2, default=30,
+                                          help_text=_("Share of occupied rooms to survey."))
+    created_at = models.DateTimeField(_("created at"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("closed by"))
+    close_note = models.CharField(_("closing note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["community", "-year", "-half"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year", "half"], name="survey_one_per_half_year",
+                                    violation_error_message=_("This community already has a survey for this half-year.")),
+            models.CheckConstraint(condition=Q(coverage_target__gt=0, coverage_target__lte=100),
+                                   name="survey_target_range",
+                                   violation_error_message=_("The coverage target is a share of more than 0 and at most 100.")),
+        ]
+        verbose_name = _("satisfaction survey")
+        verbose_name_plural = _("satisfaction surveys")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:survey_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        """2026年下半年"""
+        if self.half == self.Half.FIRST:
+            return gettext("%(year)s, first half") % {"year": self.year}
+        return gettext("%(year)s, second half") % {"year": self.year}
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+@pghistory.track()
+class SurveyQuestion(models.Model):
+    """A question of a survey, in a service area, scored 1–5 with a free-text remark. ``is_active``: still
+    asked (a question is never deleted)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="questions", verbose_name=_("survey"))
+    area = models.CharField(_("service area"), max_length=12, choices=SurveyArea.choices)
+    text = models.CharField(_("question"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("asked"), default=True)
+
+    class Meta:
+        ordering = ["survey", "position", "id"]
+        verbose_name = _("survey question")
+        verbose_name_plural = _("survey questions")
+
+    def __str__(self):
+        return self.text
+
+
+@pghistory.track()
+class SurveyResponse(models.Model):
+    """A room's answer set: one per room and survey (a database constraint). Corrections update it (pghistory
+    keeps every version); it is never deleted."""
+
+    class Channel(models.TextChoices):
+        PHONE = "phone", _("Phone call")
+        VISIT = "visit", _("Home visit")
+        PAPER = "paper", _("Paper form")
+        COUNTER = "counter", _("At the counter")
+
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey"))
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="survey_responses", verbose_name=_("unit"))
+    respondent = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("respondent"))
+    channel = models.CharField(_("how it was collected"), max_length=10, choices=Channel.choices)
+    comment = models.CharField(_("general remarks"), max_length=1000, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("corrected by"))
+
+    class Meta:
+        ordering = ["survey", "-recorded_at", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["survey", "unit"], name="survey_one_response_per_unit",
+            violation_error_message=_("This room has already answered this survey."))]
+        indexes = [models.Index(fields=["unit", "survey"], name="survey_response_unit_idx")]
+        verbose_name = _("survey answer set")
+        verbose_name_plural = _("survey answer sets")
+
+    def __str__(self):
+        return f"{self.survey} {self.unit_id}"
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:survey_response", args=[self.pk])
+
+
+@pghistory.track()
+class SurveyAnswer(models.Model):
+    """The answer to one question: a score 1–5 (none: not answered) and a remark."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.PROTECT, related_name="answers",
+                                 verbose_name=_("answer set"))
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers",
+                                 verbose_name=_("question"))
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    comment = models.CharField(_("remark"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["response", "question__position", "question_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="survey_one_answer_per_question",
+                                    violation_error_message=_("This question is already answered in this set.")),
+            models.CheckConstraint(condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                                   name="survey_score_range",
+                                   violation_error_message=_("A score is from 1 to 5.")),
+        ]
+        verbose_name = _("survey answer")
+        verbose_name_plural = _("survey answers")
+
+    def __str__(self):
+        return f"{self.question_id}: {self.score}"

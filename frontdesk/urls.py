@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import gate, imports, keys, lookup, occupancies, parcels, parking, people, slips, structure, units, vehicles
 from .views import summary as summary_views
+from .views import survey as survey_views
 from .views import visitors as visitor_views
 
 app_name = "frontdesk"
@@ -86,4 +87,18 @@ urlpatterns = [
     path("summary/archive/<int:community>/<int:year>-<int:month>-<int:day>.pdf", summary_views.summary_pdf,
          name="summary_pdf"),
     path("summary/settings/", summary_views.summary_settings, name="summary_settings"),
+    # ---- survey (issue 13 §6): the half-yearly satisfaction survey 满意度调查
+    path("surveys/", survey_views.survey_list, name="survey_list"),
+    path("surveys/new/", survey_views.survey_create, name="survey_create"),
+    path("surveys/<int:pk>/", survey_views.survey_detail, name="survey_detail"),
+    path("surveys/<int:pk>/target/", survey_views.survey_target, name="survey_target"),
+    path("surveys/<int:pk>/questions/new/", survey_views.question_create, name="survey_question_create"),
+    path("surveys/questions/<int:pk>/", survey_views.question_edit, name="survey_question_edit"),
+    path("surveys/<int:pk>/close/", survey_views.survey_close, name="survey_close"),
+    path("surveys/<int:pk>/units/<int:unit>/", survey_views.survey_record, name="survey_record"),
+    path("surveys/answers/<int:pk>/", survey_views.survey_response, name="survey_response"),
+    path("surveys/answers/<int:pk>/history/", survey_views.survey_response_history, name="survey_response_history"),
+    path("surveys/<int:pk>/results/", survey_views.survey_results, name="survey_results"),
+    path("surveys/<int:pk>/results.pdf", survey_views.survey_results_pdf, name="survey_results_pdf"),
+    path("surveys/<int:pk>/results.xlsx", survey_views.survey_results_xlsx, name="survey_results_xlsx"),
 ]

@@ -44,6 +44,7 @@ DETAILS = [
     "renovation:site", "renovation:violation_detail", "renovation:acceptance", "renovation:ledger",
     "renovation:hotwork_detail", "renovation:lift_booking_detail",
     "frontdesk:visitor_detail",  # visitors (issue 11)
+    "frontdesk:survey_detail", "frontdesk:survey_results", "frontdesk:survey_response",  # survey (issue 13 §6)
 ]
 
 RUN_AXE = """async (tags) => {

@@ -109,6 +109,12 @@ def test_every_role_walks_its_main_pages_without_a_csp_violation(demo, walker, l
     page.locator("input[type=date][name=date]").fill(yesterday)
     page.wait_for_url(re.compile(f"date={yesterday}"))
     walker.check()
+    # the satisfaction survey (issue 13 §6): the demo's survey in progress, its results (the progress bar, arrows)
+    from frontdesk.models import Survey
+
+    current = Survey.objects.filter(community__code="CH", closed_at__isnull=True).get()
+    for path in ["/frontdesk/surveys/", f"/frontdesk/surveys/{current.pk}/", f"/frontdesk/surveys/{current.pk}/results/"]:
+        walker.visit(path)
 
     # The engineer: my tickets, a ticket, its completion page with the signature pad.
     engineer = User.objects.get(username="engineer")
