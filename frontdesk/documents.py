@@ -42,3 +42,15 @@ def release_slip(*, slip, user, request=None) -> tuple[bytes, str]:
         "qr_url": reverse("frontdesk:gate_slip", args=[slip.token]),
     }, request=request)
     return pdf, f"release-slip-{slip.number}.pdf"
+
+
+# ---- notices (issue 12 §4) ----
+def notice_pdf(*, notice, entrances, user, request=None) -> tuple[bytes, str]:
+    """The notice to post, A4: one page per entrance (the service centre's header, the number, the date,
+    the entrance it is for). ``notice`` from ``selectors.notices.notice_detail``; ``entrances`` from
+    ``selectors.notices.notice_entrances``. A notice with no entrance chosen yet prints one page without one."""
+    pdf = render_pdf("frontdesk/pdf/notice.html", {
+        "notice": notice, "pages": list(entrances) or [None], "user": user,
+        "paragraphs": [p for p in notice.body.split("\n") if p.strip()],
+    }, request=request)
+    return pdf, f"notice-{notice.number}.pdf"

@@ -193,6 +193,8 @@ CELERY_BEAT_SCHEDULE |= {
     # renovation (R3): permits ending, sites not inspected by 16:00, acceptance overdue, registered sources
     "renovation-reminders": {"task": "renovation.tasks.reminders_sweep", "schedule": crontab(minute="*/15")},
     "renovation-hotwork-sweep": {"task": "renovation.tasks.hotwork_sweep", "schedule": 60.0},
+    # ---- notices (issue 12 §4): remind the desk once when a notice's posting period is over with copies still up
+    "frontdesk-notices-take-down": {"task": "frontdesk.tasks.notices_take_down", "schedule": crontab(minute=20)},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.
