@@ -1,26 +1,28 @@
 """Access matrix rows of the notices to residents; shared helpers for the notice tests."""
 
 import datetime
+import itertools
 
 from django.utils import timezone
 
 from core.models import Role
 from frontdesk.models import NoticePosting, NoticeTemplate
 from frontdesk.services import notices as services
-from tests.factories import OccupancyFactory, PersonFactory
+from tests.factories import BuildingFactory, EntranceFactory, OccupancyFactory, PersonFactory
 
 DESK = frozenset({Role.CLERK, Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
 APPROVERS = frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN})
+_BUILDINGS = itertools.count(1)
 
 
 def notice_home(community, *, phones=("13800138001", "13800138002")):
     """Two owners with phones at one entrance of ``community``: (entrance, [owners])."""
-    first = OccupancyFactory(unit__entrance__building__community=community,
+    entrance = EntranceFactory(building=BuildingFactory(community=community, name=f"G{next(_BUILDINGS)}"))
+    first = OccupancyFactory(unit__entrance=entrance,
                              person=PersonFactory(community=community, name="李国强", phone=phones[0]))
-    entrance = first.unit.entrance
     owners = [first.person]
     for n, phone in enumerate(phones[1:], start=2):
-        owners.append(OccupancyFactory(unit__entrance=entrance, unit__number=f"{n}01",
+        owners.append(OccupancyFactory(unit__entrance=entrance, unit__number=f"9{n}99",
                                        person=PersonFactory(community=community, name="王秀英", phone=phone)).person)
     return entrance, owners
 
