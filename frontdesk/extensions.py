@@ -236,7 +236,7 @@ def _register_notices() -> None:
 
     from . import demo
 
-    register_menu(MenuSection(key="notices", label=_("Notices to residents"), order=16, links=(
+    register_menu(MenuSection(key="notices", label=_("Notices"), order=16, links=(
         MenuLink(_("Notices to residents"), "frontdesk:notice_list"),
         MenuLink(_("New notice"), "frontdesk:notice_create"),
         MenuLink(_("Notice templates"), "frontdesk:notice_templates", divider=True),
