@@ -483,6 +483,7 @@ def _notices(community):
     services.notice_approve(notice=old, actor=supervisor, now=now - 33 * day + datetime.timedelta(hours=1))
     for posting in NoticePosting.objects.filter(notice=old):
         services.posting_record(posting=posting, actor=clerk, now=now - 32 * day)
+    for posting in NoticePosting.objects.filter(notice=old):
         services.posting_take_down(posting=posting, actor=clerk, now=now - 27 * day)
     # period over, one copy still up: the beat reminds the desk
     lift = draft("电梯维保", {"date": f"{today - 3 * day:%m月%d日}", "start": "9:00", "end": "12:00",

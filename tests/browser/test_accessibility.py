@@ -44,6 +44,7 @@ DETAILS = [
     "renovation:site", "renovation:violation_detail", "renovation:acceptance", "renovation:ledger",
     "renovation:hotwork_detail", "renovation:lift_booking_detail",
     "frontdesk:visitor_detail",  # visitors (issue 11)
+    "frontdesk:notice_detail",  # notices (issue 12 §4)
 ]
 
 RUN_AXE = """async (tags) => {
