@@ -52,5 +52,7 @@ def notice_pdf(*, notice, entrances, user, request=None) -> tuple[bytes, str]:
     pdf = render_pdf("frontdesk/pdf/notice.html", {
         "notice": notice, "pages": list(entrances) or [None], "user": user,
         "paragraphs": [p for p in notice.body.split("\n") if p.strip()],
+        # smaller type for a long text or title: still one page each
+        "dense": len(notice.body) > 400 or notice.body.count("\n") >= 8, "long_title": len(notice.title) > 20,
     }, request=request)
     return pdf, f"notice-{notice.number}.pdf"

@@ -1106,7 +1106,7 @@ class NoticeTemplate(models.Model):
     name = models.CharField(_("template name"), max_length=40)
     kind = models.CharField(_("kind of notice"), max_length=12, choices=NoticeKind.choices, default=NoticeKind.NOTICE)
     title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("text"), max_length=4000)
+    body = models.TextField(_("text"), max_length=800)
     is_active = models.BooleanField(_("in use"), default=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="+", verbose_name=_("updated by"))
@@ -1152,7 +1152,7 @@ class Notice(models.Model):
     seq = models.PositiveIntegerField(_("sequence"))
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("text"), max_length=4000)
+    body = models.TextField(_("text"), max_length=800)  # fits one A4 page (``documents.notice_pdf``)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     post_from = models.DateField(_("posted from"))
     post_to = models.DateField(_("posted until"))

@@ -59,7 +59,7 @@ class NoticeDraftForm(_Period):
 class NoticeEditForm(_Period):
     kind = forms.ChoiceField(label=_("Kind of notice"), choices=NoticeKind.choices)
     title = forms.CharField(label=_("Title"), max_length=100)
-    body = forms.CharField(label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 10}))
+    body = forms.CharField(label=_("Text"), max_length=800, widget=forms.Textarea(attrs={"rows": 10}))
 
     field_order = ["kind", "title", "body", "post_from", "post_to", "entrances", "send_sms"]
 
@@ -76,7 +76,7 @@ class TemplateForm(StaffForm):
     name = forms.CharField(label=_("Template name"), max_length=40)
     kind = forms.ChoiceField(label=_("Kind of notice"), choices=NoticeKind.choices)
     title = forms.CharField(label=_("Title"), max_length=100)
-    body = forms.CharField(label=_("Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 8}),
+    body = forms.CharField(label=_("Text"), max_length=800, widget=forms.Textarea(attrs={"rows": 8}),
                            help_text=_("Placeholders: {date} {start} {end} {area}, filled in when a notice is drafted."))
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
 

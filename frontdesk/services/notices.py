@@ -39,6 +39,8 @@ S = Notice.Status
 NUMBER_KIND = "notice"
 SMS_BATCH = 200
 MAX_PERIOD_DAYS = 366
+MAX_BODY = 800  # characters and paragraphs: the text fits one A4 page at the entrance
+MAX_PARAGRAPHS = 15
 APPROVERS = (Role.SUPERVISOR, Role.MANAGER, Role.ADMIN)
 DESK_ROLES = (Role.CLERK, Role.SUPERVISOR, Role.MANAGER)
 PLACEHOLDERS = ("date", "start", "end", "area")
@@ -73,6 +75,18 @@ def _reason(value: str, field: str = "reason") -> str:
     return reason
 
 
+def _body_errors(body: str) -> dict:
+    if len(body) < 5:
+        return {"body": [_("Write the text of the notice.")]}
+    if len(body) > MAX_BODY:
+        return {"body": [_("Keep the text to at most %(limit)s characters (it has %(count)s), so that it fits one "
+                           "A4 page.") % {"limit": MAX_BODY, "count": len(body)}]}
+    if len([line for line in body.split("\n") if line.strip()]) > MAX_PARAGRAPHS:
+        return {"body": [_("Keep the text to at most %(limit)s paragraphs, so that it fits one A4 page.")
+                         % {"limit": MAX_PARAGRAPHS}]}
+    return {}
+
+
 # -- templates ---------------------------------------------------------------------------------------------------
 
 @transaction.atomic
@@ -96,9 +110,8 @@ def _template_fields(name, kind, title, body, is_active) -> dict:
     fields["title"] = clean_text(title or "")[:100]
     if len(fields["title"]) < 2:
         errors["title"] = [_("Give the title.")]
-    fields["body"] = (body or "").replace("\r\n", "\n").strip()[:4000]
-    if len(fields["body"]) < 5:
-        errors["body"] = [_("Write the text of the notice.")]
+    fields["body"] = (body or "").replace("\r\n", "\n").strip()
+    errors.update(_body_errors(fields["body"]))
     fields["is_active"] = bool(is_active)
     if errors:
         raise ValidationError(errors)
@@ -168,12 +181,15 @@ def notice_draft(*, community: Community, template: NoticeTemplate, values: dict
     errors.update(entrance_errors)
     if errors:
         raise ValidationError(errors)
+    body = fill_placeholders(template.body, values)
+    if body_errors := _body_errors(body):
+        raise ValidationError(body_errors)
     year = timezone.localdate(now).year
     seq = next_number(kind=NUMBER_KIND, scope_id=community.pk, year=year)
     notice = Notice.objects.create(
         community=community, template=template, kind=template.kind, year=year, seq=seq,
         number=f"TZ{year}-{seq:04d}", title=fill_placeholders(template.title, values),
-        body=fill_placeholders(template.body, values), status=S.DRAFT, post_from=post_from, post_to=post_to,
+        body=body, status=S.DRAFT, post_from=post_from, post_to=post_to,
         entrance_ids=ids, send_sms=bool(send_sms), created_by=actor, created_at=now)
     NoticeStatusChange.objects.create(notice=notice, from_status="", to_status=S.DRAFT, actor=actor, at=now)
     return notice
@@ -196,9 +212,8 @@ def notice_edit(*, notice: Notice, kind: str, title: str, body: str, post_from, 
     title = clean_text(title or "")[:100]
     if len(title) < 2:
         errors["title"] = [_("Give the title.")]
-    body = (body or "").replace("\r\n", "\n").strip()[:4000]
-    if len(body) < 5:
-        errors["body"] = [_("Write the text of the notice.")]
+    body = (body or "").replace("\r\n", "\n").strip()
+    errors.update(_body_errors(body))
     if kind not in NoticeKind.values:
         errors["kind"] = [_("Choose the kind of notice.")]
     ids, entrance_errors = _check_entrances(notice.community, entrance_ids)

@@ -347,3 +347,33 @@ def test_a_foreign_communitys_notice_is_a_404(home, community_a, users, clerk_b,
     assert notice.number not in client.get(reverse("frontdesk:notice_list")).content.decode()
     posting.refresh_from_db()
     assert posting.posted_at is None
+
+
+def test_the_longest_notice_still_fits_one_page_per_entrance(home, community_a, users):
+    from frontdesk import documents
+    from frontdesk.selectors import notices as selectors
+
+    entrance, _owners = home
+    second = EntranceFactory(building=entrance.building, name="9")
+    clerk = users[Role.CLERK]
+    notice = draft(community_a, [entrance, second], actor=clerk)
+    worst = "\n".join(["停" * 52] * 14 + ["水" * (services.MAX_BODY - 52 * 14 - 14)])  # every line wraps once
+    assert len(worst) == services.MAX_BODY
+    services.notice_edit(notice=notice, kind="notice", title="通" * 100, body=worst, post_from=notice.post_from,
+                         post_to=notice.post_to, entrance_ids=[entrance.pk, second.pk], send_sms=False, actor=clerk)
+    with pytest.raises(ValidationError, match="at most 800 characters"):
+        services.notice_edit(notice=notice, kind="notice", title="通知", body=worst + "水", post_from=notice.post_from,
+                             post_to=notice.post_to, entrance_ids=[entrance.pk], send_sms=False, actor=clerk)
+    with pytest.raises(ValidationError, match="at most 15 paragraphs"):
+        services.notice_edit(notice=notice, kind="notice", title="通知", body="\n".join(["一段"] * 16),
+                             post_from=notice.post_from, post_to=notice.post_to, entrance_ids=[entrance.pk],
+                             send_sms=False, actor=clerk)
+    community_a.name, community_a.phone = "欧" * 100, "0755-88889999"
+    community_a.save()
+    notice = selectors.notice_detail(user=clerk, pk=notice.pk)
+    pdf, _name = documents.notice_pdf(notice=notice, entrances=selectors.notice_entrances(notice), user=clerk)
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True).stdout
+    assert "Pages:           2" in info
