@@ -306,9 +306,10 @@ def notice_withdraw(*, notice: Notice, reason: str, actor, now=None) -> Notice:
 # -- the posting checklist ----------------------------------------------------------------------------------------
 
 def _locked_posting(posting) -> NoticePosting:
-    return (NoticePosting.objects.select_for_update(of=("self",)).select_related("notice", "posted_by",
-                                                                                 "taken_down_by")
-            .get(pk=posting.pk))
+    """The posting row locked, then read again with its people (a join read while waiting for the lock would
+    miss what the winner wrote)."""
+    NoticePosting.objects.select_for_update().filter(pk=posting.pk).values_list("pk", flat=True).get()
+    return NoticePosting.objects.select_related("notice", "posted_by", "taken_down_by").get(pk=posting.pk)
 
 
 @transaction.atomic

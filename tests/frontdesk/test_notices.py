@@ -377,3 +377,48 @@ def test_the_longest_notice_still_fits_one_page_per_entrance(home, community_a, 
         f.flush()
         info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True, check=True).stdout
     assert "Pages:           2" in info
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_clerks_at_once_one_records_the_posting_the_other_is_told(community_a, users):
+    import threading
+
+    from django.db import connection
+
+    entrance, _owners = notice_home(community_a)
+    notice = published(community_a, [entrance], users)
+    posting = NoticePosting.objects.get(notice=notice)
+    barrier = threading.Barrier(2)
+    results = []
+
+    def record(user):
+        try:
+            barrier.wait()
+            services.posting_record(posting=posting, actor=user)
+            results.append("posted")
+        except ValidationError as exc:
+            results.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=record, args=(users[r],)) for r in (Role.CLERK, Role.SUPERVISOR)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r[:14] for r in results) == ["Already posted", "posted"]
+    posting.refresh_from_db()
+    assert posting.posted_by in (users[Role.CLERK], users[Role.SUPERVISOR])
+    assert posting.posted_by.display_name in next(r for r in results if r != "posted")
+
+
+def test_a_withdrawn_notice_still_posted_reminds_the_desk_at_once(home, community_a, users):
+    entrance, _owners = home
+    notice = published(community_a, [entrance], users)
+    services.posting_record(posting=NoticePosting.objects.get(notice=notice), actor=users[Role.CLERK])
+    services.notice_withdraw(notice=notice, reason="检修取消", actor=users[Role.SUPERVISOR])
+    assert services.notices_take_down_reminders() == 1
+    assert services.notices_take_down_reminders() == 0
+    services.posting_take_down(posting=NoticePosting.objects.get(notice=notice), actor=users[Role.CLERK])
+    notice.refresh_from_db()
+    assert notice.status == S.WITHDRAWN  # the withdrawal stays; the copy is recorded as down
