@@ -422,3 +422,31 @@ def test_a_withdrawn_notice_still_posted_reminds_the_desk_at_once(home, communit
     services.posting_take_down(posting=NoticePosting.objects.get(notice=notice), actor=users[Role.CLERK])
     notice.refresh_from_db()
     assert notice.status == S.WITHDRAWN  # the withdrawal stays; the copy is recorded as down
+
+
+def test_the_manager_keeps_the_communitys_templates(community_a, users, client):
+    client.force_login(users[Role.MANAGER])
+    seed = reverse("frontdesk:notice_template_seed")
+    assert client.post(seed, {"community": community_a.pk, "form_token": _token(7)}).status_code == 302
+    assert NoticeTemplate.objects.filter(community=community_a).count() == 6
+    url = reverse("frontdesk:notice_template_create") + f"?community={community_a.pk}"
+    data = {"name": "燃气检修", "kind": "notice", "title": "燃气检修通知", "is_active": "on",
+            "body": "尊敬的业主：{date} {start}至{end}，{area}燃气检修。", "form_token": _token(8)}
+    assert client.post(url, data).status_code == 302
+    template = NoticeTemplate.objects.get(community=community_a, name="燃气检修")
+    clash = client.post(url, data | {"form_token": _token(9), "title": "留着的标题"})
+    page = clash.content.decode()
+    assert clash.status_code == 200 and "A template with this name already exists." in page and "留着的标题" in page
+    edit = reverse("frontdesk:notice_template_edit", args=[template.pk])
+    assert client.post(edit, data | {"form_token": _token(10), "title": "燃气管道检修通知"}).status_code == 302
+    template.refresh_from_db()
+    assert template.title == "燃气管道检修通知" and template.updated_by == users[Role.MANAGER]
+    listing = client.get(reverse("frontdesk:notice_templates")).content.decode()
+    assert "燃气检修" in listing and "停水通知" in listing
+
+
+def test_a_foreign_template_is_a_404(community_b, users, client):
+    services.templates_seed(community=community_b, actor=None)
+    foreign = NoticeTemplate.objects.filter(community=community_b).first()
+    client.force_login(users[Role.MANAGER])
+    assert client.get(reverse("frontdesk:notice_template_edit", args=[foreign.pk])).status_code == 404
