@@ -212,6 +212,20 @@ def survey_results_context() -> dict:
     return {"data": data, "survey": survey, "user": _user(), "printed_at": NOW}
 
 
+def resident_notice_context() -> dict:
+    """A notice to residents at its limits (issue 12 §4): a 100-character title, the longest text (every line
+    wrapping once), a page for each of 30 entrances."""
+    from frontdesk.services.notices import MAX_BODY, MAX_PARAGRAPHS
+
+    lines = ["停" * 52] * (MAX_PARAGRAPHS - 1)
+    body = "\n".join(lines + ["水" * (MAX_BODY - sum(map(len, lines)) - len(lines))])
+    notice = NS(number="TZ2026-9999", title="通" * 100, body=body, status="published", community=_community(),
+                post_from=TODAY, post_to=TODAY)
+    entrances = [NS(building=NS(name=str(b)), name=str(e)) for b in range(1, 16) for e in (1, 2)]
+    return {"notice": notice, "pages": entrances, "paragraphs": body.split("\n"), "dense": True,
+            "long_title": True, "user": _user()}
+
+
 CASES = {
     "repairs/pdf/handoff_application.html": handoff_context,
     "repairs/pdf/work_order.html": work_order_context,
@@ -226,6 +240,7 @@ CASES = {
     "frontdesk/pdf/unit_card_a4.html": unit_card_context,
     "frontdesk/pdf/unit_card_a5.html": unit_card_context,
     "frontdesk/pdf/survey_results.html": survey_results_context,
+    "frontdesk/pdf/notice.html": resident_notice_context,
 }
 
 

@@ -32,6 +32,7 @@ FIELD_LABELS = {
     "inspection": _("inspection"),
     "message": _("message"),
     "note": _("note"),
+    "notice": _("notice"),
     "parcel": _("parcel"),
     "permit": _("permit"),
     "permit_issued_by": _("permit issued by"),

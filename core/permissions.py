@@ -77,6 +77,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "survey.view": DESK,  # the surveys, a survey's page and its results (page, PDF, .xlsx)
     "survey.record": DESK,  # record a room's answer set from a call, a visit or a paper form; correct it
     "survey.manage": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # create, questions, target, close
+    # ---- notices (issue 12 §4): notices to residents 通知 / 通告 / 温馨提示
+    "notices.view": DESK,  # the archive, a notice's page with its history and posting checklist, the PDF
+    "notices.draft": DESK,  # draft from a template, edit a draft, submit, withdraw with the reason
+    "notices.approve": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # approve (never one's own) or reject
+    "notices.post": DESK,  # the posting checklist: posted / taken down at an entrance
+    "notices.templates": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # the community's templates
     # ---- renovation (装修管理, issue 10) ----
     # the cashier sees applications to take the fees and the 装修押金 (``billing.collect`` on the deposit page)
     "renovation.view": STAFF,  # applications, permits, passes, extensions, additional works, rounds (read)

@@ -507,3 +507,91 @@ def _survey(community):
                                      comment="总体满意" if i % 9 == 0 else "", now=now - (age - i % 15) * day)
         if survey.year == previous[0] and survey.half == previous[1]:
             services.survey_close(survey=survey, note="调查完成，分析已上报部门领导", actor=boss, now=now - (age - 40) * day)
+
+
+# ---- notices (issue 12 §4) ----
+def load_notices(stdout):
+    """Notices to residents in every state in 翠湖花园 and 锦绣: the default templates; a draft, one awaiting
+    approval, one rejected, one withdrawn, one published and partly posted, one whose period is over with a
+    copy still up (the desk's take-down reminder), one taken down; one with its SMS to the owners."""
+    from .models import Notice
+
+    if Notice.objects.exists() or not Community.objects.filter(code="CH").exists():
+        stdout.write("Notice demo data already loaded.")
+        return
+    with transaction.atomic(), pghistory.context(source="seed_demo"):
+        for community in Community.objects.filter(code__in=["CH", "JX"]).order_by("code"):
+            _notices(community)
+    stdout.write("Notice demo data loaded.")
+
+
+def _notices(community):
+    from .models import NoticePosting, NoticeTemplate
+    from .services import notices as services
+
+    User = get_user_model()
+    staff = User.objects.filter(communities=community)
+    clerk = staff.filter(role=Role.CLERK).order_by("username").first()
+    supervisor = staff.filter(role=Role.SUPERVISOR).order_by("username").first()
+    manager = staff.filter(role=Role.MANAGER).order_by("username").first() or supervisor
+    if clerk is None or supervisor is None:
+        return
+    services.templates_seed(community=community, actor=manager)
+    templates = {t.name: t for t in NoticeTemplate.objects.filter(community=community)}
+    entrances = list(Entrance.objects.filter(building__community=community).select_related("building")
+                     .order_by("building__sort_order", "building__name", "name")[:6])
+    if not entrances:
+        return
+    ids = [e.pk for e in entrances]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    day = datetime.timedelta(days=1)
+
+    def draft(name, values, start, end, at, chosen=ids[:3], sms=False):
+        return services.notice_draft(community=community, template=templates[name], values=values, post_from=start,
+                                     post_to=end, entrance_ids=chosen, send_sms=sms, actor=clerk, now=at)
+
+    # taken down: posted last month, every copy down
+    old = draft("消杀通知", {"date": f"{today - 30 * day:%m月%d日}", "start": "9:00", "end": "17:00",
+                         "area": "各楼栋地下室及公共区域"}, today - 32 * day, today - 28 * day, now - 33 * day)
+    services.notice_submit(notice=old, actor=clerk, now=now - 33 * day)
+    services.notice_approve(notice=old, actor=supervisor, now=now - 33 * day + datetime.timedelta(hours=1))
+    for posting in NoticePosting.objects.filter(notice=old):
+        services.posting_record(posting=posting, actor=clerk, now=now - 32 * day)
+    for posting in NoticePosting.objects.filter(notice=old):
+        services.posting_take_down(posting=posting, actor=clerk, now=now - 27 * day)
+    # period over, one copy still up: the beat reminds the desk
+    lift = draft("电梯维保", {"date": f"{today - 3 * day:%m月%d日}", "start": "9:00", "end": "12:00",
+                          "area": f"{entrances[0].building.name}栋"}, today - 4 * day, today - day, now - 5 * day,
+                 chosen=ids[:2])
+    services.notice_submit(notice=lift, actor=clerk, now=now - 5 * day)
+    services.notice_approve(notice=lift, actor=manager, now=now - 5 * day + datetime.timedelta(hours=2))
+    for posting in NoticePosting.objects.filter(notice=lift):
+        services.posting_record(posting=posting, actor=clerk, now=now - 4 * day)
+    first = NoticePosting.objects.filter(notice=lift).order_by("pk").first()
+    services.posting_take_down(posting=first, actor=clerk, now=now - datetime.timedelta(hours=3))
+    # published now, partly posted, SMS to the owners
+    water = draft("停水通知", {"date": f"{today + 2 * day:%m月%d日}", "start": "8:00", "end": "18:00",
+                           "area": "全小区"}, today, today + 3 * day, now - datetime.timedelta(hours=5), sms=True)
+    services.notice_submit(notice=water, actor=clerk, now=now - datetime.timedelta(hours=5))
+    services.notice_approve(notice=water, actor=supervisor, now=now - datetime.timedelta(hours=4))
+    services.notice_sms_batch(notice_id=water.pk)
+    first = NoticePosting.objects.filter(notice=water).order_by("pk").first()
+    services.posting_record(posting=first, actor=clerk, now=now - datetime.timedelta(hours=3))
+    # awaiting approval
+    power = draft("停电通知", {"date": f"{today + 5 * day:%m月%d日}", "start": "13:00", "end": "16:00",
+                           "area": f"{entrances[-1].building.name}栋"}, today + day, today + 5 * day,
+                  now - datetime.timedelta(hours=2), chosen=ids[-2:])
+    services.notice_submit(notice=power, actor=clerk, now=now - datetime.timedelta(hours=2))
+    # a draft
+    draft("缴费提醒", {"date": f"{today + 20 * day:%m月%d日}", "start": "8:30", "end": "17:30"}, today + day,
+          today + 20 * day, now - datetime.timedelta(hours=1))
+    # rejected with the reason
+    festive = draft("节日温馨提示", {"date": "春节", "area": "小区内"}, today, today + 7 * day,
+                    now - 2 * day)
+    services.notice_submit(notice=festive, actor=clerk, now=now - 2 * day)
+    services.notice_reject(notice=festive, reason="节日名称请写具体日期", actor=supervisor, now=now - day)
+    # withdrawn with the reason
+    cancelled = draft("停水通知", {"date": f"{today + day:%m月%d日}", "start": "9:00", "end": "11:00", "area": "1栋"},
+                      today, today + day, now - 3 * day, chosen=ids[:1])
+    services.notice_withdraw(notice=cancelled, reason="供水公司取消检修", actor=clerk, now=now - 2 * day)

@@ -72,3 +72,17 @@ def survey_results(*, survey, user, request=None) -> bytes:
     data = results(survey, comment_limit=PDF_COMMENT_LIMIT)
     return render_pdf("frontdesk/pdf/survey_results.html", {"data": data, "survey": survey, "user": user,
                                                             "printed_at": timezone.localtime()}, request=request)
+
+
+# ---- notices (issue 12 §4) ----
+def notice_pdf(*, notice, entrances, user, request=None) -> tuple[bytes, str]:
+    """The notice to post, A4: one page per entrance (the service centre's header, the number, the date,
+    the entrance it is for). ``notice`` from ``selectors.notices.notice_detail``; ``entrances`` from
+    ``selectors.notices.notice_entrances``. A notice with no entrance chosen yet prints one page without one."""
+    pdf = render_pdf("frontdesk/pdf/notice.html", {
+        "notice": notice, "pages": list(entrances) or [None], "user": user,
+        "paragraphs": [p for p in notice.body.split("\n") if p.strip()],
+        # smaller type for a long text or title: still one page each
+        "dense": len(notice.body) > 400 or notice.body.count("\n") >= 8, "long_title": len(notice.title) > 20,
+    }, request=request)
+    return pdf, f"notice-{notice.number}.pdf"

@@ -42,6 +42,8 @@ def register() -> None:
     # ---- slips (issue 11): release slips; the registers' menu section; the gate guard's landing button
     _register_slips()
     _register_summary()
+    # ---- notices (issue 12 §4): the archive 通知公告 in the menu; the demo notices
+    _register_notices()
 
 
 def _register_slips() -> None:
@@ -281,3 +283,20 @@ def _register_survey() -> None:
                                   template="frontdesk/survey/_unit_panel.html", context=_survey_unit_panel,
                                   action="survey.view"))
     register_demo_loader(17, "survey", demo.load_survey)
+
+
+# ---- notices (issue 12 §4) ----
+def _register_notices() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from core.demo import register_demo_loader
+    from core.menu import MenuLink, MenuSection, register_menu
+
+    from . import demo
+
+    register_menu(MenuSection(key="notices", label=_("Notices"), order=16, links=(
+        MenuLink(_("Notices to residents"), "frontdesk:notice_list"),
+        MenuLink(_("New notice"), "frontdesk:notice_create"),
+        MenuLink(_("Notice templates"), "frontdesk:notice_templates", divider=True),
+    )))
+    register_demo_loader(17, "notices", demo.load_notices)

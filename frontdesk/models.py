@@ -1278,3 +1278,182 @@ class SurveyAnswer(models.Model):
 
     def __str__(self):
         return f"{self.question_id}: {self.score}"
+
+
+# ---- notices (issue 12 §4) ----
+# Notices to residents 通知 / 通告 / 温馨提示 (seed 000: drafting, posting in order, archiving, taking down on
+# time). A notice is drafted from a community's template, approved by a supervisor or manager (never its own
+# author), posted at chosen entrances for a period and taken down when it ends. Only
+# ``frontdesk.services.notices.notice_set_status`` writes ``Notice.status``; every move is a
+# ``NoticeStatusChange`` row. Nothing is deleted: a withdrawal or a rejection keeps the notice with the reason.
+
+
+class NoticeKind(models.TextChoices):
+    NOTICE = "notice", _("Notice (通知)")
+    ANNOUNCEMENT = "announcement", _("Announcement (通告)")
+    REMINDER = "reminder", _("Friendly reminder (温馨提示)")
+
+
+@pghistory.track()
+class NoticeTemplate(models.Model):
+    """A community's wording for a notice: placeholders {date}, {start}, {end}, {area} filled at drafting."""
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    name = models.CharField(_("template name"), max_length=40)
+    kind = models.CharField(_("kind of notice"), max_length=12, choices=NoticeKind.choices, default=NoticeKind.NOTICE)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=800)
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("updated by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="notice_template_unique_name",
+                                               violation_error_message=_("A template with this name already exists."))]
+        verbose_name = _("notice template")
+        verbose_name_plural = _("notice templates")
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class Notice(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Awaiting approval")
+        PUBLISHED = "published", _("Approved and published")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        TAKEN_DOWN = "taken_down", _("Taken down")
+
+    S = Status
+    # The only moves a notice makes (services/notices.py checks every status write against it).
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING, Status.WITHDRAWN},
+        Status.PENDING: {Status.PUBLISHED, Status.REJECTED, Status.WITHDRAWN},
+        Status.REJECTED: {Status.DRAFT, Status.WITHDRAWN},
+        Status.PUBLISHED: {Status.TAKEN_DOWN, Status.WITHDRAWN},
+        Status.WITHDRAWN: set(),
+        Status.TAKEN_DOWN: set(),
+    }
+
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    template = models.ForeignKey(NoticeTemplate, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("template"))
+    kind = models.CharField(_("kind of notice"), max_length=12, choices=NoticeKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    seq = models.PositiveIntegerField(_("sequence"))
+    number = models.CharField(_("number"), max_length=20)
+    title = models.CharField(_("title"), max_length=100)
+    body = models.TextField(_("text"), max_length=800)  # fits one A4 page (``documents.notice_pdf``)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    post_from = models.DateField(_("posted from"))
+    post_to = models.DateField(_("posted until"))
+    entrance_ids = ArrayField(models.BigIntegerField(), verbose_name=_("entrances"), default=list, blank=True)
+    send_sms = models.BooleanField(_("SMS to the owners"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("drafted by"))
+    created_at = models.DateTimeField(_("drafted at"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("approved by"))
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)  # of the rejection or the withdrawal
+
+    class Meta:
+        ordering = ["-year", "-seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "year", "seq"], name="notice_unique_number"),
+            models.CheckConstraint(condition=Q(post_to__gte=models.F("post_from")), name="notice_period_ordered",
+                                   violation_error_message=_("The posting period ends before it starts.")),
+        ]
+        indexes = [
+            models.Index(fields=["community", "status", "post_to"], name="notice_status_idx"),
+            models.Index(fields=["community", "post_from"], name="notice_from_idx"),
+        ]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("frontdesk:notice_detail", args=[self.pk])
+
+
+@pghistory.track()
+class NoticeStatusChange(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=12, choices=Notice.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Notice.Status.choices)
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="+", verbose_name=_("by"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("notice status change")
+        verbose_name_plural = _("notice status changes")
+
+    def __str__(self):
+        return f"{self.from_status}→{self.to_status}"
+
+
+@pghistory.track()
+class NoticePosting(models.Model):
+    """One entrance's copy of a published notice: posted by whom and when, taken down by whom and when."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="postings")
+    entrance = models.ForeignKey(Entrance, on_delete=models.PROTECT, related_name="+", verbose_name=_("entrance"))
+    posted_at = models.DateTimeField(_("posted at"), null=True, blank=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name=_("posted by"))
+    taken_down_at = models.DateTimeField(_("taken down at"), null=True, blank=True)
+    taken_down_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", verbose_name=_("taken down by"))
+
+    class Meta:
+        ordering = ["notice", "entrance__building__sort_order", "entrance__building__name", "entrance__name"]
+        constraints = [models.UniqueConstraint(fields=["notice", "entrance"], name="notice_posting_once")]
+        verbose_name = _("notice posting")
+        verbose_name_plural = _("notice postings")
+
+    def __str__(self):
+        return str(self.entrance_id)
+
+
+@pghistory.track()
+class NoticeReminder(models.Model):
+    """The desk's take-down reminder of a notice, claimed once (``INSERT … ON CONFLICT DO NOTHING``)."""
+
+    notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="take_down_reminder")
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("take-down reminder")
+        verbose_name_plural = _("take-down reminders")
+
+    def __str__(self):
+        return str(self.notice_id)
+
+
+@pghistory.track()
+class NoticeSms(models.Model):
+    """A notice's SMS to one owner, claimed once per notice and person before it is sent."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="sms")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    message = models.ForeignKey("core.OutboundMessage", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    created_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "person"], name="notice_sms_once")]
+        verbose_name = _("notice SMS")
+        verbose_name_plural = _("notice SMS")
+
+    def __str__(self):
+        return f"{self.notice_id}:{self.person_id}"

@@ -48,3 +48,24 @@ def summary_sweep() -> dict:
     from .services.summary import summary_sweep as sweep
 
     return sweep()
+
+
+# ---- notices (issue 12 §4) ----
+@shared_task(expires=3600)
+def notices_take_down() -> int:
+    """Hourly (beat): remind the desk once per notice whose posting period is over with a copy still up."""
+    from .services.notices import notices_take_down_reminders
+
+    return notices_take_down_reminders()
+
+
+@shared_task(bind=True)
+def notice_sms(self, notice_id: int) -> dict:
+    """Queued on approval: one batch of a notice's SMS to the owners; the next batch is queued a minute later
+    (throttled). A repeat or a retry sends nobody twice (each owner's row is claimed before sending)."""
+    from .services.notices import notice_sms_batch
+
+    result = notice_sms_batch(notice_id=notice_id)
+    if result["remaining"]:
+        self.apply_async(args=[notice_id], countdown=60)
+    return result

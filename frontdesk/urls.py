@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import gate, imports, keys, lookup, occupancies, parcels, parking, people, slips, structure, units, vehicles
+from .views import gate, imports, keys, lookup, notices, occupancies, parcels, parking, people, slips, structure, units, vehicles
 from .views import summary as summary_views
 from .views import survey as survey_views
 from .views import visitors as visitor_views
@@ -101,4 +101,21 @@ urlpatterns = [
     path("surveys/<int:pk>/results/", survey_views.survey_results, name="survey_results"),
     path("surveys/<int:pk>/results.pdf", survey_views.survey_results_pdf, name="survey_results_pdf"),
     path("surveys/<int:pk>/results.xlsx", survey_views.survey_results_xlsx, name="survey_results_xlsx"),
+    # ---- notices (issue 12 §4): notices to residents 通知 / 通告 / 温馨提示
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/new/", notices.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
+    path("notices/<int:pk>/submit/", notices.notice_submit, name="notice_submit"),
+    path("notices/<int:pk>/reopen/", notices.notice_reopen, name="notice_reopen"),
+    path("notices/<int:pk>/approve/", notices.notice_approve, name="notice_approve"),
+    path("notices/<int:pk>/reject/", notices.notice_reject, name="notice_reject"),
+    path("notices/<int:pk>/withdraw/", notices.notice_withdraw, name="notice_withdraw"),
+    path("notices/<int:pk>/notice.pdf", notices.notice_pdf, name="notice_pdf"),
+    path("notices/postings/<int:pk>/posted/", notices.posting_posted, name="notice_posting_posted"),
+    path("notices/postings/<int:pk>/taken-down/", notices.posting_taken_down, name="notice_posting_taken_down"),
+    path("notices/templates/", notices.template_list, name="notice_templates"),
+    path("notices/templates/new/", notices.template_create, name="notice_template_create"),
+    path("notices/templates/defaults/", notices.template_seed, name="notice_template_seed"),
+    path("notices/templates/<int:pk>/", notices.template_edit, name="notice_template_edit"),
 ]

@@ -200,6 +200,8 @@ CELERY_BEAT_SCHEDULE |= {
     "renovation-hotwork-sweep": {"task": "renovation.tasks.hotwork_sweep", "schedule": 60.0},
     # the daily summary (issue 13): freeze each community's day after its freeze time, e-mail the PDF once
     "frontdesk-summary-sweep": {"task": "frontdesk.tasks.summary_sweep", "schedule": crontab(minute="*/10")},
+    # ---- notices (issue 12 §4): remind the desk once when a notice's posting period is over with copies still up
+    "frontdesk-notices-take-down": {"task": "frontdesk.tasks.notices_take_down", "schedule": crontab(minute=20)},
 }
 
 # Outbound messages: one interface (core.notifications); the backends are chosen here.

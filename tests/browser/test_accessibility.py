@@ -45,6 +45,7 @@ DETAILS = [
     "renovation:hotwork_detail", "renovation:lift_booking_detail",
     "frontdesk:visitor_detail",  # visitors (issue 11)
     "frontdesk:survey_detail", "frontdesk:survey_results", "frontdesk:survey_response",  # survey (issue 13 §6)
+    "frontdesk:notice_detail",  # notices (issue 12 §4)
 ]
 
 RUN_AXE = """async (tags) => {

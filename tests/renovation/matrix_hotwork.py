@@ -23,7 +23,7 @@ def objects(community, users):
     from tests.renovation.hotwork_data import apply, book, issued, make_lift, make_site, make_unit
 
     clerk = users[Role.CLERK]
-    unit = make_unit(community, building="88")
+    unit = make_unit(community, building="H88")  # not a number: BuildingFactory's sequence names never clash
     site = make_site(community, clerk, unit=unit)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     permit = apply(site, clerk, day=tomorrow)
