@@ -28,7 +28,7 @@ print("recorded", message.pk)
 """
 
 
-def test_a_message_recorded_while_redis_is_down_is_delivered_once_after(mailoutbox, settings):
+def test_a_message_recorded_while_redis_is_down_is_delivered_once_after(mailoutbox, monkeypatch):
     env = child_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", WRITE_WHILE_REDIS_IS_DOWN], cwd=ROOT, env=env,
@@ -43,23 +43,22 @@ def test_a_message_recorded_while_redis_is_down_is_delivered_once_after(mailoutb
     # although the sweep runs twice and both prompts reach the worker
     from config.celery import app
     from core.notifications import outbound_requeue
+    from core.tasks import deliver_outbound
 
     later = timezone.now() + timezone.timedelta(minutes=5)
     queue = "test_core_outbound_sweep"
+    # the task's own queue for this test (the app's router is built once per process, so not task_routes)
+    monkeypatch.setattr(deliver_outbound, "queue", queue, raising=False)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]):
-        app.conf.task_routes = {"core.tasks.deliver_outbound": {"queue": queue}}
-        try:
-            assert outbound_requeue(now=later) == 1
-            assert outbound_requeue(now=later) == 1
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                message.refresh_from_db()
-                if message.status == OutboundMessage.Status.SENT and len(mailoutbox) >= 1:
-                    break
-                time.sleep(0.2)
-            time.sleep(1)  # let the second prompt run too
-        finally:
-            app.conf.task_routes = None
+        assert outbound_requeue(now=later) == 1
+        assert outbound_requeue(now=later) == 1
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            message.refresh_from_db()
+            if message.status == OutboundMessage.Status.SENT and len(mailoutbox) >= 1:
+                break
+            time.sleep(0.2)
+        time.sleep(1)  # let the second prompt run too
     message.refresh_from_db()
     assert message.status == OutboundMessage.Status.SENT and message.attempts == 1
     assert [m.subject for m in mailoutbox] == ["停水通知"]
