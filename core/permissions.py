@@ -93,6 +93,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # the queue of sites waiting for acceptance or for their deposit to settle (the engineer, the desk, the cashier)
     "renovation.queue": DESK | {Role.CASHIER, Role.ENGINEER},
     # ---- end renovation rounds ----
+    # weekly and monthly reports 周报/月报 from the frozen days (page, PDF, .xlsx)
+    "reports.view": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
 }
 
 

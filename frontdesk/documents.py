@@ -42,3 +42,10 @@ def release_slip(*, slip, user, request=None) -> tuple[bytes, str]:
         "qr_url": reverse("frontdesk:gate_slip", args=[slip.token]),
     }, request=request)
     return pdf, f"release-slip-{slip.number}.pdf"
+
+
+# ---- weekly and monthly reports (issue 13 §4) ----
+def period_report(*, report, user, request=None) -> bytes:
+    """The weekly or monthly report, A4: ``report`` comes from ``selectors.reports.period_report`` (frozen days
+    only; the days not archived are listed)."""
+    return render_pdf("frontdesk/pdf/period_report.html", {"report": report, "user": user}, request=request)
