@@ -5,7 +5,6 @@ this module imports no feature app. It keeps the cards meant for the user's role
 ``MAX_ITEMS`` items whose due time is told as "还剩 N 分钟" / "已超时 N 分钟" with the local time.
 """
 
-import math
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,7 +26,7 @@ def due_text(due, now) -> str:
     when = local.strftime("%H:%M") if local.date() == timezone.localtime(now).date() else local.strftime("%m-%d %H:%M")
     seconds = (due - now).total_seconds()
     if seconds >= 0:
-        return _("%(minutes)s min left · %(when)s") % {"minutes": math.ceil(seconds / 60), "when": when}
+        return _("%(minutes)s min left · %(when)s") % {"minutes": max(1, round(seconds / 60)), "when": when}
     return _("%(minutes)s min overdue · %(when)s") % {"minutes": max(1, round(-seconds / 60)), "when": when}
 
 
