@@ -108,6 +108,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     # the manager's daily summary 前台日报 (issue 13): the page, its archive and PDFs; the freeze time
     "summary.view": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     "summary.settings": frozenset({Role.MANAGER, Role.ADMIN}),
+    # weekly and monthly reports 周报/月报 from the frozen days (page, PDF, .xlsx)
+    "reports.view": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
 }
 
 

@@ -86,3 +86,10 @@ def notice_pdf(*, notice, entrances, user, request=None) -> tuple[bytes, str]:
         "dense": len(notice.body) > 400 or notice.body.count("\n") >= 8, "long_title": len(notice.title) > 20,
     }, request=request)
     return pdf, f"notice-{notice.number}.pdf"
+
+
+# ---- weekly and monthly reports (issue 13 §4) ----
+def period_report(*, report, user, request=None) -> bytes:
+    """The weekly or monthly report, A4: ``report`` comes from ``selectors.reports.period_report`` (frozen days
+    only; the days not archived are listed)."""
+    return render_pdf("frontdesk/pdf/period_report.html", {"report": report, "user": user}, request=request)

@@ -35,6 +35,9 @@ def register() -> None:
         MenuLink(_("People"), "frontdesk:person_list"),
         MenuLink(_("Vehicles"), "frontdesk:vehicle_list"),
     )))
+    register_menu(MenuSection(key="reports", label=_("Reports"), order=85, dropdown=False, links=(
+        MenuLink(_("Weekly and monthly reports"), "frontdesk:reports"),
+    )))
     register_menu(MenuSection(key="frontdesk-tools", label=_("Import"), order=90, dropdown=False, links=(
         MenuLink(_("Import"), "frontdesk:import_upload"),
         MenuLink(_("Access log"), "core:access_log"),

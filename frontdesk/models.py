@@ -1074,6 +1074,8 @@ class FrozenFigure(models.Model):
     kind = models.CharField(_("kind of figure"), max_length=10)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, null=True)
     breakdown = models.JSONField(_("breakdown"), default=list, blank=True)
+    # ``Figure.additive``: a day's flow sums over the days of a report; a level (False) is read on the last day
+    additive = models.BooleanField(_("sums over days"), default=True)
     frozen_at = models.DateTimeField(_("frozen at"))
 
     class Meta:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import gate, imports, keys, lookup, notices, occupancies, parcels, parking, people, slips, structure, units, vehicles
+from .views import reports as report_views
 from .views import summary as summary_views
 from .views import survey as survey_views
 from .views import visitors as visitor_views
@@ -9,6 +10,7 @@ app_name = "frontdesk"
 
 urlpatterns = [
     path("lookup/", lookup.lookup, name="lookup"),
+    path("reports/", report_views.period_report, name="reports"),
     path("units/", units.unit_list, name="unit_list"),
     path("units/new/", structure.unit_create, name="unit_create"),
     path("units/<int:pk>/", units.unit_detail, name="unit_detail"),

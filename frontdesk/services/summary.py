@@ -39,7 +39,7 @@ def summary_freeze(*, community: Community, day: datetime.date, now=None, actor=
             rows.append(FrozenFigure(
                 community=community, day=day, section=section.key[:40], key=figure.key[:120],
                 label=str(figure.label)[:200], kind=figure.kind, value=selectors.as_decimal(figure.value),
-                breakdown=_breakdown(figure.breakdown), frozen_at=now))
+                breakdown=_breakdown(figure.breakdown), additive=figure.additive, frozen_at=now))
     with transaction.atomic():
         FrozenFigure.objects.bulk_create(rows, ignore_conflicts=True)  # INSERT … ON CONFLICT DO NOTHING
     return len(rows)
