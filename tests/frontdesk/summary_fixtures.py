@@ -57,20 +57,27 @@ class FakeSection:
         ]
 
 
-@pytest.fixture(name="fake_section")
-def fake_section_fixture():
-    """The fake section alone: the apps' own sections are set aside for the test (their figures have tests of
-    their own) and put back after it."""
+@pytest.fixture(name="apps_sections_set_aside")
+def apps_sections_set_aside_fixture():
+    """The apps' own summary sections are set aside for the test (their figures and cards have tests of their
+    own), so the test's fake sections are the only ones; put back after it."""
     from frontdesk import registry
 
     apps_sections = dict(registry._summary_sections)
     registry._summary_sections.clear()
+    yield
+    registry._summary_sections.clear()
+    registry._summary_sections.update(apps_sections)
+
+
+@pytest.fixture(name="fake_section")
+def fake_section_fixture(apps_sections_set_aside):
+    """The fake section alone."""
     fake = FakeSection()
     register_summary_section(SummarySection(key="test", title="Test section", figures=fake.figures, order=1,
                                             action="summary.view"))
     yield fake
     unregister_summary_section("test")
-    registry._summary_sections.update(apps_sections)
 
 
 def days_back(day: datetime.date, n: int) -> datetime.date:

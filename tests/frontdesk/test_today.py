@@ -10,8 +10,10 @@ from django.utils import timezone
 from core.models import Role
 from frontdesk.registry import SummarySection, TodayCard, TodayItem, register_summary_section, unregister_summary_section
 from frontdesk.selectors import today
+from tests.frontdesk.summary_fixtures import apps_sections_set_aside_fixture  # noqa: F401 (the fixture)
 
-pytestmark = pytest.mark.django_db
+# the apps' own sections are set aside: the fake ones below are the only sections in these tests
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("apps_sections_set_aside")]
 
 ROLES = (Role.CLERK, Role.CASHIER, Role.SUPERVISOR, Role.ENGINEER, Role.MANAGER, Role.GUARD)
 
