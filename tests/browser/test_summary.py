@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from core.models import Role
 from frontdesk.services.summary import summary_freeze
 from tests.browser.conftest import PASSWORD
-from tests.frontdesk.summary_fixtures import fake_section_fixture  # noqa: F401 (the fixture)
+from tests.frontdesk.summary_fixtures import apps_sections_set_aside_fixture, fake_section_fixture  # noqa: F401 (the fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,7 +21,7 @@ from frontdesk.models import FrozenFigure, SummaryDelivery, SummarySettings
 from frontdesk.selectors import summary as selectors
 from frontdesk.services import summary as services
 from tests.factories import CommunityFactory
-from tests.frontdesk.summary_fixtures import days_back, fake_section_fixture  # noqa: F401 (the fixture)
+from tests.frontdesk.summary_fixtures import apps_sections_set_aside_fixture, days_back, fake_section_fixture  # noqa: F401 (the fixtures)
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
