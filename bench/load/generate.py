@@ -3,7 +3,7 @@ staff the role flows log in as, and the work they act on.
 
     python bench/load/generate.py              # 100k units, 24 months of bills (2.4M unit-months), 1M tickets,
                                                # ~100k duty entries; ~10 minutes on a quiet 2-core machine
-    python bench/load/generate.py --small      # 5k units, 6 months, 50k tickets, ~11k duty entries (~1 minute)
+    python bench/load/generate.py --small      # 5k units, 6 months, 50k tickets, ~33k duty entries (a few minutes)
 
 Database ``fd_bench_load`` on the server named by ``DATABASE_URL`` (or ``--database-url``); it is DROPPED and
 recreated. Nothing is copied from the other generators, they are called in turn on this one database:
@@ -146,7 +146,7 @@ def samples(c, rng):
     from frontdesk.models import Person, Unit, Vehicle
 
     def some(qs, k=SAMPLES):
-        ids = list(qs.values_list("pk", flat=True)[: k * 20])
+        ids = sorted(qs.order_by().values_list("pk", flat=True))
         return rng.sample(ids, min(k, len(ids)))
 
     rooms = list(Unit.objects.filter(pk__in=some(Unit.objects.filter(community=c, entrance__isnull=False)))
@@ -157,7 +157,7 @@ def samples(c, rng):
                   .values_list("plate", flat=True))
     owing = (Bill.objects.filter(community=c, outstanding__gt=0).values("unit_id")
              .annotate(n=Count("pk", filter=Q(outstanding__gt=0))).filter(n__gte=2).values_list("unit_id", flat=True))
-    candidates = list(owing[: SAMPLES * 20])
+    candidates = sorted(owing.order_by())
     owing = rng.sample(candidates, min(SAMPLES * 5, len(candidates)))
     codes = dict(Unit.objects.filter(pk__in=owing).values_list("pk", "code"))
     return {

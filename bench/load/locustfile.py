@@ -43,11 +43,13 @@ _next_owing = {c: itertools.count() for c in DATA["communities"]}
 UNIT_LINK = re.compile(r'href="/frontdesk/units/(\d+)/"')
 
 
-class InsecureTransport(DefaultCookiePolicy):
-    """Send the Secure session and CSRF cookies over http: the bench talks to gunicorn directly, as nginx would."""
+def _send_secure_cookies_over_http(policy, cookie, request):
+    return True
 
-    def return_ok_secure(self, cookie, request):
-        return True
+
+# The Secure session and CSRF cookies go back over http: the bench talks to gunicorn directly, as nginx would.
+# On the policy class, because requests merges the session's cookies into a new jar (default policy) per request.
+DefaultCookiePolicy.return_ok_secure = _send_secure_cookies_over_http
 
 
 class Forms(HTMLParser):
@@ -124,7 +126,6 @@ class StaffUser(HttpUser):
     user_agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
 
     def on_start(self):
-        self.client.cookies.set_policy(InsecureTransport())
         origin = "https://" + urlsplit(self.host).netloc
         self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + "/",
                                     "Accept-Language": "zh-CN", "User-Agent": self.user_agent})
