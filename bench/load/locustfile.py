@@ -26,6 +26,7 @@ import json
 import os
 import random
 import re
+from decimal import Decimal
 from html import unescape
 from html.parser import HTMLParser
 from http.cookiejar import DefaultCookiePolicy
@@ -38,8 +39,12 @@ DATA = json.loads(Path(os.environ.get("LOAD_DATA", Path(__file__).resolve().pare
                   .read_text(encoding="utf-8"))
 PHONE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) "
             "Chrome/126.0 Mobile Safari/537.36")
-_next_login = {role: itertools.count() for role in DATA["logins"]}
-_next_owing = {c: itertools.count() for c in DATA["communities"]}
+# each role's logins taken in turn across the communities: user 1 of every community first, then user 2 …
+LOGINS = {role: sorted(logins, key=lambda login: (int(login["username"].rsplit("_", 1)[1]), login["community"]))
+          for role, logins in DATA["logins"].items()}
+_next_login = {role: itertools.count() for role in LOGINS}
+# a unit is paid by one cashier at a time; a random start, so that a second run takes other units first
+_next_owing = {c: itertools.count(random.randrange(1000)) for c in DATA["communities"]}
 UNIT_LINK = re.compile(r'href="/frontdesk/units/(\d+)/"')
 
 
@@ -129,7 +134,7 @@ class StaffUser(HttpUser):
         origin = "https://" + urlsplit(self.host).netloc
         self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": origin, "Referer": origin + "/",
                                     "Accept-Language": "zh-CN", "User-Agent": self.user_agent})
-        logins = DATA["logins"][self.role]
+        logins = LOGINS[self.role]
         self.login = logins[next(_next_login[self.role]) % len(logins)]
         self.community = str(self.login["community"])
         self.data = DATA["communities"][self.community]
@@ -230,18 +235,20 @@ class Cashier(StaffUser):
     @task
     def take_payment(self):
         owing = self.data["owing_units"]
-        unit, room = owing[next(_next_owing[self.community]) % len(owing)]
-        self.lookup("room", room)
-        self.wait()
-        page = self.get(f"/billing/counter/?unit={unit}", "counter")
-        boxes = re.findall(r'name="bills" value="(\d+)" data-outstanding="([\d.]+)"', page.text)
-        if not boxes:
+        for _attempt in range(5):  # a unit paid up by an earlier run has nothing left: the next one
+            unit, room = owing[next(_next_owing[self.community]) % len(owing)]
+            self.lookup("room", room)
+            self.wait()
+            page = self.get(f"/billing/counter/?unit={unit}", "counter")
+            if boxes := re.findall(r'name="bills" value="(\d+)" data-outstanding="([\d.]+)"', page.text):
+                break
+        else:
             return
         pay = boxes[:2]  # listed oldest first
-        amount = sum(float(v) for _pk, v in pay)
+        amount = sum((Decimal(v) for _pk, v in pay), Decimal("0"))
         self.wait()
         receipt = self.submit(page, rf"/billing/units/{unit}/pay/", "pay two bills",
-                              bills=[pk for pk, _v in pay], amount=f"{amount:.2f}", method="cash", payer_name="业主")
+                              bills=[pk for pk, _v in pay], amount=str(amount), method="cash", payer_name="业主")
         match = re.search(r"/billing/receipts/(\d+)/", receipt or "")
         if not match:
             return
