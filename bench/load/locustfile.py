@@ -45,6 +45,10 @@ LOGINS = {role: sorted(logins, key=lambda login: (int(login["username"].rsplit("
 _next_login = {role: itertools.count() for role in LOGINS}
 # a unit is paid by one cashier at a time; a random start, so that a second run takes other units first
 _next_owing = {c: itertools.count(random.randrange(1000)) for c in DATA["communities"]}
+# tickets and voids some user is working on (all users run in this one process): two engineers sharing a
+# login, or two supervisors of one community, do not race for the same one (the loser's error is correct,
+# but it is not what a morning looks like)
+_claimed: dict[str, set[str]] = {"ticket": set(), "void": set()}
 UNIT_LINK = re.compile(r'href="/frontdesk/units/(\d+)/"')
 
 
@@ -264,10 +268,17 @@ class Engineer(StaffUser):
     @task
     def job(self):
         page = self.get("/repairs/work/", "my work")
-        tickets = sorted(set(re.findall(r'href="/repairs/work/(\d+)/"', page.text)))
+        tickets = sorted(set(re.findall(r'href="/repairs/work/(\d+)/"', page.text)) - _claimed["ticket"])
         if not tickets:
             return
         pk = random.choice(tickets)
+        _claimed["ticket"].add(pk)
+        try:
+            self.work_on(pk)
+        finally:
+            _claimed["ticket"].discard(pk)
+
+    def work_on(self, pk):
         self.wait()
         page = self.get(f"/repairs/work/{pk}/", "work ticket")
         for move in ("accept", "arrive"):
@@ -295,13 +306,17 @@ class Supervisor(StaffUser):
         self.get("/duty/", "duty day page")
         self.wait()
         page = self.get("/billing/corrections/", "corrections queue")
-        pending = sorted(set(re.findall(r'action="/billing/corrections/(\d+)/decide/"', page.text)))
+        pending = sorted(set(re.findall(r'action="/billing/corrections/(\d+)/decide/"', page.text)) - _claimed["void"])
         if not pending:
             return
         pk = random.choice(pending)
-        self.get(f"/billing/corrections/{pk}/", "correction page")
-        self.wait()
-        self.submit(page, rf"/billing/corrections/{pk}/decide/", "approve a void", decision="approve")
+        _claimed["void"].add(pk)
+        try:
+            self.get(f"/billing/corrections/{pk}/", "correction page")
+            self.wait()
+            self.submit(page, rf"/billing/corrections/{pk}/decide/", "approve a void", decision="approve")
+        finally:
+            _claimed["void"].discard(pk)
 
 
 class Manager(StaffUser):
