@@ -13,7 +13,7 @@ plain connection. A POST counts as done only when it answers with a redirect (a 
 its errors is a failure, its first error in the message). Think time 3–8 s between the steps of a flow.
 
 - clerk: lookup (room code, name fragment, phone tail or plate) → unit page → log a repair → dispatch it
-  to an engineer → the board;
+  to an engineer → the board (a lookup with one match redirects to the unit page: its time includes it);
 - cashier: lookup of a unit with open bills → counter → pay its two oldest bills → receipt → receipt PDF;
 - engineer (a phone's user agent): my work → the ticket → accept → arrive → complete;
 - supervisor: the duty day page → the corrections queue → approve a void;
