@@ -35,9 +35,6 @@ def register() -> None:
         MenuLink(_("People"), "frontdesk:person_list"),
         MenuLink(_("Vehicles"), "frontdesk:vehicle_list"),
     )))
-    register_menu(MenuSection(key="reports", label=_("Reports"), order=85, dropdown=False, links=(
-        MenuLink(_("Weekly and monthly reports"), "frontdesk:reports"),
-    )))
     register_menu(MenuSection(key="frontdesk-tools", label=_("Import"), order=90, dropdown=False, links=(
         MenuLink(_("Import"), "frontdesk:import_upload"),
         MenuLink(_("Access log"), "core:access_log"),
@@ -243,9 +240,10 @@ def _register_summary() -> None:
 
     from . import demo
 
-    register_menu(MenuSection(key="summary", label=_("Daily summary"), order=5, links=(
+    register_menu(MenuSection(key="summary", label=_("Summaries and reports"), order=5, links=(
         MenuLink(_("Daily summary"), "frontdesk:summary", home_for=frozenset({Role.MANAGER})),
         MenuLink(_("Daily summary archive"), "frontdesk:summary_archive"),
+        MenuLink(_("Weekly and monthly reports"), "frontdesk:reports", divider=True),
         MenuLink(_("Daily summary settings"), "frontdesk:summary_settings", divider=True),
     )))
     register_demo_loader(95, "summary", demo.load_summary)
