@@ -44,6 +44,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "repairs.callback": DESK,  # 回访
     "repairs.manage": frozenset({Role.MANAGER, Role.ADMIN}),  # categories, teams, clock durations
     "repairs.stats": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
+    "repairs.prices": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # the paid services' price list
     # fees (收费)
     "billing.view": DESK | {Role.CASHIER},  # a unit's bills and payments, receipts, arrears, notices, deposits
     "billing.collect": frozenset({Role.CASHIER, Role.ADMIN}),  # take payments and deposits, ask for corrections, close the day

@@ -1,5 +1,6 @@
 """The repairs app's one plug into the others, called from ``RepairsConfig.ready()``: the unit page's
-tickets panel and its "repair or complaint" action, the lookup's quick action, the demo data."""
+tickets panel and its "repair or complaint" action, the lookup's quick actions (a ticket, a paid service),
+the demo data."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,8 @@ def register():
 
     register_unit_action(UnitAction(key="repairs", label=_("Repair or complaint"), url_name="repairs:ticket_create",
                                     action="repairs.intake"))
+    register_unit_action(UnitAction(key="repairs_service", label=_("Book a paid service"),
+                                    url_name="repairs:service_book", action="repairs.intake"))
     register_unit_panel(UnitPanel(key="repairs", title=_("Repairs and complaints"), order=20,
                                   template="repairs/partials/_unit_panel.html", context=_unit_panel,
                                   action="repairs.view"))
@@ -45,5 +48,6 @@ def register():
         MenuLink(_("My tickets"), "repairs:work_list", home_for=frozenset({Role.ENGINEER})),
         MenuLink(_("Callbacks"), "repairs:callback_list"),
         MenuLink(_("Statistics"), "repairs:stats"),
+        MenuLink(_("Paid services' price list"), "repairs:service_prices"),
         MenuLink(_("Categories, teams and clocks"), "repairs:manage", divider=True),
     )))

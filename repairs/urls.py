@@ -6,6 +6,7 @@ from .views import (
                callbacks,
                clocks,
                engineer,
+               home_services,
                intake,
                manage,
                moves,
@@ -16,4 +17,4 @@ from .views import (
 app_name = "repairs"
 urlpatterns = [*board.urlpatterns, *intake.urlpatterns, *tickets.urlpatterns, *moves.urlpatterns,
                *manage.urlpatterns, *engineer.urlpatterns, *callbacks.urlpatterns, *clocks.urlpatterns,
-               *stats.urlpatterns]
+               *stats.urlpatterns, *home_services.urlpatterns]
