@@ -15,6 +15,7 @@ from itertools import pairwise
 import pghistory
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from frontdesk.models import Community, Occupancy, Unit
@@ -390,6 +391,11 @@ def _load_home_services(community, users) -> int:
             contact_phone=owner.person.phone or "13800138000", actor=clerk, now=booked)
         made += 1
         if stop == "new":
+            # booked 3 hours ago and never confirmed: its 2-hour clock breached (as the sweeper would stamp it)
+            Clock.objects.filter(ticket=ticket, kind=CK.CONFIRM, due_at__lt=now).update(
+                warned_at=F("warn_at"), breached_at=F("due_at"))
+            if Clock.objects.filter(ticket=ticket, kind=CK.CONFIRM, breached_at__isnull=False).exists():
+                Ticket.objects.filter(pk=ticket.pk).update(is_overdue=True)
             continue
         if stop == "cancelled":
             dispatch.ticket_cancel(ticket=ticket, reason="业主临时有事，取消预约", actor=clerk)
