@@ -45,10 +45,17 @@ def bookable_items(*, communities, day: datetime.date):
 
 
 def price_history(*, community):
-    """Every service of the community with all its dated prices, newest first (two queries)."""
-    return list(ServiceItem.objects.filter(community=community).order_by("name").prefetch_related(
+    """Every service of the community with all its dated prices, newest first, each with ``valid_to`` (the day
+    before the next price starts; None for the latest) (two queries)."""
+    items = list(ServiceItem.objects.filter(community=community).order_by("name").prefetch_related(
         Prefetch("prices", queryset=ServicePrice.objects.select_related("created_by").order_by("-valid_from"),
                  to_attr="all_prices")))
+    for item in items:
+        newer = None
+        for price in item.all_prices:
+            price.valid_to = newer.valid_from - datetime.timedelta(days=1) if newer else None
+            newer = price
+    return items
 
 
 def service_item_for(*, user, pk: int) -> ServiceItem:

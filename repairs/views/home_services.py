@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from core.forms import submit_once
+from core.forms import StaffForm, submit_once
 from core.pdf import pdf_response
 from core.permissions import has_perm, require
 from frontdesk.scoping import choose_community
@@ -35,7 +36,7 @@ def service_prices(request):
         "community": community, "communities": choice.communities, "today": today,
         "lines": selectors.price_list(community=community, day=today, active_only=False),
         "history": selectors.price_history(community=community),
-        "can_price": has_perm(request.user, "repairs.prices"),
+        "can_price": has_perm(request.user, "repairs.prices"), "toggle_form": StaffForm(),
     })
 
 
@@ -72,6 +73,22 @@ def service_price_create(request, pk):
         "form": form, "community": item.community,
         "title": _("New price: %(service)s (per %(unit)s)") % {"service": item.name, "unit": item.unit_of_charge},
         "back": _back(item.community)})
+
+
+@require("repairs.prices")
+@require_POST
+def service_item_toggle(request, pk):
+    """Take a service off the price list (no more bookings; its prices stay) or put it back."""
+    item = selectors.service_item_for(user=request.user, pk=pk)
+    form = StaffForm(request.POST)
+
+    def perform(_data):
+        done = services.service_item_set_active(item=item, is_active=not item.is_active, actor=request.user)
+        messages.success(request, (_("%(service)s is bookable again.") if done.is_active
+                                   else _("%(service)s is off the price list.")) % {"service": done.name})
+        return _back(item.community)
+
+    return submit_once(request, form, perform) or redirect(_back(item.community))
 
 
 @require("repairs.intake")
@@ -116,6 +133,7 @@ urlpatterns = [
     path("services/prices/", service_prices, name="service_prices"),
     path("services/prices/new/", service_item_create, name="service_item_create"),
     path("services/prices/<int:pk>/new-price/", service_price_create, name="service_price_create"),
+    path("services/prices/<int:pk>/in-use/", service_item_toggle, name="service_item_toggle"),
     path("services/book/", service_book, name="service_book"),
     path("tickets/<int:pk>/service-order.pdf", service_order_pdf, name="service_order_pdf"),
 ]

@@ -31,6 +31,7 @@ ENTRIES = {
     "repairs:service_prices": (None, VIEW, "get", False),
     "repairs:service_item_create": (None, PRICES, "get", False),
     "repairs:service_price_create": (lambda o: {"pk": o["service_item"].pk}, PRICES, "get", True),
+    "repairs:service_item_toggle": (lambda o: {"pk": o["service_item"].pk}, PRICES, "post", True),
     "repairs:service_book": (None, DESK, "get", False),
     "repairs:service_order_pdf": (lambda o: {"pk": o["service_ticket"].pk}, VIEW, "get", True),
 }

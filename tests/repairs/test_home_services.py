@@ -59,6 +59,12 @@ def book(unit, item, clerk, now=None, **over):
     return home_services.service_book(unit=unit, item=item, actor=clerk, now=now, **values)
 
 
+def _any_unit(community):
+    from tests.factories import BuildingFactory, EntranceFactory, UnitFactory
+
+    return UnitFactory(entrance=EntranceFactory(building=BuildingFactory(community=community, name="7"), name="1"))
+
+
 def titles(user):
     return list(Notification.objects.filter(user=user).order_by("id").values_list("title", flat=True))
 
@@ -101,6 +107,20 @@ def test_the_price_list_page_and_a_new_price_by_the_supervisor(client, cleaning,
     again = client.post(url, data | {"form_token": str(uuid.uuid4()), "price": "49"})
     assert again.status_code == 200 and again.context["form"].errors["valid_from"]
     assert again.context["form"]["price"].value() == "49"  # what was typed is kept
+    history = client.get(reverse("repairs:service_prices")).context["history"]
+    [yesterday, older] = [p for p in history[0].all_prices if p.valid_from < day]
+    assert yesterday.valid_to == day - datetime.timedelta(days=1) and older.valid_to == yesterday.valid_from - \
+        datetime.timedelta(days=1)
+    # taken off the list: no more bookings, its prices stay; put back
+    toggle = reverse("repairs:service_item_toggle", args=[cleaning.pk])
+    assert client.post(toggle, {"form_token": str(uuid.uuid4())}).status_code == 302
+    cleaning.refresh_from_db()
+    assert not cleaning.is_active and ServicePrice.objects.filter(item=cleaning).count() == 3
+    with pytest.raises(ValidationError):
+        book(cleaning.community.units.first() or _any_unit(cleaning.community), cleaning, users[Role.CLERK])
+    client.post(toggle, {"form_token": str(uuid.uuid4())})
+    cleaning.refresh_from_db()
+    assert cleaning.is_active
 
 
 # --- booking, confirming within 2 hours -----------------------------------------------------------
