@@ -54,18 +54,25 @@ OPEN_PATHS = {
                ([N, D, A, OS, C, RO], 1)],
     "complaint": [([N], 1), ([N, AS], 2), ([N, AS, IP], 3), ([N, AS, IP, H], 1), ([N, AS, IP, RP], 2)],
     "enquiry": [([N], 1), ([N, RP], 1)],
+    # issue 12: paid home services (their time confirmed as they are dispatched) and suggestions
+    "service": [([N], 3), ([N, D], 3), ([N, D, A], 2), ([N, D, A, OS], 2), ([N, D, A, OS, C], 4)],
+    "suggestion": [([N], 1), ([N, AS], 2), ([N, AS, RP], 2)],
 }
 DONE_PATHS = {
     "repair": [([N, D, A, OS, C, CB, CL], 85), ([N, D, A, OS, C, CB], 5), ([N, CA], 5), ([N, D, CA], 3),
                ([N, D, A, OS, C, RO, D, A, OS, C, CB, CL], 2)],
     "complaint": [([N, AS, IP, RP, CB, CL], 90), ([N, AS, IP, RP, CB], 5), ([N, CA], 5)],
     "enquiry": [([N, RP, CL], 95), ([N, CA], 5)],
+    "service": [([N, D, A, OS, C, CB, CL], 90), ([N, CA], 10)],
+    "suggestion": [([N, AS, RP, CB, CL], 95), ([N, CA], 5)],
 }
 CATEGORIES = ["水电维修", "电气", "门窗", "电梯", "公共设施", "保洁环境", "噪音", "安全", "停车", "其他"]
 REPAIR_TEXT = ["厨房水龙头漏水", "卫生间下水道堵塞", "客厅灯不亮", "插座没电", "入户门锁芯坏了", "窗户关不严",
                "阳台地漏返味", "热水器进水管渗水", "墙面渗水发霉", "楼道声控灯不亮"]
 COMPLAINT_TEXT = ["楼上夜间装修噪音", "楼道垃圾未及时清运", "车位被他人占用", "报修三天无人上门", "陌生人随意进出单元门"]
 ENQUIRY_TEXT = ["咨询物业费缴纳方式", "建议增设快递柜", "咨询装修申请流程"]
+SERVICE_TEXT = ["家居清洁", "擦玻璃", "油烟机清洗", "地板打蜡"]
+SUGGESTION_TEXT = ["建议增设充电桩", "建议延长会所开放时间", "建议增加垃圾分类指引牌"]
 
 
 def parse_args(argv=None):
@@ -172,7 +179,8 @@ def generate_tickets(connection, n_tickets, now):
                 FROM generate_series(1, %(n)s) g
             ), b AS (
                 SELECT g, r1, r2, r5, 1 + floor(r4 * %(units)s)::int AS unit_id, r5 < {OPEN_SHARE} AS is_open,
-                       CASE WHEN r3 < 0.75 THEN 'repair' WHEN r3 < 0.93 THEN 'complaint' ELSE 'enquiry' END AS kind
+                       CASE WHEN r3 < 0.72 THEN 'repair' WHEN r3 < 0.88 THEN 'complaint' WHEN r3 < 0.93 THEN 'enquiry'
+                            WHEN r3 < 0.97 THEN 'service' ELSE 'suggestion' END AS kind
                 FROM base
             )
             SELECT b.g AS id, b.kind, b.unit_id, p.id AS path_id, (b.g %% 37 + 2) * interval '1 minute' AS step,
@@ -196,7 +204,8 @@ def generate_tickets(connection, n_tickets, now):
         t = time.perf_counter()
         last = "k.created + (array_length(p.path, 1) - 1) * k.step"
         status = "p.path[array_length(p.path, 1)]"
-        texts = {"repair": REPAIR_TEXT, "complaint": COMPLAINT_TEXT, "enquiry": ENQUIRY_TEXT}
+        texts = {"repair": REPAIR_TEXT, "complaint": COMPLAINT_TEXT, "enquiry": ENQUIRY_TEXT, "service": SERVICE_TEXT,
+                 "suggestion": SUGGESTION_TEXT}
         desc = "CASE k.kind " + " ".join(
             f"WHEN '{kind}' THEN (ARRAY[{', '.join(repr(x) for x in lst)}])[1 + mod(k.id, {len(lst)})]"
             for kind, lst in texts.items()) + " END"
@@ -207,7 +216,8 @@ def generate_tickets(connection, n_tickets, now):
                 last_activity_at, hold_reason, on_hold_since, is_overdue, work_done, materials, labour_minutes,
                 owner_confirmation, owner_signature, cancel_reason)
             SELECT k.id, u.community_id,
-                   CASE k.kind WHEN 'repair' THEN 'BX' WHEN 'complaint' THEN 'TS' ELSE 'ZX' END || '-'
+                   CASE k.kind WHEN 'repair' THEN 'BX' WHEN 'complaint' THEN 'TS' WHEN 'service' THEN 'FW'
+                               WHEN 'suggestion' THEN 'JY' ELSE 'ZX' END || '-'
                        || to_char(k.created AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || '-' || lpad(k.id::text, 7, '0'),
                    k.kind, (ARRAY['phone','phone','phone','walk_in','patrol','letter'])[1 + mod(k.id, 6)],
                    u.id, '', u.building_id, '业主' || mod(k.id, 997),
@@ -222,6 +232,8 @@ def generate_tickets(connection, n_tickets, now):
                    CASE WHEN {status} = 'on_hold' THEN {last} END,
                    p.is_open AND ((k.kind = 'repair' AND {status} = 'new'
                                    AND k.created < %(now)s::timestamptz - interval '3 minutes')
+                                  OR (k.kind = 'service' AND {status} = 'new'
+                                      AND k.created < %(now)s::timestamptz - interval '2 hours')
                                   OR (k.kind = 'complaint' AND {status} IN ('new', 'assigned', 'in_progress')
                                       AND k.created < %(now)s::timestamptz - interval '24 hours')),
                    CASE WHEN 'completed' = ANY(p.path) THEN '已修复' ELSE '' END, '',
@@ -259,13 +271,15 @@ def generate_tickets(connection, n_tickets, now):
                         THEN x.created + (x.due - x.created) * 0.67 END,
                    CASE WHEN coalesce(x.met, x.finished, x.paused, %(now)s::timestamptz) > x.due THEN x.due END, ''
             FROM (
-                SELECT k.id, CASE k.kind WHEN 'repair' THEN 'dispatch' ELSE 'complaint' END AS kind, k.created,
-                       k.created + CASE k.kind WHEN 'repair' THEN interval '3 minutes' ELSE interval '24 hours' END AS due,
-                       CASE k.kind WHEN 'repair' THEN {_at('dispatched')} ELSE {_at('replied')} END AS met,
+                SELECT k.id, CASE k.kind WHEN 'repair' THEN 'dispatch' WHEN 'service' THEN 'confirm'
+                                         ELSE 'complaint' END AS kind, k.created,
+                       k.created + CASE k.kind WHEN 'repair' THEN interval '3 minutes' WHEN 'service' THEN interval '2 hours'
+                                               ELSE interval '24 hours' END AS due,
+                       CASE WHEN k.kind IN ('repair', 'service') THEN {_at('dispatched')} ELSE {_at('replied')} END AS met,
                        coalesce({_at('cancelled')}, {_at('closed')}) AS finished,
                        CASE WHEN p.path[array_length(p.path, 1)] = 'on_hold' AND k.kind = 'complaint'
                             THEN k.created + (array_length(p.path, 1) - 1) * k.step END AS paused
-                FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id WHERE k.kind IN ('repair', 'complaint')
+                FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id WHERE k.kind IN ('repair', 'complaint', 'service')
             ) x
             ORDER BY x.created, x.id
         """, {"now": now})
@@ -279,7 +293,7 @@ def generate_tickets(connection, n_tickets, now):
                    p.path[array_length(p.path, 1)] AS status
             FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id JOIN frontdesk_unit u ON u.id = k.unit_id
                  CROSS JOIN LATERAL (SELECT coalesce({_last_at('completed')}, {_last_at('replied')}) AS done) d
-            WHERE k.kind IN ('repair', 'complaint') AND d.done IS NOT NULL
+            WHERE k.kind IN ('repair', 'complaint', 'service', 'suggestion') AND d.done IS NOT NULL
         """)
         cur.execute("""
             INSERT INTO repairs_clock (ticket_id, kind, started_at, due_at, warn_at, met_at, cancelled_at, warned_at,

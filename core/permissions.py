@@ -46,6 +46,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "repairs.stats": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),
     "repairs.handoff": DESK,  # 代办开通: file a utility hand-off, e-mail it to the provider, record its answer
     "repairs.providers": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # hand-off providers and their fees
+    "repairs.prices": frozenset({Role.SUPERVISOR, Role.MANAGER, Role.ADMIN}),  # the paid services' price list
     # fees (收费)
     "billing.view": DESK | {Role.CASHIER},  # a unit's bills and payments, receipts, arrears, notices, deposits
     "billing.collect": frozenset({Role.CASHIER, Role.ADMIN}),  # take payments and deposits, ask for corrections, close the day

@@ -15,6 +15,7 @@ from itertools import pairwise
 import pghistory
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 
 from frontdesk.models import Community, Occupancy, Unit
@@ -83,13 +84,14 @@ def load(stdout):
     if ch is None:
         stdout.write("Repairs demo data skipped: load the frontdesk demo first.")
         return
-    if Ticket.objects.filter(community=ch).exists():
-        stdout.write("Repairs demo data already loaded.")
-        return
     User = get_user_model()
     users = {u.username: u for u in User.objects.filter(username__in=["clerk", "clerk2", "engineer", "supervisor"])}
     if not {"clerk", "engineer"} <= set(users):
         stdout.write("Repairs demo data skipped: the demo accounts are missing.")
+        return
+    if Ticket.objects.filter(community=ch).exclude(kind__in=[K.SERVICE, K.SUGGESTION]).exists():
+        stdout.write("Repairs demo data already loaded.")
+        load_home_services(ch, users, stdout)
         return
     with transaction.atomic(), pghistory.context(source="seed_demo"), translation.override("zh-hans"):
         total = 0
@@ -97,6 +99,7 @@ def load(stdout):
             if community is not None:
                 total += _load(community, count, users, random.Random(f"repairs-{community.code}"))
     stdout.write(f"Repairs demo data loaded: {total} tickets.")
+    load_home_services(ch, users, stdout)
 
 
 def _check_path(kind, path):
@@ -426,3 +429,119 @@ def load_handoffs(stdout):
                     ticket_set_status(ticket=ticket, to=S.CANCELLED, actor=clerk, now=step,
                                       cancel_reason="业主改由运营商营业厅办理")
     stdout.write(f"Hand-off demo data loaded: {len(DEMO_HANDOFFS)} hand-offs, {len(DEMO_PROVIDERS)} providers.")
+
+
+# --- paid home services and suggestions (issue 12), through the services, so every row is as the app makes it ---
+
+PRICE_LIST = [("家居清洁", "小时", "40"), ("擦玻璃", "平方米", "5"), ("油烟机清洗", "台", "120"),
+              ("地板打蜡", "平方米", "8"), ("开荒保洁", "平方米", "6")]
+# (service, quantity, workers, hours before now it was booked, how far it got)
+SERVICE_PLANS = [
+    ("家居清洁", "3", 1, 0.5, "new"), ("擦玻璃", "20", 1, 3, "new"),  # the second: the 2-hour confirmation missed
+    ("油烟机清洗", "1", 1, 4, "dispatched"), ("地板打蜡", "40", 2, 5, "accepted"), ("家居清洁", "4", 2, 6, "on_site"),
+    ("家居清洁", "3", 1, 8, "completed"), ("擦玻璃", "15", 1, 30, "callback_done"),
+    ("开荒保洁", "90", 3, 54, "closed"), ("油烟机清洗", "1", 1, 26, "cancelled"),
+]
+SUGGESTION_PLANS = [("建议小区东门增设非机动车充电桩", "new"), ("建议延长会所开放时间", "assigned"),
+                    ("建议在儿童游乐区加装遮阳棚", "replied"), ("建议增加垃圾分类指引牌", "callback_done"),
+                    ("建议地库入口加装凸面镜", "closed")]
+
+
+def load_home_services(community, users, stdout) -> None:
+    """The price list (with an earlier price for one service), paid services in every state — the booked
+    ones waiting for the time to be confirmed (one overdue), a completed one whose charge waits at the
+    counter — and suggestions in every state. Idempotent: nothing happens when the price list exists."""
+    from .models import ServiceItem
+
+    if ServiceItem.objects.filter(community=community).exists():
+        return
+    with transaction.atomic(), pghistory.context(source="seed_demo"), translation.override("zh-hans"):
+        count = _load_home_services(community, users)
+    stdout.write(f"Paid services and suggestions demo data loaded: {count} tickets.")
+
+
+def _load_home_services(community, users) -> int:
+    from .services import callbacks, dispatch, home_services, intake, work
+    from .services.manage import categories_ensure
+
+    clerk, engineer = users["clerk"], users["engineer"]
+    supervisor = users.get("supervisor", clerk)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    items = {}
+    for name, unit_of_charge, price in PRICE_LIST:
+        items[name] = home_services.service_item_add(
+            community=community, name=name, unit_of_charge=unit_of_charge, price=Decimal(price) - 5,
+            valid_from=today - datetime.timedelta(days=400), actor=supervisor)
+        home_services.service_price_add(item=items[name], price=price, valid_from=today - datetime.timedelta(days=30),
+                                        actor=supervisor)
+    team, _c = Team.objects.get_or_create(community=community, name="保洁班")
+    team.members.add(engineer)
+    owners = list(Occupancy.objects.filter(community=community, kind=Occupancy.Kind.OWNER, end_date__isnull=True)
+                  .select_related("person", "unit").order_by("-unit__code")[:40])
+    if not owners:
+        return 0
+    made = 0
+    for i, (name, quantity, workers, hours_ago, stop) in enumerate(SERVICE_PLANS):
+        owner = owners[i % len(owners)]
+        booked = now - datetime.timedelta(hours=hours_ago)
+        ticket = home_services.service_book(
+            unit=owner.unit, item=items[name], quantity=quantity, workers=workers,
+            wanted_at=booked + datetime.timedelta(hours=3), contact_name=owner.person.name,
+            contact_phone=owner.person.phone or "13800138000", actor=clerk, now=booked)
+        made += 1
+        if stop == "new":
+            # booked 3 hours ago and never confirmed: its 2-hour clock breached (as the sweeper would stamp it)
+            Clock.objects.filter(ticket=ticket, kind=CK.CONFIRM, due_at__lt=now).update(
+                warned_at=F("warn_at"), breached_at=F("due_at"))
+            if Clock.objects.filter(ticket=ticket, kind=CK.CONFIRM, breached_at__isnull=False).exists():
+                Ticket.objects.filter(pk=ticket.pk).update(is_overdue=True)
+            continue
+        if stop == "cancelled":
+            dispatch.ticket_cancel(ticket=ticket, reason="业主临时有事，取消预约", actor=clerk)
+            continue
+        at = booked + datetime.timedelta(minutes=40)
+        start = booked + datetime.timedelta(hours=2)
+        ticket = home_services.service_confirm(ticket=ticket, start=start, end=start + datetime.timedelta(hours=3),
+                                               assignee=engineer, team=team, actor=clerk, now=at)
+        if stop == "dispatched":
+            continue
+        ticket = work.ticket_accept(ticket=ticket, actor=engineer, now=at + datetime.timedelta(minutes=10))
+        if stop == "accepted":
+            continue
+        ticket = work.ticket_arrive(ticket=ticket, actor=engineer, now=start)
+        if stop == "on_site":
+            continue
+        done = min(start + datetime.timedelta(hours=2), now)
+        ticket = home_services.service_complete(ticket=ticket, actor=engineer, quantity=quantity,
+                                                work_done=f"{name}完成，业主验收", owner_confirmation=owner.person.name,
+                                                now=done)
+        if stop == "completed":
+            continue
+        callbacks.callback_result_record(callback=ticket.callback, satisfaction=5, comment="阿姨做得很仔细",
+                                         actor=clerk, now=done + datetime.timedelta(hours=1))
+        if stop == "closed":
+            dispatch.ticket_close(ticket=ticket, actor=clerk)
+    categories_ensure(community=community)
+    category = Category.objects.filter(community=community).order_by("sort_order").first()
+    department, _c = Team.objects.get_or_create(community=community, name="客服部")
+    for i, (text, stop) in enumerate(SUGGESTION_PLANS):
+        owner = owners[(i + 20) % len(owners)]
+        at = now - datetime.timedelta(days=i + 1)
+        ticket = intake.ticket_create(community=community, kind=K.SUGGESTION, channel="walk_in", unit=owner.unit,
+                                      contact_name=owner.person.name,
+                                      contact_phone=owner.person.phone or "13800138000", category=category,
+                                      description=text, actor=clerk, now=at)
+        made += 1
+        if stop == "new":
+            continue
+        ticket = dispatch.complaint_assign(ticket=ticket, team=department, actor=clerk)
+        if stop == "assigned":
+            continue
+        ticket = dispatch.ticket_reply(ticket=ticket, text="已转交相关部门研究，计划下月实施", actor=clerk)
+        if stop == "replied":
+            continue
+        callbacks.callback_result_record(callback=ticket.callback, satisfaction=4, comment="业主认可答复", actor=clerk)
+        if stop == "closed":
+            dispatch.ticket_close(ticket=ticket, actor=clerk)
+    return made

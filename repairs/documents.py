@@ -52,3 +52,25 @@ def handoff_pdf(*, user, pk: int, request=None) -> tuple[bytes, str]:
     from .selectors.handoffs import handoff_of
 
     return handoff_application_pdf(handoff=handoff_of(user=user, pk=pk), user=user, request=request)
+
+
+def service_order_pdf(*, user, pk: int, request=None) -> tuple[bytes, str]:
+    """The service order (服务委托单) of a paid home service: what was booked at which price, the confirmed
+    time, the worker, the completion and the charge, with the owner's confirmation."""
+    from django.http import Http404
+
+    from .models import Ticket
+    from .selectors.home_services import price_on
+
+    ticket = work_order_ticket(user=user, pk=pk)
+    if ticket.kind != Ticket.Kind.SERVICE or ticket.service_item is None:
+        raise Http404
+    day = timezone.localdate(ticket.completed_at or ticket.created_at)
+    price = price_on(item=ticket.service_item, day=day)
+    pdf = render_pdf("repairs/pdf/service_order.html", {
+        "ticket": ticket, "printed_at": timezone.now(), "printed_by": user, "price": price,
+        "contact_phone": privacy.display(user, privacy.PHONE, ticket.contact_phone),
+        "charge_upper": rmb_upper(ticket.charge_amount) if ticket.charge_amount is not None else "",
+        "qr_url": _ticket_url(ticket),
+    }, request=request)
+    return pdf, f"service-order-{ticket.number}.pdf"

@@ -1,5 +1,6 @@
 """The repairs app's one plug into the others, called from ``RepairsConfig.ready()``: the unit page's
-tickets panel and its "repair or complaint" action, the lookup's quick action, the demo data."""
+tickets panel and its "repair or complaint" action, the lookup's quick actions (a ticket, a paid service),
+the demo data."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,8 @@ def register():
                                     action="repairs.intake"))
     register_unit_action(UnitAction(key="handoff", label=_("Utility hand-off"), url_name="repairs:handoff_create",
                                     action="repairs.handoff"))
+    register_unit_action(UnitAction(key="repairs_service", label=_("Book a paid service"),
+                                    url_name="repairs:service_book", action="repairs.intake"))
     register_unit_panel(UnitPanel(key="repairs", title=_("Repairs and complaints"), order=20,
                                   template="repairs/partials/_unit_panel.html", context=_unit_panel,
                                   action="repairs.view"))
@@ -58,5 +61,6 @@ def register():
         MenuLink(_("Statistics"), "repairs:stats"),
         MenuLink(_("New utility hand-off"), "repairs:handoff_create", divider=True),
         MenuLink(_("Hand-off providers and fees"), "repairs:provider_list"),
+        MenuLink(_("Paid services' price list"), "repairs:service_prices"),
         MenuLink(_("Categories, teams and clocks"), "repairs:manage", divider=True),
     )))

@@ -29,6 +29,8 @@ class ClockSettings(models.Model):
     callback_end_of_day = models.TimeField(_("same-day callback by"), default=datetime.time(20, 0))
     warn_before_percent = models.PositiveSmallIntegerField(
         _("warn when this share of the time is left (%)"), default=33)
+    confirm_minutes = models.PositiveIntegerField(_("paid service: time confirmed to the owner within (minutes)"),
+                                                  default=120)
 
     class Meta:
         verbose_name = _("clock settings")
@@ -103,8 +105,11 @@ class Ticket(models.Model):
         COMPLAINT = "complaint", _("Complaint")
         ENQUIRY = "enquiry", _("Enquiry or suggestion")
         HANDOFF = "handoff", _("Utility hand-off")
+        SERVICE = "service", _("Paid home service")
+        SUGGESTION = "suggestion", _("Suggestion")
 
-    PREFIX = {Kind.REPAIR: "BX", Kind.COMPLAINT: "TS", Kind.ENQUIRY: "ZX", Kind.HANDOFF: "DB"}
+    PREFIX = {Kind.REPAIR: "BX", Kind.COMPLAINT: "TS", Kind.ENQUIRY: "ZX", Kind.HANDOFF: "DB", Kind.SERVICE: "FW",
+              Kind.SUGGESTION: "JY"}
 
     class Channel(models.TextChoices):
         PHONE = "phone", _("Phone")
@@ -175,6 +180,30 @@ class Ticket(models.Model):
             S.CLOSED: set(),
             S.CANCELLED: set(),
         },
+        # 有偿服务: booked at the desk, the time confirmed to the owner (with the team lead) as it is dispatched
+        # (``services.home_services.service_confirm``), done by a worker, called back the same day.
+        Kind.SERVICE: {
+            S.NEW: {S.DISPATCHED, S.CANCELLED},
+            S.DISPATCHED: {S.ACCEPTED, S.DISPATCHED, S.ON_HOLD, S.CANCELLED},
+            S.ACCEPTED: {S.ON_SITE, S.DISPATCHED, S.ON_HOLD, S.CANCELLED},
+            S.ON_SITE: {S.COMPLETED, S.ON_HOLD},
+            S.ON_HOLD: {S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.CANCELLED},
+            S.COMPLETED: {S.CALLBACK_DONE, S.REOPENED},
+            S.CALLBACK_DONE: {S.CLOSED, S.REOPENED},
+            S.REOPENED: {S.DISPATCHED, S.CANCELLED},
+            S.CLOSED: set(),
+            S.CANCELLED: set(),
+        },
+        # 建议: passed to the responsible department, answered, the answer given to the owner (the callback).
+        Kind.SUGGESTION: {
+            S.NEW: {S.ASSIGNED, S.CANCELLED},
+            S.ASSIGNED: {S.REPLIED, S.ASSIGNED, S.CANCELLED},
+            S.REPLIED: {S.CALLBACK_DONE, S.REOPENED},
+            S.CALLBACK_DONE: {S.CLOSED, S.REOPENED},
+            S.REOPENED: {S.ASSIGNED},
+            S.CLOSED: set(),
+            S.CANCELLED: set(),
+        },
     }
     OPEN_STATUSES = {S.NEW, S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.ON_HOLD, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED,
                      S.COMPLETED, S.REPLIED, S.FORWARDED}
@@ -221,6 +250,12 @@ class Ticket(models.Model):
     owner_confirmation = models.CharField(_("owner's confirmation (name)"), max_length=50, blank=True)
     owner_signature = models.TextField(_("owner's signature"), blank=True, help_text=_("An SVG path or data URL"))
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    # a paid home service (kind "service"): the price list's item, how much of it, how many workers, when wanted
+    service_item = models.ForeignKey("ServiceItem", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="tickets", verbose_name=_("service"))
+    service_quantity = models.DecimalField(_("quantity"), max_digits=8, decimal_places=2, null=True, blank=True)
+    service_workers = models.PositiveSmallIntegerField(_("number of workers"), null=True, blank=True)
+    service_wanted_at = models.DateTimeField(_("wanted time"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -285,6 +320,7 @@ class Clock(models.Model):
         COMPLAINT = "complaint", _("Complaint handled")
         CALLBACK = "callback", _("Callback")
         FORWARD = "forward", _("Forwarded to the provider (2 days)")
+        CONFIRM = "confirm", _("Time confirmed to the owner")
 
     # A missed deadline of these kinds means engineering cannot arrive in time: the desk must tell the owner.
     INFORM_OWNER_KINDS = frozenset({Kind.DISPATCH, Kind.ON_SITE, Kind.APPOINTMENT})
@@ -448,6 +484,53 @@ class Charge(models.Model):
 
     def __str__(self):
         return f"{self.description}: {self.amount}"
+
+
+@pghistory.track()
+class ServiceItem(models.Model):
+    """A line of the community's price list for paid home services (有偿服务价格明细表): 家居清洁 per hour,
+    擦玻璃 per m², … Its price is dated (``ServicePrice``): a new price is a new row, never an edit."""
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="service_items")
+    name = models.CharField(_("service"), max_length=50)
+    unit_of_charge = models.CharField(_("unit of charge"), max_length=20, help_text=_("e.g. hour, time, m²"))
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["community", "name"]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="service_item_unique_name",
+                                               violation_error_message=_("This service is already on the price list."))]
+        verbose_name = _("paid service")
+        verbose_name_plural = _("paid services")
+
+    def __str__(self):
+        return self.name
+
+
+@pghistory.track()
+class ServicePrice(models.Model):
+    """The price of a service from ``valid_from`` until the next price's ``valid_from`` (as billing's rates)."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="prices")
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2)
+    valid_from = models.DateField(_("valid from"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "valid_from"], name="service_price_unique_day",
+                                    violation_error_message=_("A price for this service already starts on this day.")),
+            models.CheckConstraint(condition=Q(price__gte=0), name="service_price_not_negative"),
+        ]
+        verbose_name = _("service price")
+        verbose_name_plural = _("service prices")
+
+    def __str__(self):
+        return f"{self.item_id}: {self.price} from {self.valid_from}"
 
 
 class SavedFilter(models.Model):

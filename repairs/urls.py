@@ -7,6 +7,7 @@ from .views import (
                clocks,
                engineer,
                handoffs,
+               home_services,
                intake,
                manage,
                moves,
@@ -17,4 +18,4 @@ from .views import (
 app_name = "repairs"
 urlpatterns = [*board.urlpatterns, *intake.urlpatterns, *tickets.urlpatterns, *moves.urlpatterns,
                *manage.urlpatterns, *engineer.urlpatterns, *callbacks.urlpatterns, *clocks.urlpatterns,
-               *stats.urlpatterns, *handoffs.urlpatterns]
+               *stats.urlpatterns, *handoffs.urlpatterns, *home_services.urlpatterns]

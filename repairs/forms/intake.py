@@ -82,7 +82,9 @@ class CategoryField(forms.ChoiceField):
 
 
 class IntakeForm(DispatchToMixin, StaffForm):
-    kind = forms.ChoiceField(label=_("Type"), choices=Ticket.Kind.choices, initial=Ticket.Kind.REPAIR)
+    # a paid home service is booked with its own form (the price list's item, workers, wanted time)
+    kind = forms.ChoiceField(label=_("Type"), choices=[c for c in Ticket.Kind.choices if c[0] != Ticket.Kind.SERVICE],
+                             initial=Ticket.Kind.REPAIR)
     channel = forms.ChoiceField(label=_("Channel"), choices=Ticket.Channel.choices, initial=Ticket.Channel.PHONE)
     community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
                                        help_text=_("Taken from the room, or else from the category."))

@@ -31,5 +31,5 @@ class ClockSettingsForm(StaffModelForm):
     class Meta:
         model = ClockSettings
         fields = ["dispatch_minutes", "onsite_urgent_minutes", "complaint_hours", "callback_end_of_day",
-                  "warn_before_percent"]
+                  "warn_before_percent", "confirm_minutes"]
         widgets = {"callback_end_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

@@ -11,6 +11,7 @@ from ..models import Team, Ticket
 
 S = Ticket.Status
 WORKING = [S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.ON_HOLD]
+WORK_KINDS = [Ticket.Kind.REPAIR, Ticket.Kind.SERVICE]  # what engineers and workers do on site
 
 
 def work_tickets_for(user):
@@ -25,21 +26,22 @@ def work_tickets_for(user):
 def work_list(*, user):
     """My open work: overdue first, then urgent, then the nearest deadline. Constant queries."""
     open_clock = Q(clocks__met_at__isnull=True, clocks__cancelled_at__isnull=True)
-    return (work_tickets_for(user).filter(kind=Ticket.Kind.REPAIR, status__in=WORKING)
-            .select_related("unit", "category", "assignee", "team", "community")
+    return (work_tickets_for(user).filter(kind__in=WORK_KINDS, status__in=WORKING)
+            .select_related("unit", "category", "assignee", "team", "community", "service_item")
             .annotate(next_due=Min("clocks__due_at", filter=open_clock))
             .order_by("-is_overdue", "-urgency", F("next_due").asc(nulls_last=True), "created_at", "id"))
 
 
 def work_ticket(*, user, pk: int) -> Ticket:
-    qs = work_tickets_for(user).select_related("unit", "category", "assignee", "team", "community", "created_by")
+    qs = work_tickets_for(user).select_related("unit", "category", "assignee", "team", "community", "created_by",
+                                               "service_item")
     return get_object_or_404(qs, pk=pk)
 
 
 def work_order_ticket(*, user, pk: int) -> Ticket:
     """For the printable work order: any ticket of the user's communities."""
     qs = (scope(Ticket.objects.all(), user)
-          .select_related("unit", "category", "assignee", "team", "community", "created_by")
+          .select_related("unit", "category", "assignee", "team", "community", "created_by", "service_item")
           .prefetch_related("photos"))
     return get_object_or_404(qs, pk=pk)
 

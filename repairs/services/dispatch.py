@@ -91,8 +91,8 @@ def complaint_assign(*, ticket: Ticket, team, assignee=None, actor, note: str = 
     """A complaint (new/reopened) to a department; assigned → assigned moves it elsewhere, with a reason."""
     locked = _lock(ticket)
     _check_seen(locked, seen)
-    if locked.kind != Ticket.Kind.COMPLAINT:
-        raise ValidationError(_("Only complaints are assigned to a department."))
+    if locked.kind not in (Ticket.Kind.COMPLAINT, Ticket.Kind.SUGGESTION):
+        raise ValidationError(_("Only complaints and suggestions are assigned to a department."))
     if team is None:
         raise ValidationError({"team": _("Choose the department.")})
     _check_assignee(locked, assignee, team, roles=COMPLAINT_HANDLER_ROLES)
@@ -117,7 +117,7 @@ def ticket_reply(*, ticket: Ticket, text: str, actor, seen: str | None = None) -
     if len(text) < 2:
         raise ValidationError({"note": _("Write what the owner was told.")})
     ticket = ticket_set_status(ticket=locked, to=S.REPLIED, actor=actor, note=text)
-    if ticket.kind == Ticket.Kind.COMPLAINT:  # every answered complaint gets its callback (回访)
+    if ticket.kind in (Ticket.Kind.COMPLAINT, Ticket.Kind.SUGGESTION):  # every answer gets its callback (回访)
         from .callbacks import callback_open_for
 
         callback_open_for(ticket, actor=actor, now=ticket.replied_at)

@@ -95,7 +95,7 @@ def ticket_intake(*, community, kind, category, assignee=None, team=None, actor,
     if assignee is None and team is None:
         return ticket
     try:
-        if kind == Ticket.Kind.COMPLAINT:
+        if kind in (Ticket.Kind.COMPLAINT, Ticket.Kind.SUGGESTION):
             return dispatch.complaint_assign(ticket=ticket, team=team, assignee=assignee, actor=actor)
         if kind == Ticket.Kind.REPAIR:
             return dispatch.ticket_dispatch(ticket=ticket, assignee=assignee, team=team, actor=actor)

@@ -109,7 +109,11 @@ def ticket_complete(*, ticket: Ticket, actor, work_done: str, materials: str = "
 def _charge_record(*, ticket: Ticket, amount) -> Charge:
     """One charge per ticket. A ticket completed again after a reopen keeps its charge if already
     billed; an unbilled one takes the new amount (the change is in the history)."""
-    description = _("Repair %(number)s: %(category)s") % {"number": ticket.number, "category": ticket.category.name}
+    if ticket.kind == Ticket.Kind.SERVICE and ticket.service_item_id:
+        description = _("Paid service %(number)s: %(service)s × %(quantity)s") % {
+            "number": ticket.number, "service": ticket.service_item.name, "quantity": ticket.service_quantity}
+    else:
+        description = _("Repair %(number)s: %(category)s") % {"number": ticket.number, "category": ticket.category.name}
     charge = Charge.objects.select_for_update().filter(ticket=ticket).first()
     if charge is None:
         charge = Charge(ticket=ticket, community_id=ticket.community_id, unit_id=ticket.unit_id, amount=amount,

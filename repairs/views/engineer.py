@@ -13,10 +13,12 @@ from core.pdf import pdf_response
 from core.permissions import require
 
 from .. import documents
+from ..forms.home_services import ServiceCompleteForm
 from ..forms.work import CompleteForm, HoldForm
+from ..models import Ticket
 from ..selectors import clocks as clock_selectors
 from ..selectors import work as selectors
-from ..services import work
+from ..services import home_services, work
 
 
 @require("repairs.work")
@@ -90,6 +92,8 @@ def work_hold(request, pk):
 @require("repairs.work")
 def work_complete(request, pk):
     ticket = selectors.work_ticket(user=request.user, pk=pk)
+    if ticket.kind == Ticket.Kind.SERVICE:
+        return _service_complete(request, ticket)
     form = CompleteForm(request.POST or None, request.FILES or None, ticket=ticket)
 
     def perform(data):
@@ -99,6 +103,25 @@ def work_complete(request, pk):
             owner_confirmation=data["owner_confirmation"], owner_signature=data["owner_signature"],
             photos_before=data["photos_before"], photos_after=data["photos_after"])
         messages.success(request, _("%(number)s completed. The callback is due.") % {"number": ticket.number})
+        return reverse("repairs:work_list")
+
+    if request.method == "POST" and (response := submit_once(request, form, perform)):
+        return response
+    return render(request, "repairs/engineer_complete.html", {"ticket": ticket, "form": form})
+
+
+def _service_complete(request, ticket):
+    """A paid service's order: the quantity done; the charge is the price list's (price × quantity)."""
+    form = ServiceCompleteForm(request.POST or None, request.FILES or None, ticket=ticket)
+
+    def perform(data):
+        home_services.service_complete(
+            ticket=ticket, actor=request.user, quantity=data["quantity"], work_done=data["work_done"],
+            materials=data["materials"], labour_minutes=data["labour_minutes"],
+            owner_confirmation=data["owner_confirmation"], owner_signature=data["owner_signature"],
+            photos_before=data["photos_before"], photos_after=data["photos_after"])
+        messages.success(request, _("%(number)s completed. The charge is payable at the counter; the callback is "
+                                    "due today.") % {"number": ticket.number})
         return reverse("repairs:work_list")
 
     if request.method == "POST" and (response := submit_once(request, form, perform)):

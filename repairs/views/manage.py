@@ -89,7 +89,7 @@ def manage_team(request, pk=None):
 
 
 CLOCK_FIELDS = ("dispatch_minutes", "onsite_urgent_minutes", "complaint_hours", "callback_end_of_day",
-                "warn_before_percent")
+                "warn_before_percent", "confirm_minutes")
 
 
 @require("repairs.manage")

@@ -15,11 +15,12 @@ from django.utils.translation import gettext_lazy
 from core.forms import submit_once
 from core.permissions import has_perm, require
 
+from ..forms.home_services import ConfirmForm
 from ..forms.moves import AssignForm, DispatchForm, MoveForm
 from ..models import Ticket
 from ..selectors.manage import engineers_for, teams_for
 from ..selectors.tickets import ticket_for_move, ticket_version
-from ..services import dispatch
+from ..services import dispatch, home_services
 
 S, K = Ticket.Status, Ticket.Kind
 REASSIGNABLE = (S.DISPATCHED, S.ACCEPTED)
@@ -43,6 +44,16 @@ def _assign_form(ticket, data, initial):
     moving = ticket.status == S.ASSIGNED
     return AssignForm(data, initial=initial, teams=teams_for(community=ticket.community),
                       note_label=_("Reason for moving it") if moving else None, note_required=moving)
+
+
+def _confirm_form(ticket, data, initial):
+    """A paid service: the time agreed with the team lead and told to the owner, and who does it."""
+    moving = ticket.status in REASSIGNABLE
+    initial = {**initial, "start": ticket.appointment_start or ticket.service_wanted_at,
+               "end": ticket.appointment_end}
+    return ConfirmForm(data, initial=initial, engineers=engineers_for(community=ticket.community),
+                       teams=teams_for(community=ticket.community),
+                       note_label=_("Reason for the change") if moving else None, note_required=moving)
 
 
 @dataclass(frozen=True)
@@ -75,8 +86,12 @@ MOVES = {
     "dispatch": Move(gettext_lazy("Dispatch"), S.DISPATCHED, _dispatch_form, dispatch.ticket_dispatch,
                      fields=("assignee", "team"), kinds=frozenset({K.REPAIR}), from_hold=False,
                      title_reassign=gettext_lazy("Reassign")),
+    "confirm": Move(gettext_lazy("Confirm the time and dispatch"), S.DISPATCHED, _confirm_form,
+                    home_services.service_confirm, fields=("assignee", "team", "start", "end"),
+                    kinds=frozenset({K.SERVICE}), from_hold=False,
+                    title_reassign=gettext_lazy("Change the worker or the time")),
     "assign": Move(gettext_lazy("Assign to a department"), S.ASSIGNED, _assign_form, dispatch.complaint_assign,
-                   fields=("team",), kinds=frozenset({K.COMPLAINT})),
+                   fields=("team",), kinds=frozenset({K.COMPLAINT, K.SUGGESTION})),
     "start": Move(gettext_lazy("Start handling"), S.IN_PROGRESS, _note_form(), dispatch.complaint_start),
     "reply": Move(gettext_lazy("Reply to the owner"), S.REPLIED, _note_form(gettext_lazy("What the owner was told")),
                   dispatch.ticket_reply, note_arg="text"),

@@ -238,7 +238,8 @@ def test_manage_pages(client, users, community_a, make_user, community_b):
     assert list(Team.objects.get(name="水电班").members.all()) == [users[Role.ENGINEER]]
     clocks_url = reverse("repairs:manage_clocks") + f"?community={community_a.pk}"
     response = client.post(clocks_url, {"dispatch_minutes": 5, "onsite_urgent_minutes": 15, "complaint_hours": 24,
-                                         "callback_end_of_day": "20:00", "warn_before_percent": 33, "form_token": ""})
+                                         "callback_end_of_day": "20:00", "warn_before_percent": 33, "confirm_minutes": 120,
+                                         "form_token": ""})
     assert response.status_code == 302 and ClockSettings.objects.get(community=community_a).dispatch_minutes == 5
     ticket = new_ticket(community_a, users[Role.CLERK])
     assert ticket.clocks.get().due_at == ticket.created_at + datetime.timedelta(minutes=5)

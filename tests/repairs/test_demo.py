@@ -53,6 +53,15 @@ def test_demo_has_every_state_and_only_legal_moves(community_a, community_b, dem
     for status in ("assigned", "in_progress", "replied", "on_hold", "callback_done", "closed"):
         assert ("complaint", status) in states, status
     assert ("enquiry", "new") in states and ("enquiry", "replied") in states
+    # issue 12: paid home services and suggestions in every state, a confirmation missed, a charge at the counter
+    for status in ("new", "dispatched", "accepted", "on_site", "completed", "callback_done", "closed", "cancelled"):
+        assert ("service", status) in states, status
+    for status in ("new", "assigned", "replied", "callback_done", "closed"):
+        assert ("suggestion", status) in states, status
+    assert Clock.objects.filter(kind="confirm", breached_at__isnull=False, ticket__status="new").exists()
+    assert Clock.objects.filter(kind="confirm", met_at__isnull=False).exists()
+    served = Ticket.objects.filter(community=community_a, kind="service", completed_at__isnull=False)
+    assert Charge.objects.filter(ticket__in=served, billed_at__isnull=False).count() == served.count() == 3
 
     # every change a legal move, the chain ends at the ticket's status, times in order and in the past
     chains = defaultdict(list)
@@ -92,7 +101,7 @@ def test_demo_has_every_state_and_only_legal_moves(community_a, community_b, dem
     assert not Callback.objects.filter(ticket__status=S.REOPENED).exclude(outcome="reopen").exists()
 
     # paid repairs with charges, a team with the engineer, numbers continue after the demo
-    paid = Ticket.objects.filter(community=community_a, is_paid=True)
+    paid = Ticket.objects.filter(community=community_a, is_paid=True, kind="repair")
     assert paid.count() == 2 and Charge.objects.filter(ticket__in=paid).count() == 2
     assert Team.objects.filter(community=community_a, members__username="engineer").exists()
     numbers = list(Ticket.objects.values_list("community_id", "number"))

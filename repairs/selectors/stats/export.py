@@ -24,6 +24,8 @@ def stats_export_rows(stats: Stats):
     yield [_("Complaints"), *stats.totals["complaints"]]
     yield [_("Enquiries"), *stats.totals["enquiries"]]
     yield [_("Utility hand-offs"), *stats.totals["handoffs"]]
+    yield [_("Paid home services"), *stats.totals["services"]]
+    yield [_("Suggestions"), *stats.totals["suggestions"]]
     yield []
     yield [_("Clocks: on time")]
     yield [_("Clock"), _("Met on time"), _("Breached"), _("On-time rate (%)")]

@@ -34,7 +34,8 @@ class Stats:
     labels: list  # ["11-16", …] or ["2026-11", …]
     by_category: list  # [{"name", "repairs": [n per period], "complaints": [...], "total"}]
     by_building: list
-    totals: dict  # {"repairs": [...], "complaints": [...], "enquiries": [...]}
+    totals: dict  # {"repairs": [...], "complaints": [...], "enquiries": [...], "services": [...], "suggestions": [...]}
+    by_kind: list  # [{"kind", "label", "counts": [n per period], "total"}] for every ticket kind (seed 002: suggestions)
     clocks: list  # [{"kind", "label", "on_time", "late", "rate"}]
     clock_rate_by_period: list  # [rate or None per period], all clocks together
     satisfaction: list  # [{"average", "count"}]
@@ -69,7 +70,9 @@ def ticket_stats(*, community_ids, period: str = WEEK, count: int | None = None,
         period=period, periods=starts, labels=[label(period, d) for d in starts],
         by_category=table_rows(categories), by_building=table_rows(buildings),
         totals={"repairs": totals[K.REPAIR], "complaints": totals[K.COMPLAINT], "enquiries": totals[K.ENQUIRY],
-                "handoffs": totals[K.HANDOFF]},
+                "handoffs": totals[K.HANDOFF], "services": totals[K.SERVICE], "suggestions": totals[K.SUGGESTION]},
+        by_kind=[{"kind": kind, "label": str(label), "counts": totals.get(kind, [0] * count),
+                  "total": sum(totals.get(kind, []))} for kind, label in K.choices],
         clocks=clocks, clock_rate_by_period=clock_rates,
         satisfaction=per_period, satisfaction_overall=overall, satisfaction_count=n_satisfaction,
         hot_spots=hot_spots(by_category=categories, by_building=buildings),

@@ -20,15 +20,15 @@ def building_label(row) -> str:
 
 
 def by_category(tickets, *, period: str, index: dict, count: int):
-    """(per category {kind: [n per period]} for repairs and complaints, totals {kind: [n per period]})."""
+    """(per category {kind: [n per period]} for repairs and complaints, totals {kind: [n per period]} for every kind)."""
     groups = defaultdict(lambda: {K.REPAIR: [0] * count, K.COMPLAINT: [0] * count})
-    totals = {kind: [0] * count for kind in K.values}  # every kind, new ones (hand-offs) included
+    totals = {kind: [0] * count for kind in K.values}  # every kind, counted apart (suggestions are not enquiries)
     for row in (tickets.annotate(p=trunc(period, "created_at")).values("p", "kind", "category__name")
                 .annotate(n=Count("id")).order_by()):
         i = index.get(local_day(row["p"]))
         if i is None:
             continue
-        totals[row["kind"]][i] += row["n"]
+        totals.setdefault(row["kind"], [0] * count)[i] += row["n"]
         if row["kind"] in (K.REPAIR, K.COMPLAINT):
             groups[row["category__name"]][row["kind"]][i] += row["n"]
     return groups, totals
