@@ -136,19 +136,22 @@ class DeliveryFailed(Exception):
     channel's own error."""
 
 
-def outbound_requeue(*, now, older_than=datetime.timedelta(minutes=2)) -> int:
+def outbound_requeue(*, now, older_than=datetime.timedelta(minutes=2), messages=None, what="messages") -> int:
     """Queue again every message still pending some minutes after it was recorded (its queueing was lost,
-    e.g. Redis was down when the transaction committed). Delivery is idempotent: a message queued twice
-    is sent once."""
+    e.g. Redis was down when the transaction committed); ``messages`` narrows it to an app's own (a queryset
+    of ``OutboundMessage``). Delivery is idempotent: a message queued twice is sent once. Redis still down:
+    logged, the rest wait for the next sweep."""
     from .queueing import BROKER_DOWN
     from .tasks import deliver_outbound
 
-    ids = list(OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING, created_at__lte=now - older_than)
+    pending = messages if messages is not None else OutboundMessage.objects.all()
+    ids = list(pending.filter(status=OutboundMessage.Status.PENDING, created_at__lte=now - older_than)
                .order_by("pk").values_list("pk", flat=True)[:5000])
     for count, pk in enumerate(ids):
         try:
             deliver_outbound.delay(pk)
         except BROKER_DOWN:
+            logger.warning("Redis is unreachable: %s %s wait for the next sweep", len(ids) - count, what)
             return count
     return len(ids)
 

@@ -32,7 +32,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from core.models import Role, User
 from core.money import format_money
-from core.notifications import notify, send_outbound
+from core.notifications import notify, outbound_requeue, send_outbound
 
 from ..models import ReminderPolicy
 from ..selectors.reminders import NO_EMAIL, NO_PHONE, due_units, undelivered_reminders
@@ -152,17 +152,9 @@ def _notify_clerks(community, rows: list[dict]) -> None:
 
 
 def requeue_undelivered(now) -> int:
-    from core.tasks import deliver_outbound
-
-    count = 0
-    for pk in undelivered_reminders(now).values_list("pk", flat=True):
-        try:
-            deliver_outbound.delay(pk)
-        except BrokerError:
-            logger.warning("Redis is still unreachable: %s reminder messages wait for the next sweep", pk)
-            break
-        count += 1
-    return count
+    """Queue again the reminder messages whose queueing was lost (``undelivered_reminders``)."""
+    return outbound_requeue(now=now, older_than=datetime.timedelta(0), messages=undelivered_reminders(now),
+                            what="reminder messages")
 
 
 def reminders_sweep(now=None) -> int:

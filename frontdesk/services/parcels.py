@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from core.models import OutboundMessage
-from core.notifications import send_outbound
+from core.notifications import outbound_requeue, send_outbound
 from core.text import clean_text
 from frontdesk.models import Community, IdType, Occupancy, Parcel, ParcelNotice, ParcelSettings, ParcelStatusChange, Unit
 from frontdesk.validators import clean_id_document
@@ -367,20 +367,8 @@ def _sweep_reminders(community, remind_after: int, return_after: int, now) -> in
 
 def requeue_undelivered(now) -> int:
     """Queue again the parcel messages still pending long after they were recorded (their queueing was lost)."""
-    from core.tasks import deliver_outbound
-
-    ids = list(OutboundMessage.objects.filter(
-        status=OutboundMessage.Status.PENDING, created_at__lte=now - REQUEUE_AFTER,
-        pk__in=ParcelNotice.objects.filter(message__isnull=False).values("message_id")).values_list("pk", flat=True))
-    count = 0
-    for pk in ids:
-        try:
-            deliver_outbound.delay(pk)
-        except BrokerError:
-            logger.warning("Redis is unreachable: %s parcel messages wait for the next sweep", len(ids) - count)
-            break
-        count += 1
-    return count
+    mine = OutboundMessage.objects.filter(pk__in=ParcelNotice.objects.filter(message__isnull=False).values("message_id"))
+    return outbound_requeue(now=now, older_than=REQUEUE_AFTER, messages=mine, what="parcel messages")
 
 
 def parcels_sweep(now=None) -> dict:

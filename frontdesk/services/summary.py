@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from core.models import OutboundMessage, Role
-from core.notifications import send_outbound
+from core.notifications import outbound_requeue, send_outbound
 from frontdesk import documents
 from frontdesk.models import Community, FrozenFigure, SummaryDelivery, SummarySettings
 from frontdesk.registry import summary_sections
@@ -101,20 +101,9 @@ def summary_deliver(*, community: Community, day: datetime.date, managers=None, 
 
 def requeue_undelivered(now) -> int:
     """Queue again the summary e-mails still pending long after they were recorded (Redis lost them)."""
-    from core.tasks import deliver_outbound
-
-    ids = list(OutboundMessage.objects.filter(
-        status=OutboundMessage.Status.PENDING, created_at__lte=now - REQUEUE_AFTER,
-        pk__in=SummaryDelivery.objects.filter(message__isnull=False).values("message_id")).values_list("pk", flat=True))
-    count = 0
-    for pk in ids:
-        try:
-            deliver_outbound.delay(pk)
-        except BrokerError:
-            logger.warning("Redis is unreachable: %s summary e-mails wait for the next sweep", len(ids) - count)
-            break
-        count += 1
-    return count
+    mine = OutboundMessage.objects.filter(
+        pk__in=SummaryDelivery.objects.filter(message__isnull=False).values("message_id"))
+    return outbound_requeue(now=now, older_than=REQUEUE_AFTER, messages=mine, what="summary e-mails")
 
 
 def summary_sweep(*, now=None, actor=None) -> dict:
