@@ -14,7 +14,8 @@ test Client for:
 
 and prints p50 / p95 / max in ms and the SQL queries per request (targets: ≤ 10 queries, p95 ≤ 150 ms).
 Then, for information only (no target; marked "info"): a free-text search of a description word,
-a search by the last 4 digits of a phone, and the open list sorted by "due soonest". The load average
+a search by the last 4 digits of a phone, the open list sorted by "due soonest", and the open list
+filtered to each newer kind (issue 12: hand-offs, paid services, suggestions — whichever exist). The load average
 (1 minute) is printed before and after the board cases: the machine is shared.
 Then intake → dispatch server time: ``intake.ticket_create`` + ``dispatch.ticket_dispatch`` for a room,
 inside a transaction that is rolled back afterwards (the bench data stays as generated; the ETA tasks
@@ -96,6 +97,9 @@ def draw_cases(rng, n, deep_page):
         "search a description word": [{"q": rng.choice(["漏水", "噪音", "不亮", "堵塞", "物业费"])} for _ in range(n)],
         "search last 4 phone digits": [{"q": f"{rng.randrange(10_000):04d}"} for _ in range(n)],
         "sort by due soonest": [{"sort": "due"}] * n,
+        # the newer kinds (issue 12): the open list filtered to each
+        **{f"open {kind} tickets": [{"kind": kind}] * n for kind in Ticket.Kind.values
+           if kind not in ("repair", "complaint", "enquiry")},
     }, n_open
 
 
