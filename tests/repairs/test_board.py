@@ -2,6 +2,7 @@
 and the settings pages."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -252,3 +253,38 @@ def test_manage_foreign_category_is_404(client, community_a, community_b, make_u
     client.force_login(make_user(role=Role.MANAGER, communities=[community_b], username="mgr_b"))
     category = Category.objects.filter(community=community_a).first()
     assert client.get(reverse("repairs:manage_category_edit", args=[category.pk])).status_code == 404
+
+
+OPEN_INDEXES = ("ticket_open_newest_cov", "ticket_open_activity_cov")
+
+
+def test_open_indexes_cover_every_open_status():
+    """The board filters ``status IN OPEN_STATUS_VALUES``: the covering partial indexes (migrations 0003,
+    0008) are usable only while their predicate lists the same statuses. A new open status (hand-offs'
+    ``forwarded``) without a migration rebuilding them turned "sort by last activity" into a sequential scan
+    of every ticket (docs/performance.md)."""
+    from repairs.models import OPEN_STATUS_VALUES
+
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [list(OPEN_INDEXES)])
+        defs = dict(cur.fetchall())
+    assert set(defs) == set(OPEN_INDEXES)
+    for name, definition in defs.items():
+        predicate = definition.split(" WHERE ", 1)[1]
+        assert set(re.findall(r"'([a-z_]+)'", predicate)) == OPEN_STATUS_VALUES, name
+
+
+@pytest.mark.parametrize(("sort", "index"), [("newest", "ticket_open_newest_cov"),
+                                             ("activity", "ticket_open_activity_cov")])
+def test_open_board_page_can_walk_its_index(community_a, clerk, sort, index):
+    """The page's ids query of the open list can use the covering index (with sequential scans and sorts
+    discouraged, as the planner does at 1M tickets)."""
+    new_ticket(community_a, clerk)
+    ids = selectors._board_order(selectors._board_filter(Ticket.objects.all(), user=clerk), sort).values("pk")[:51]
+    sql, params = ids.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("SET LOCAL enable_sort = off")
+        cur.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(r[0] for r in cur.fetchall())
+    assert index in plan, plan
