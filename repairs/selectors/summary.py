@@ -140,12 +140,14 @@ def _callback_counts(community_ids, day, now) -> dict:
     """One query: the day's callbacks done, dissatisfied, their average score, and those missing."""
     start, end = day_bounds(day)
     done_today = Q(status=Callback.Status.DONE, done_at__gte=start, done_at__lt=end)
-    return Callback.objects.filter(community_id__in=community_ids).aggregate(
+    missing = Q(status=Callback.Status.PENDING, due_at__lt=min(now, end))
+    # only the rows some count reads (callback_done_idx | callback_list_idx), not every callback of the communities
+    return Callback.objects.filter(done_today | missing, community_id__in=community_ids).aggregate(
         done=Count("id", filter=done_today),
         dissatisfied=Count("id", filter=done_today & dissatisfied()),
         average=Avg("satisfaction", filter=done_today & RATED),
         rated=Count("id", filter=done_today & RATED),
-        missing=Count("id", filter=Q(status=Callback.Status.PENDING, due_at__lt=min(now, end))),
+        missing=Count("id", filter=missing),
     )
 
 
