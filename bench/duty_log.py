@@ -1,6 +1,7 @@
 """Duty log at 3 years' size: hash-chain verification time and the day page's query count.
 
     python bench/duty_log.py [--database-url URL] [--years 3] [--per-day 90] [--busy 400] [--runs 3]
+    python bench/duty_log.py --database-url …/fd_bench_summary --community HY   # into an existing community
 
 Uses its own database (default ``fd_bench_log`` on ``$DATABASE_URL``'s server; created and migrated
 when missing) with ``DJANGO_SETTINGS_MODULE=config.settings.local`` and ``DJANGO_DEBUG=false``.
@@ -13,6 +14,10 @@ batches instead of 100k ``entry_append`` calls). Then prints:
 - ``verify_chain`` wall time over the whole community (best and median of ``--runs``); target ≤ 2 s;
 - the day page (``duty:today?date=…``) query count and time for an ordinary and the busy day
   (constant count whatever the number of entries).
+
+``--community CODE`` writes the entries into that existing community (e.g. ``HY``, the first of
+``bench/generate.py``'s) instead of a community of its own (``BL``, created when missing), so the log can
+share a database with the other generators' data (the daily summary bench, ``bench/summary.py``).
 
 Exit status 1 when a target is missed (``--no-fail`` to always exit 0).
 """
@@ -48,6 +53,7 @@ def parse_args(argv=None):
     p.add_argument("--busy", type=int, default=400, help="entries on the busy day")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--batch", type=int, default=5000)
+    p.add_argument("--community", default=None, help="code of an existing community to write into (default: BL)")
     p.add_argument("--no-fail", action="store_true")
     return p.parse_args(argv)
 
@@ -62,7 +68,10 @@ def generate(args):
     from duty.models import DutyLogChain, DutyLogEntry
     from frontdesk.models import Community
 
-    community, _ = Community.objects.get_or_create(code=BENCH_CODE, defaults={"name": "基准测试小区"})
+    if args.community:
+        community = Community.objects.get(code=args.community)
+    else:
+        community, _ = Community.objects.get_or_create(code=BENCH_CODE, defaults={"name": "基准测试小区"})
     user, created = get_user_model().objects.get_or_create(
         username=BENCH_USER, defaults={"role": Role.CLERK, "full_name": "基准值班员"})
     if created:
@@ -71,7 +80,7 @@ def generate(args):
     user.communities.add(community)
     existing = DutyLogEntry.objects.filter(community=community).count()
     if existing:
-        print(f"data: {existing:,} entries already in the bench database (community {BENCH_CODE})")
+        print(f"data: {existing:,} entries already in the bench database (community {community.code})")
         return community, user
     rng = random.Random(7)
     tz = timezone.get_current_timezone()

@@ -256,6 +256,9 @@ class Bill(models.Model):
             # covering: the arrears list groups the open bills by unit from the index alone
             models.Index(fields=["community", "unit"], condition=Q(outstanding__gt=0),
                          include=["due_date", "outstanding"], name="bill_open_by_unit_cov"),
+            # the daily summary's "billed on the day" (billing.selectors.summary): without it, every bill of the
+            # communities was read (800k per community at the bench size, ~140 ms)
+            models.Index(fields=["community", "created_at"], name="bill_created_idx"),
         ]
         verbose_name = _("bill")
         verbose_name_plural = _("bills")

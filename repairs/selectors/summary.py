@@ -10,7 +10,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Q, Window
+from django.db.models import Avg, Count, F, Func, IntegerField, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,12 +140,14 @@ def _callback_counts(community_ids, day, now) -> dict:
     """One query: the day's callbacks done, dissatisfied, their average score, and those missing."""
     start, end = day_bounds(day)
     done_today = Q(status=Callback.Status.DONE, done_at__gte=start, done_at__lt=end)
-    return Callback.objects.filter(community_id__in=community_ids).aggregate(
+    missing = Q(status=Callback.Status.PENDING, due_at__lt=min(now, end))
+    # only the rows some count reads (callback_done_idx | callback_list_idx), not every callback of the communities
+    return Callback.objects.filter(done_today | missing, community_id__in=community_ids).aggregate(
         done=Count("id", filter=done_today),
         dissatisfied=Count("id", filter=done_today & dissatisfied()),
         average=Avg("satisfaction", filter=done_today & RATED),
         rated=Count("id", filter=done_today & RATED),
-        missing=Count("id", filter=Q(status=Callback.Status.PENDING, due_at__lt=min(now, end))),
+        missing=Count("id", filter=missing),
     )
 
 
@@ -258,8 +260,15 @@ def _place(ticket) -> str:
 
 
 def _with_total(qs):
-    """The first items of ``qs`` and how many there are in all, in one query (a window count)."""
-    rows = list(qs.annotate(total=Window(Count("id")))[:CARD_ITEMS])
+    """The first items of ``qs`` and how many there are in all, in one query. The count is a scalar subquery,
+    not a window count: a window materialised every matching row with its joined ticket before the limit
+    (24k running clocks at 1M tickets, ~250 ms); now only the first rows are read and joined. A grouped
+    queryset (aggregate annotations) keeps the window count."""
+    if any(getattr(a, "contains_aggregate", False) for a in qs.query.annotations.values()):
+        rows = list(qs.annotate(total=Window(Count("id")))[:CARD_ITEMS])  # grouped (the work list): a window
+    else:
+        count = qs.order_by().values(n=Func(F("id"), function="COUNT", output_field=IntegerField()))
+        rows = list(qs.annotate(total=Subquery(count))[:CARD_ITEMS])
     return rows, (rows[0].total if rows else 0)
 
 

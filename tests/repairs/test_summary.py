@@ -7,6 +7,8 @@ import itertools
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,3 +294,20 @@ def test_the_board_keeps_the_drill_down_filters(day, client, users):
         assert f'<input type="hidden" name="{name}" value="{value}">' in html
     assert "<h1 class=\"h4 mb-0 me-auto\">Tickets" in html
     assert client.get(reverse("repairs:board") + "?closed_on=x&community=abc").status_code == 200
+
+
+def test_at_full_scale_the_queries_read_only_what_they_count(day, db):
+    """1M tickets (docs/performance.md, "Daily summary and today pages"): the callback counts filter the rows in
+    the WHERE clause (done on the day OR pending and late), not only in each count's FILTER, so they read the
+    day's callbacks instead of every callback of the communities; and the indexes that make the ticket and
+    clock queries cheap exist."""
+    with CaptureQueriesContext(connection) as ctx:
+        summary.figures([day["a"].pk], DAY)
+    sql = next(q["sql"] for q in ctx.captured_queries if 'FROM "repairs_callback"' in q["sql"])
+    where = sql.split('FROM "repairs_callback"', 1)[1]
+    assert '"done_at" >=' in where and '"due_at" <' in where
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname FROM pg_indexes WHERE indexname IN "
+                    "('ticket_closed_idx', 'ticket_community_id_idx', 'clock_running_due_idx', 'bill_created_idx')")
+        assert {r[0] for r in cur.fetchall()} == {"ticket_closed_idx", "ticket_community_id_idx",
+                                                 "clock_running_due_idx", "bill_created_idx"}
