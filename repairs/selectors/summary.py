@@ -34,8 +34,9 @@ CARD_ITEMS = 5
 
 
 def suggestion_kinds() -> list[str]:
-    """The kinds counted as suggestions: enquiries or suggestions, and a SUGGESTION kind when there is one."""
-    return [k for k in ("enquiry", "suggestion") if k in K.values]
+    """The kind counted as suggestions (seed 002's weekly statistics): the SUGGESTION kind, counted apart from
+    enquiries as in the statistics (an installation without it counts its enquiries-or-suggestions)."""
+    return ["suggestion"] if "suggestion" in K.values else ["enquiry"]
 
 
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -112,7 +113,7 @@ def complaints_by_area(rows):
 
 
 def suggestions(rows):
-    """Enquiries and suggestions 咨询建议: tickets of a suggestion kind received on the day; by category."""
+    """Suggestions 建议: tickets of the suggestion kind received on the day; by category."""
     kinds = suggestion_kinds()
     return _sum(rows, "received", by=lambda r: r["category__name"], when=lambda r: r["kind"] in kinds)
 
@@ -240,9 +241,9 @@ def figures(community_ids, day) -> list[Figure]:
                url=board_url(kind=K.COMPLAINT, date_from=d, date_to=d), **reports),
         Figure(key="repairs.repair_complaints.by_area", label=_("Complaints per building"), value=n_complaints,
                breakdown=by_area, better="down", url=board_url(kind=K.COMPLAINT, date_from=d, date_to=d), **reports),
-        Figure(key="repairs.suggestions", label=_("Enquiries and suggestions"), value=n_suggestions,
-               breakdown=suggestions_by_category, better="",
-               url=board_url(kind=kinds[0], date_from=d, date_to=d) if len(kinds) == 1 else "", **reports),
+        Figure(key="repairs.suggestions", label=_("Suggestions"), value=n_suggestions,
+               breakdown=suggestions_by_category, better="", url=board_url(kind=kinds[0], date_from=d, date_to=d),
+               **reports),
     ]
 
 

@@ -6,11 +6,10 @@ is a separate Django process whose broker address is a port nobody listens on.""
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.utils import timezone
 
 from core.models import OutboundMessage
 from tests.processes import child_env, free_port
@@ -27,8 +26,17 @@ with transaction.atomic():
 print("recorded", message.pk)
 """
 
+SWEEP_TWICE = """
+import django; django.setup()
+import datetime
+from django.utils import timezone
+from core.notifications import outbound_requeue
+later = timezone.now() + datetime.timedelta(minutes=5)
+print(outbound_requeue(now=later), outbound_requeue(now=later))
+"""
 
-def test_a_message_recorded_while_redis_is_down_is_delivered_once_after(mailoutbox, monkeypatch):
+
+def test_a_message_recorded_while_redis_is_down_is_delivered_once_after():
     env = child_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", WRITE_WHILE_REDIS_IS_DOWN], cwd=ROOT, env=env,
@@ -39,26 +47,27 @@ def test_a_message_recorded_while_redis_is_down_is_delivered_once_after(mailoutb
     message = OutboundMessage.objects.get(pk=int(result.stdout.split()[-1]))
     assert message.status == OutboundMessage.Status.PENDING
 
-    # Redis is back (this process's broker): the sweep queues it, a real worker delivers it — once,
-    # although the sweep runs twice and both prompts reach the worker
-    from config.celery import app
-    from core.notifications import outbound_requeue
-    from core.tasks import deliver_outbound
-
-    later = timezone.now() + timezone.timedelta(minutes=5)
-    queue = "test_core_outbound_sweep"
-    # the task's own queue for this test (the app's router is built once per process, so not task_routes)
-    monkeypatch.setattr(deliver_outbound, "queue", queue, raising=False)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]):
-        assert outbound_requeue(now=later) == 1
-        assert outbound_requeue(now=later) == 1
-        deadline = time.monotonic() + 30
+    # Redis is back: the beat's sweep runs twice (both prompts reach the worker) and a real worker process
+    # delivers the message — once. Both are processes of their own on a queue of their own.
+    queue_env = child_env(CELERY_QUEUE=f"test-redis-outage-{uuid.uuid4().hex[:8]}")
+    worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
+                               "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
+                              cwd=ROOT, env=queue_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        result = subprocess.run([sys.executable, "-c", SWEEP_TWICE], cwd=ROOT, env=queue_env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-3000:]
+        assert result.stdout.split() == ["1", "1"]  # queued again by each sweep
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             message.refresh_from_db()
-            if message.status == OutboundMessage.Status.SENT and len(mailoutbox) >= 1:
+            if message.status == OutboundMessage.Status.SENT:
                 break
-            time.sleep(0.2)
-        time.sleep(1)  # let the second prompt run too
+            time.sleep(0.3)
+        time.sleep(2)  # the second prompt has had its turn
+    finally:
+        worker.terminate()
+        log = worker.communicate(timeout=30)[0].decode(errors="replace")
     message.refresh_from_db()
-    assert message.status == OutboundMessage.Status.SENT and message.attempts == 1
-    assert [m.subject for m in mailoutbox] == ["停水通知"]
+    assert message.status == OutboundMessage.Status.SENT and message.attempts == 1, log[-3000:]
+    assert log.count("core.tasks.deliver_outbound") >= 2  # both prompts were delivered to the worker

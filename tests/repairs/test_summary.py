@@ -48,7 +48,7 @@ def place(community, building="3"):
 @pytest.fixture
 def day(community_a, community_b, users, make_user):
     """Community A on DAY: 4 repairs (2 phone, 1 walk-in, 1 staff), 3 complaints (2 phone 噪音 in building 3,
-    1 patrol 水电 in building 5), 1 enquiry by phone; 2 closed that day; 2 running breached clocks (one a
+    1 patrol 水电 in building 5), 1 suggestion by phone; 2 closed that day; 2 running breached clocks (one a
     complaint's); callbacks done 5, 4 and 1 (escalated), one overdue. Community B: the same kinds of rows,
     never counted in A."""
     actor = users[Role.CLERK]
@@ -62,7 +62,7 @@ def day(community_a, community_b, users, make_user):
     c1 = ticket(community_a, u3, noise, kind=K.COMPLAINT, actor=actor)
     ticket(community_a, u3, noise, kind=K.COMPLAINT, actor=actor)
     ticket(community_a, u5, water, kind=K.COMPLAINT, channel=C.PATROL, actor=actor)
-    ticket(community_a, u3, water, kind=K.ENQUIRY, actor=actor, status=S.CLOSED, closed_at=at(15))
+    ticket(community_a, u3, water, kind=K.SUGGESTION, actor=actor, status=S.CLOSED, closed_at=at(15))
     # received the day before, closed on DAY; received the day after: neither is "new" on DAY
     ticket(community_a, u3, water, actor=actor, when=at(9) - datetime.timedelta(days=1), status=S.CLOSED,
            closed_at=at(11))
@@ -101,7 +101,7 @@ EXPECTED = {  # key: (value, English label)
     "repairs.satisfaction": (Decimal("66.67"), "Average satisfaction (score of 5 as %)"),
     "repairs.complaints.hot_spots": (3, "Complaint hot spots (building · category)"),
     "repairs.repair_complaints.by_area": (3, "Complaints per building"),
-    "repairs.suggestions": (1, "Enquiries and suggestions"),
+    "repairs.suggestions": (1, "Suggestions"),
 }
 
 
@@ -124,7 +124,7 @@ def test_each_figure_value_and_label(day):
     assert dict(figures["repairs.overdue"].breakdown) == {"Dispatch": 1, "Complaint handled": 1}
     assert dict(figures["repairs.calls_visits"].breakdown) == {"Phone": 5, "Walk-in": 1}
     assert dict(figures["repairs.opened"].breakdown) == {"Repair": 4, "Complaint": 3}
-    assert dict(figures["repairs.closed"].breakdown) == {"Repair": 1, "Enquiry or suggestion": 1}
+    assert dict(figures["repairs.closed"].breakdown) == {"Repair": 1, "Suggestion": 1}
     assert dict(figures["repairs.complaints"].breakdown) == {"噪音": 2, "水电": 1}
     assert dict(figures["repairs.complaints.hot_spots"].breakdown) == {
         "翠湖花园 · Building 3 · 噪音": 2, "翠湖花园 · Building 5 · 水电": 1}
