@@ -68,8 +68,23 @@ def _register_slips() -> None:
         MenuLink(_("New release slip"), "frontdesk:slip_create"),
         MenuLink(_("Release slips"), "frontdesk:slip_list"),
         MenuLink(_("Gate check"), "frontdesk:gate_home", home_for=frozenset({Role.GUARD})),
-        MenuLink(_("Release slip settings"), "frontdesk:slip_settings", divider=True),
-        # ---- survey (issue 13 §6): in the desk's dropdown (one more top-level item overflows the bar at 1280 px)
+        MenuLink(_("Release slip settings"), "frontdesk:slip_settings"),
+        # the counter's other registers in the same dropdown: one item in the bar for all of them (at 1280 px
+        # four dropdowns pushed the user's button off the bar)
+        MenuLink(_("Visitors on site"), "frontdesk:visitor_board", divider=True),
+        MenuLink(_("Register a visitor"), "frontdesk:visitor_create"),
+        MenuLink(_("Visitor log"), "frontdesk:visitor_log"),
+        MenuLink(_("End-of-shift sweep"), "frontdesk:visitor_sweep"),
+        MenuLink(_("Waiting parcels"), "frontdesk:parcel_list", divider=True),
+        MenuLink(_("Parcel arrived"), "frontdesk:parcel_create"),
+        MenuLink(_("Courier's delivery"), "frontdesk:parcel_batch"),
+        MenuLink(_("Pick-up"), "frontdesk:parcel_pickup"),
+        MenuLink(_("Overdue parcels"), "frontdesk:parcel_overdue"),
+        MenuLink(_("Parcel reminders"), "frontdesk:parcel_settings"),
+        MenuLink(_("Key register"), "frontdesk:key_list", divider=True),
+        MenuLink(_("Overdue keys"), "frontdesk:key_overdue"),
+        MenuLink(_("Register a public key"), "frontdesk:key_public_create"),
+        # ---- survey (issue 13 §6)
         MenuLink(_("Satisfaction survey"), "frontdesk:survey_list", divider=True),
     )))
     register_unit_action(UnitAction(key="slips", label=_("Release slip"), url_name="frontdesk:slip_create",
@@ -100,7 +115,6 @@ def _register_visitors() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from core.demo import register_demo_loader
-    from core.menu import MenuLink, MenuSection, register_menu
 
     from . import demo
     from .registry import (
@@ -113,12 +127,6 @@ def _register_visitors() -> None:
     )
     from .selectors.visitors import handover_lines
 
-    register_menu(MenuSection(key="registers_visitors", label=_("Visitors"), order=15, links=(
-        MenuLink(_("Visitors on site"), "frontdesk:visitor_board"),
-        MenuLink(_("Register a visitor"), "frontdesk:visitor_create"),
-        MenuLink(_("Visitor log"), "frontdesk:visitor_log"),
-        MenuLink(_("End-of-shift sweep"), "frontdesk:visitor_sweep", divider=True),
-    )))
     register_unit_panel(UnitPanel(key="visitors", title=_("Visitors"), order=30,
                                   template="frontdesk/visitors/_unit_panel.html", context=_visitor_panel,
                                   action="visitors.view", lazy=True))
@@ -136,7 +144,6 @@ def _register_parcels() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from core.demo import register_demo_loader
-    from core.menu import MenuLink, MenuSection, register_menu
 
     from . import demo
     from .registry import (
@@ -149,14 +156,6 @@ def _register_parcels() -> None:
     )
     from .selectors import parcels
 
-    register_menu(MenuSection(key="registers_parcels", label=_("Parcels"), order=15, links=(
-        MenuLink(_("Waiting parcels"), "frontdesk:parcel_list"),
-        MenuLink(_("Parcel arrived"), "frontdesk:parcel_create"),
-        MenuLink(_("Courier's delivery"), "frontdesk:parcel_batch"),
-        MenuLink(_("Pick-up"), "frontdesk:parcel_pickup"),
-        MenuLink(_("Overdue parcels"), "frontdesk:parcel_overdue", divider=True),
-        MenuLink(_("Parcel reminders"), "frontdesk:parcel_settings"),
-    )))
     register_unit_panel(UnitPanel(key="parcels", title=_("Parcels waiting"), template="frontdesk/parcels/_unit_panel.html",
                                   context=parcels.unit_panel, order=40, action="parcels.view", lazy=True))
     register_unit_action(UnitAction(key="parcels", label=_("Parcels"), url_name="frontdesk:parcel_pickup",
@@ -204,7 +203,6 @@ def _register_keys() -> None:
     from django.utils.translation import gettext_lazy as _
 
     from core.demo import register_demo_loader
-    from core.menu import MenuLink, MenuSection, register_menu
 
     from . import demo
     from .registry import (
@@ -216,11 +214,6 @@ def _register_keys() -> None:
         register_unit_panel,
     )
 
-    register_menu(MenuSection(key="registers_keys", label=_("Key custody"), order=15, links=(
-        MenuLink(_("Key register"), "frontdesk:key_list"),
-        MenuLink(_("Overdue keys"), "frontdesk:key_overdue"),
-        MenuLink(_("Register a public key"), "frontdesk:key_public_create", divider=True),
-    )))
     register_unit_panel(UnitPanel(key="keys", title=_("Keys held"), order=40, template="frontdesk/keys/_unit_panel.html",
                                   context=_keys_unit_panel, action="keys.view", lazy=True))
     register_unit_action(UnitAction(key="keys", label=_("Keys"), url_name="frontdesk:key_list", param="unit",

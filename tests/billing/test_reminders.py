@@ -271,7 +271,9 @@ def test_redis_stopped_mid_sweep_every_step_is_sent_exactly_once_after_restart(p
         assert svc.reminders_sweep(now=timezone.now()) == 5
     finally:
         before_task_publish.disconnect(redis_dies_after_two)
-    assert len(published) == 3 and server.proc.poll() is not None
+    # every message's prompt is tried once after the commit (core.queueing logs the lost ones, the sweep
+    # does not fail): the first two reached Redis, the other three were lost with it
+    assert len(published) == 5 and server.proc.poll() is not None
     assert ReminderStep.objects.count() == 5
     assert OutboundMessage.objects.filter(status=OutboundMessage.Status.PENDING).count() == 5
     assert sms_gateway.call_count == 0
