@@ -229,12 +229,11 @@ def _register_summary() -> None:
 
     from core.demo import register_demo_loader
     from core.menu import MenuLink, MenuSection, register_menu
-    from core.models import Role
 
     from . import demo
 
     register_menu(MenuSection(key="summary", label=_("Summaries and reports"), order=5, links=(
-        MenuLink(_("Daily summary"), "frontdesk:summary", home_for=frozenset({Role.MANAGER})),
+        MenuLink(_("Daily summary"), "frontdesk:summary"),  # the landing page links it (selectors.today)
         MenuLink(_("Daily summary archive"), "frontdesk:summary_archive"),
         MenuLink(_("Weekly and monthly reports"), "frontdesk:reports", divider=True),
         MenuLink(_("Daily summary settings"), "frontdesk:summary_settings", divider=True),
