@@ -65,6 +65,8 @@ def parse_args(argv=None):
     p.add_argument("--voids", type=int, default=60, help="void requests waiting per community (default 60)")
     p.add_argument("--reuse", action="store_true",
                    help="keep the data set; only add the staff, their work and write the data file again")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the units, bills and tickets (a run stopped after them); make the duty log and the rest")
     p.add_argument("--database-url", default=None, help=f"default: {DEFAULT_DB} on $DATABASE_URL's server")
     args = p.parse_args(argv)
     small = {"units": 5_000, "months": 6, "tickets": 50_000, "duty_years": 1}
@@ -173,7 +175,7 @@ def main(argv=None):
     args = parse_args(argv)
     url = bench_url(args.database_url, DEFAULT_DB)
     t0 = time.perf_counter()
-    if args.reuse:
+    if args.reuse or args.resume:
         os.environ["DATABASE_URL"] = url
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
         import django
@@ -190,9 +192,9 @@ def main(argv=None):
 
     communities = list(Community.objects.order_by("pk"))
     if not args.reuse:
-        duty_log.BENCH_CODE = communities[0].code  # its generator's community: the first of ours
-        t1 = time.perf_counter()
-        duty_log.generate(SimpleNamespace(years=args.duty_years, per_day=args.duty_per_day, busy=400, batch=5000))
+        t1 = time.perf_counter()  # the duty log goes into the first of our communities
+        duty_log.generate(SimpleNamespace(years=args.duty_years, per_day=args.duty_per_day, busy=400, batch=5000,
+                                          community=communities[0].code))
         print(f"duty log in {time.perf_counter() - t1:.1f} s")
 
     rng = random.Random(2026)
