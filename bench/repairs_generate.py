@@ -346,21 +346,23 @@ def generate_tickets(connection, n_tickets, now):
         # dispatch clock (repairs) and complaint clock: met when dispatched / answered, cancelled when
         # cancelled first, breached when late or still open past the deadline
         cur.execute(f"""
-            INSERT INTO repairs_clock (ticket_id, kind, started_at, due_at, warn_at, met_at, cancelled_at, paused_at,
-                                       warned_at, breached_at, owner_informed_note)
-            SELECT x.id, x.kind, x.created, x.due, x.created + (x.due - x.created) * 0.67, x.met,
+            INSERT INTO repairs_clock (ticket_id, community_id, kind, started_at, due_at, warn_at, met_at, cancelled_at,
+                                       paused_at, warned_at, breached_at, owner_informed_note)
+            SELECT x.id, x.community_id, x.kind, x.created, x.due, x.created + (x.due - x.created) * 0.67, x.met,
                    CASE WHEN x.met IS NULL THEN x.finished END, x.paused,
                    CASE WHEN coalesce(x.met, x.finished, x.paused, %(now)s::timestamptz) >= x.created + (x.due - x.created) * 0.67
                         THEN x.created + (x.due - x.created) * 0.67 END,
                    CASE WHEN coalesce(x.met, x.finished, x.paused, %(now)s::timestamptz) > x.due THEN x.due END, ''
             FROM (
-                SELECT k.id, CASE k.kind WHEN 'repair' THEN 'dispatch' ELSE 'complaint' END AS kind, k.created,
+                SELECT k.id, u.community_id, CASE k.kind WHEN 'repair' THEN 'dispatch' ELSE 'complaint' END AS kind,
+                       k.created,
                        k.created + CASE k.kind WHEN 'repair' THEN interval '3 minutes' ELSE interval '24 hours' END AS due,
                        CASE k.kind WHEN 'repair' THEN {_at('dispatched')} ELSE {_at('replied')} END AS met,
                        coalesce({_at('cancelled')}, {_at('closed')}) AS finished,
                        CASE WHEN p.path[array_length(p.path, 1)] = 'on_hold' AND k.kind = 'complaint'
                             THEN k.created + (array_length(p.path, 1) - 1) * k.step END AS paused
-                FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id WHERE k.kind IN ('repair', 'complaint')
+                FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id JOIN frontdesk_unit u ON u.id = k.unit_id
+                WHERE k.kind IN ('repair', 'complaint')
             ) x
             ORDER BY x.created, x.id
         """, {"now": now})
@@ -368,17 +370,18 @@ def generate_tickets(connection, n_tickets, now):
         for kind, (clock_kind, duration, met_on) in new_clocks.items():
             # the newer kinds' clock from creation: met on reaching ``met_on``, else cancelled when finished
             cur.execute(f"""
-                INSERT INTO repairs_clock (ticket_id, kind, started_at, due_at, warn_at, met_at, cancelled_at,
-                                           warned_at, breached_at, owner_informed_note)
-                SELECT x.id, %(clock)s, x.created, x.due, x.created + (x.due - x.created) * 0.67, x.met,
+                INSERT INTO repairs_clock (ticket_id, community_id, kind, started_at, due_at, warn_at, met_at,
+                                           cancelled_at, warned_at, breached_at, owner_informed_note)
+                SELECT x.id, x.community_id, %(clock)s, x.created, x.due, x.created + (x.due - x.created) * 0.67, x.met,
                        CASE WHEN x.met IS NULL THEN x.finished END,
                        CASE WHEN coalesce(x.met, x.finished, %(now)s::timestamptz) >= x.created + (x.due - x.created) * 0.67
                             THEN x.created + (x.due - x.created) * 0.67 END,
                        CASE WHEN coalesce(x.met, x.finished, %(now)s::timestamptz) > x.due THEN x.due END, ''
                 FROM (
-                    SELECT k.id, k.created, k.created + interval '{duration}' AS due, {_at(met_on)} AS met,
-                           coalesce({_at('cancelled')}, {_at('closed')}) AS finished
-                    FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id WHERE k.kind = %(kind)s
+                    SELECT k.id, u.community_id, k.created, k.created + interval '{duration}' AS due,
+                           {_at(met_on)} AS met, coalesce({_at('cancelled')}, {_at('closed')}) AS finished
+                    FROM rp_tk k JOIN rp_paths p ON p.id = k.path_id JOIN frontdesk_unit u ON u.id = k.unit_id
+                    WHERE k.kind = %(kind)s
                 ) x
                 ORDER BY x.created, x.id
             """, {"now": now, "clock": clock_kind, "kind": kind})
@@ -395,9 +398,9 @@ def generate_tickets(connection, n_tickets, now):
             WHERE k.kind = ANY(%(kinds)s) AND d.done IS NOT NULL
         """, {"kinds": callback_kinds})
         cur.execute("""
-            INSERT INTO repairs_clock (ticket_id, kind, started_at, due_at, warn_at, met_at, cancelled_at, warned_at,
-                                       breached_at, owner_informed_note)
-            SELECT id, 'callback', done, due, done + (due - done) * 0.67, finished, NULL,
+            INSERT INTO repairs_clock (ticket_id, community_id, kind, started_at, due_at, warn_at, met_at, cancelled_at,
+                                       warned_at, breached_at, owner_informed_note)
+            SELECT id, community_id, 'callback', done, due, done + (due - done) * 0.67, finished, NULL,
                    CASE WHEN coalesce(finished, %(now)s::timestamptz) >= done + (due - done) * 0.67
                         THEN done + (due - done) * 0.67 END,
                    CASE WHEN coalesce(finished, %(now)s::timestamptz) > due THEN due END, ''

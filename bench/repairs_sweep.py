@@ -98,12 +98,13 @@ def generate(args, now):
             clocks = []
             for t in tickets:
                 due = now + datetime.timedelta(minutes=rng.randint(30, 24 * 60))
-                clocks.append(Clock(ticket=t, kind=rng.choice(kinds), started_at=t.created_at, due_at=due,
-                                    warn_at=due - datetime.timedelta(minutes=10)))
+                clocks.append(Clock(ticket=t, community_id=t.community_id, kind=rng.choice(kinds),
+                                    started_at=t.created_at, due_at=due, warn_at=due - datetime.timedelta(minutes=10)))
             for t in old:
                 due = t.created_at + datetime.timedelta(minutes=3)
-                clocks.append(Clock(ticket=t, kind=Clock.Kind.DISPATCH, started_at=t.created_at, due_at=due,
-                                    warn_at=due - datetime.timedelta(minutes=1), met_at=due))
+                clocks.append(Clock(ticket=t, community_id=t.community_id, kind=Clock.Kind.DISPATCH,
+                                    started_at=t.created_at, due_at=due, warn_at=due - datetime.timedelta(minutes=1),
+                                    met_at=due))
             Clock.objects.bulk_create(clocks)
             done += n
     with connection.cursor() as cur:

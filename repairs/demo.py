@@ -243,7 +243,7 @@ def _load(community, count, users, rng) -> int:
                                        note=t.hold_reason if b == S.ON_HOLD else (t.cancel_reason if b == S.CANCELLED else ""))
                     for a, b, who, at in plan_changes]
         for c in plan_clocks:
-            c.ticket = t
+            c.ticket, c.community_id = t, t.community_id
         clocks += plan_clocks
         if plan_callback:
             plan_callback.ticket = t

@@ -309,9 +309,12 @@ class TicketStatusChange(models.Model):
         return f"{self.from_status or '—'} → {self.to_status}"
 
 
-@pghistory.track()
+# ``community`` is a copy of the ticket's (a ticket never changes community): not tracked, the event's ticket says it.
+@pghistory.track(exclude=["community"])
 class Clock(models.Model):
-    """One deadline of a ticket. Open while ``met_at`` and ``cancelled_at`` are empty."""
+    """One deadline of a ticket. Open while ``met_at`` and ``cancelled_at`` are empty. ``community`` is always the
+    ticket's (set by every writer, ``services.clocks.clock_start``): the statistics, the daily summary, the
+    "today" card and the board's "due soonest" read clocks by community without joining the tickets."""
 
     class Kind(models.TextChoices):
         DISPATCH = "dispatch", _("Dispatch")
@@ -326,6 +329,8 @@ class Clock(models.Model):
     INFORM_OWNER_KINDS = frozenset({Kind.DISPATCH, Kind.ON_SITE, Kind.APPOINTMENT})
 
     ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="clocks")
+    # indexed by migration 0011 (raw SQL, concurrently): (community, started_at) and the running clocks by community
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(_("clock"), max_length=12, choices=Kind.choices)
     started_at = models.DateTimeField()
     due_at = models.DateTimeField(_("due"))

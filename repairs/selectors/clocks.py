@@ -69,9 +69,9 @@ def breached_running():
 def overdue_clocks(*, user, kind: str | None = None, owner_pending: bool = False, community_ids=None):
     """Breached clocks still running (not met, not cancelled) in the user's communities, oldest deadline
     first, with everything the overdue list shows (a constant number of queries)."""
-    qs = scope(breached_running(), user, field="ticket__community")
+    qs = scope(breached_running(), user)
     if community_ids:
-        qs = qs.filter(ticket__community_id__in=community_ids)
+        qs = qs.filter(community_id__in=community_ids)
     if kind in Clock.Kind.values:
         qs = qs.filter(kind=kind)
     if owner_pending:
@@ -85,7 +85,7 @@ def clock_to_inform(*, user, pk: int) -> Clock:
     """A missed dispatch / on-site / appointment deadline of the user's communities (else a 404)."""
     return get_object_or_404(
         scope(Clock.objects.select_related("ticket__unit__building", "ticket__unit__entrance", "ticket__community",
-                                           "owner_informed_by"), user, field="ticket__community"),
+                                           "owner_informed_by"), user),
         pk=pk, kind__in=Clock.INFORM_OWNER_KINDS, breached_at__isnull=False)
 
 

@@ -120,7 +120,7 @@ def suggestions(rows):
 
 def _overdue_counts(community_ids) -> dict:
     """One query: running clocks past their deadline (``clocks.breached_running``) per clock kind."""
-    return dict(breached_running().filter(ticket__community_id__in=community_ids)
+    return dict(breached_running().filter(community_id__in=community_ids)
                 .values_list("kind").annotate(n=Count("id")).order_by())
 
 
@@ -275,7 +275,7 @@ def _with_total(qs):
 
 def clocks_running_out(community_ids, now):
     """Clocks running (not met, cancelled or paused) of the communities, the soonest deadline first."""
-    return (Clock.objects.filter(ticket__community_id__in=community_ids, met_at__isnull=True,
+    return (Clock.objects.filter(community_id__in=community_ids, met_at__isnull=True,
                                  cancelled_at__isnull=True, paused_at__isnull=True)
             .select_related("ticket__unit", "ticket__category").order_by("due_at", "id"))
 

@@ -30,8 +30,8 @@ def clock_start(*, ticket: Ticket, kind: str, due_at: datetime.datetime, now=Non
     existing = Clock.objects.filter(ticket=ticket, kind=kind, met_at__isnull=True, cancelled_at__isnull=True).first()
     if existing:
         return existing
-    clock = Clock.objects.create(ticket=ticket, kind=kind, started_at=now, due_at=due_at,
-                                 warn_at=_warn_at(now, due_at, cfg.warn_before_percent))
+    clock = Clock.objects.create(ticket=ticket, community_id=ticket.community_id, kind=kind, started_at=now,
+                                 due_at=due_at, warn_at=_warn_at(now, due_at, cfg.warn_before_percent))
     _schedule(clock)
     return clock
 

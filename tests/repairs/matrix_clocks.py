@@ -32,7 +32,8 @@ def make_clock(ticket, kind="dispatch", *, started=T0, minutes=3, warn_percent=3
 
     due = started + datetime.timedelta(minutes=minutes)
     warn = due - (due - started) * (warn_percent / 100)
-    return Clock.objects.create(ticket=ticket, kind=kind, started_at=started, due_at=due, warn_at=warn, **fields)
+    return Clock.objects.create(ticket=ticket, community_id=ticket.community_id, kind=kind, started_at=started,
+                                due_at=due, warn_at=warn, **fields)
 
 
 def objects(community, users):

@@ -111,7 +111,8 @@ def test_on_time_rate_per_clock_and_average_satisfaction(community_a, setup):
     start = NOW - datetime.timedelta(days=1)
 
     def clock(kind, **kw):
-        return Clock.objects.create(ticket=t, kind=kind, started_at=start, due_at=start + datetime.timedelta(minutes=3),
+        return Clock.objects.create(ticket=t, community_id=t.community_id, kind=kind, started_at=start,
+                                    due_at=start + datetime.timedelta(minutes=3),
                                     warn_at=start + datetime.timedelta(minutes=2), **kw)
 
     m = datetime.timedelta(minutes=1)
@@ -120,10 +121,11 @@ def test_on_time_rate_per_clock_and_average_satisfaction(community_a, setup):
     clock("appointment", breached_at=start + 3 * m)  # breached, still open
     clock("complaint", cancelled_at=start + m)  # cancelled: neither
     t2 = make_ticket(community_a, s["u3"], s["plumbing"], at=start, actor=s["actor"])
-    Clock.objects.create(ticket=t2, kind="dispatch", started_at=start, due_at=start + 3 * m, warn_at=start + 2 * m,
-                         met_at=start + 2 * m)
+    Clock.objects.create(ticket=t2, community_id=t2.community_id, kind="dispatch", started_at=start,
+                         due_at=start + 3 * m, warn_at=start + 2 * m, met_at=start + 2 * m)
     # open, not due
-    Clock.objects.create(ticket=t2, kind="callback", started_at=start, due_at=start + 3 * m, warn_at=start + 2 * m)
+    Clock.objects.create(ticket=t2, community_id=t2.community_id, kind="callback", started_at=start,
+                         due_at=start + 3 * m, warn_at=start + 2 * m)
     Callback.objects.create(ticket=t, community=community_a, due_at=NOW, status="done", satisfaction=5, done_at=NOW - m)
     Callback.objects.create(ticket=t2, community=community_a, due_at=NOW, status="done", satisfaction=2, done_at=NOW - m)
 
@@ -142,8 +144,9 @@ def _bulk(community_a, s, n):
     for i in range(n):
         t = make_ticket(community_a, s["u3"] if i % 2 else s["u5"], s["plumbing"] if i % 3 else s["noise"],
                         kind=K.COMPLAINT if i % 4 == 0 else K.REPAIR, at=NOW - datetime.timedelta(days=i % 40), actor=s["actor"])
-        Clock.objects.create(ticket=t, kind="dispatch", started_at=t.created_at,
-                             due_at=t.created_at + datetime.timedelta(minutes=3), warn_at=t.created_at, met_at=t.created_at)
+        Clock.objects.create(ticket=t, community_id=t.community_id, kind="dispatch", started_at=t.created_at,
+                             due_at=t.created_at + datetime.timedelta(minutes=3), warn_at=t.created_at,
+                             met_at=t.created_at)
         Callback.objects.create(ticket=t, community=community_a, due_at=NOW, status="done", satisfaction=4,
                                 done_at=t.created_at)
 
@@ -199,9 +202,9 @@ def test_only_the_users_communities_are_counted(client, community_a, community_b
     ub = UnitFactory(entrance=EntranceFactory(building=bb, name="1"), number="101")
     foreign = make_ticket(community_b, ub, foreign_cat, at=timezone.now(), actor=s["actor"])
     m = datetime.timedelta(minutes=1)
-    Clock.objects.create(ticket=foreign, kind="dispatch", started_at=foreign.created_at - 9 * m,
-                         due_at=foreign.created_at - 6 * m, warn_at=foreign.created_at - 7 * m,
-                         breached_at=foreign.created_at - 6 * m)
+    Clock.objects.create(ticket=foreign, community_id=foreign.community_id, kind="dispatch",
+                         started_at=foreign.created_at - 9 * m, due_at=foreign.created_at - 6 * m,
+                         warn_at=foreign.created_at - 7 * m, breached_at=foreign.created_at - 6 * m)
     Callback.objects.create(ticket=foreign, community=community_b, due_at=timezone.now(), status="done", satisfaction=1,
                             done_at=timezone.now())
     client.force_login(users[Role.MANAGER])

@@ -36,7 +36,8 @@ def ticket(community, unit, category, *, kind=K.REPAIR, channel=C.PHONE, when=No
 
 
 def clock(t, kind, *, due, **fields):
-    return Clock.objects.create(ticket=t, kind=kind, started_at=due - datetime.timedelta(minutes=10), due_at=due,
+    return Clock.objects.create(ticket=t, community_id=t.community_id, kind=kind,
+                                started_at=due - datetime.timedelta(minutes=10), due_at=due,
                                 warn_at=due - datetime.timedelta(minutes=3), **fields)
 
 

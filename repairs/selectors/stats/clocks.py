@@ -14,7 +14,7 @@ def rate(on_time: int, late: int):
 
 def on_time(*, community_ids, since, period: str, index: dict, count: int):
     """([{"kind", "label", "on_time", "late", "rate"} per clock kind], [rate or None per period])."""
-    rows = (Clock.objects.filter(ticket__community_id__in=community_ids, started_at__gte=since)
+    rows = (Clock.objects.filter(community_id__in=community_ids, started_at__gte=since)
             .annotate(p=trunc(period, "started_at")).values("p", "kind")
             .annotate(on_time=Count("id", filter=Q(met_at__isnull=False, breached_at__isnull=True,
                                                    met_at__lte=F("due_at"))),
