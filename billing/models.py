@@ -20,6 +20,8 @@ from django.utils.translation import pgettext_lazy
 
 from core.db import append_only
 
+from . import collection_totals as totals
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 PRICE = {"max_digits": 10, "decimal_places": 4}
 
@@ -204,6 +206,7 @@ class BillRun(models.Model):
 # Bill inserts are not history events (the bill row is its own record, and a bill run inserts
 # 100k rows at once); every later change of a bill is.
 @pghistory.track(pghistory.UpdateEvent("bill.update"))
+@pgtrigger.register(*totals.BILL_TRIGGERS)
 class Bill(models.Model):
     """What a unit owes for one fee item and month (or one charge). ``amount = paid + waived +
     outstanding`` always (a check constraint); only ``billing.services`` change the totals."""
@@ -271,6 +274,50 @@ class Bill(models.Model):
         return f"ZD{self.pk:08d}"
 
 
+class CollectionBillTotal(models.Model):
+    """Derived, kept by triggers (``billing.collection_totals``): the bills of one building and month as they
+    stand now — how many, Σ (amount − waived), Σ paid, Σ outstanding. Read by the collection rate."""
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey("frontdesk.Building", on_delete=models.PROTECT, related_name="+")
+    period = models.DateField()
+    bills = models.IntegerField(default=0)
+    billed = models.DecimalField(default=0, max_digits=16, decimal_places=2)
+    paid = models.DecimalField(default=0, max_digits=16, decimal_places=2)
+    open = models.DecimalField(default=0, max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "building", "period"],
+                                               name="collection_bill_total_key")]
+
+    def __str__(self):
+        return f"{self.building_id} {self.period:%Y-%m}: {self.paid}/{self.billed}"
+
+
+class CollectionMoveTotal(models.Model):
+    """Derived, kept by triggers (``billing.collection_totals``): money that reached the bills of one building
+    and bill month during one month — paid (receipt lines not void, balance applications) and waived."""
+
+    community = models.ForeignKey("frontdesk.Community", on_delete=models.PROTECT, related_name="+")
+    building = models.ForeignKey("frontdesk.Building", on_delete=models.PROTECT, related_name="+")
+    bill_period = models.DateField()
+    month = models.DateField()
+    moves = models.IntegerField(default=0)
+    paid = models.DecimalField(default=0, max_digits=16, decimal_places=2)
+    waived = models.DecimalField(default=0, max_digits=16, decimal_places=2)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["community", "building", "bill_period", "month"],
+                                               name="collection_move_total_key")]
+        # the rate reads the moves since the half-year's start, not every month since the first bill
+        indexes = [models.Index(fields=["community", "month"],
+                                include=["building", "bill_period", "moves", "paid", "waived"],
+                                name="collection_move_total_read")]
+
+    def __str__(self):
+        return f"{self.building_id} {self.bill_period:%Y-%m} in {self.month:%Y-%m}: {self.paid} + {self.waived}"
+
+
 class DocumentCounter(models.Model):
     """Locked to number receipts and vouchers gapless per community, kind and year. The increment
     is part of the transaction that writes the document: a rollback gives the number back."""
@@ -321,7 +368,7 @@ class Receipt(models.Model):
         return self.number
 
 
-@pgtrigger.register(*append_only("billing_receiptline"))
+@pgtrigger.register(*append_only("billing_receiptline"), totals.RECEIPTLINE_TRIGGER)
 class ReceiptLine(models.Model):
     class Kind(models.TextChoices):
         BILL = "bill", _("Bill")
@@ -421,7 +468,7 @@ class Correction(models.Model):
         return f"{self.get_kind_display()} {self.amount or ''} ({self.get_status_display()})"
 
 
-@pgtrigger.register(*append_only("billing_receiptvoid"))
+@pgtrigger.register(*append_only("billing_receiptvoid"), totals.RECEIPTVOID_TRIGGER)
 class ReceiptVoid(models.Model):
     """作废: the receipt keeps its number; this row says it no longer counts, who approved, and why."""
 
@@ -436,7 +483,7 @@ class ReceiptVoid(models.Model):
         return f"{self.receipt_id} {self.business_date}"
 
 
-@pgtrigger.register(*append_only("billing_voucher"))
+@pgtrigger.register(*append_only("billing_voucher"), totals.VOUCHER_TRIGGER)
 class Voucher(models.Model):
     """减免单 / 退款单: a waiver or a refund, numbered in its own gapless sequence."""
 
@@ -489,7 +536,7 @@ class UnitAccount(models.Model):
         return f"{self.unit_id}: {self.balance}"
 
 
-@pgtrigger.register(*append_only("billing_balanceentry"))
+@pgtrigger.register(*append_only("billing_balanceentry"), totals.BALANCEENTRY_TRIGGER)
 class BalanceEntry(models.Model):
     class Kind(models.TextChoices):
         PREPAY = "prepay", _("Prepayment received")

@@ -19,3 +19,20 @@ def overdue_reminders() -> int:
     from .services.reminders import reminders_sweep
 
     return reminders_sweep()
+
+
+@shared_task(expires=20 * 3600)
+def collection_totals_verify() -> int:
+    """Nightly (beat): the collection rate's running totals against the bills and moves themselves. A difference
+    is logged at ERROR, loudly, with the first keys (``manage.py collection_totals --rebuild`` repairs it);
+    returns the number of differences."""
+    import logging
+
+    from .selectors.collection import totals_differences
+
+    differences = totals_differences()
+    if differences:
+        logging.getLogger("billing.collection_totals").error(
+            "Collection totals differ from the bills on %d keys (first: %s); the collection rate is wrong until "
+            "`manage.py collection_totals --rebuild`", len(differences), differences[:5])
+    return len(differences)

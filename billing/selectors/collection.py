@@ -11,10 +11,10 @@ The rule (docs/billing/arrears.md), for a range [start, end) of months:
   void, by the receipt's business day, plus prepaid-balance applications (by their day).
 * rate = collected / base (no base: no rate); the target is 85 %.
 
-Three queries whatever the number of bills: the current bills of the half-year (``bill_by_period``),
-the outstanding earlier bills (partial index ``bill_open_by_due``) and the movements since the start
-of the half-year (receipt lines by ``receipt_line_by_day``, which carry their bill's month and building,
-balance applications by ``balance_apply_by_day``, waivers).
+The sums are not redone from the bills on every request: they come from running totals per building and
+month (``billing.collection_totals``, kept by triggers in the transaction of every write to the bills,
+receipt lines, voids, balance entries and vouchers; ``manage.py collection_totals`` checks them against the
+bills themselves and a nightly task logs any difference). One small query whatever the number of bills.
 """
 
 import datetime
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from core.dates import add_months, month_start
@@ -124,57 +124,45 @@ class CollectionReport:
     target: Decimal = TARGET
 
 
-_CURRENT_SQL = """
-SELECT building_id,
-       SUM(amount - waived) FILTER (WHERE period >= %(m0)s AND period < %(m1)s),
-       SUM(paid) FILTER (WHERE period >= %(m0)s AND period < %(m1)s),
-       SUM(amount - waived), SUM(paid)
-FROM billing_bill
-WHERE community_id = ANY(%(communities)s) AND period >= %(h0)s AND period < %(h1)s
-GROUP BY building_id
-"""
-
-_OPEN_SQL = """
-SELECT building_id,
-       SUM(outstanding) FILTER (WHERE period < %(m0)s),
-       SUM(outstanding) FILTER (WHERE period < %(h0)s)
-FROM billing_bill
-WHERE community_id = ANY(%(communities)s) AND outstanding > 0 AND period < %(m0)s
-GROUP BY building_id
-"""
-
-# Money that reached earlier bills since the start of the half-year: (building, bill period, day, amount, kind)
-# kind: 'pay' (receipt lines not void, balance applications) or 'waive' (waiver vouchers).
-_MOVES_SQL = """
-WITH moves AS (
-    SELECT l.building_id, l.bill_period AS period, l.business_date AS day, l.amount, 'pay' AS kind
-    FROM billing_receiptline l
-    WHERE l.community_id = ANY(%(communities)s) AND l.kind = 'bill' AND l.business_date >= %(h0)s
-      AND l.bill_period < %(m0)s
-      AND NOT EXISTS (SELECT 1 FROM billing_receiptvoid v WHERE v.receipt_id = l.receipt_id)
-    UNION ALL
-    SELECT e.building_id, e.bill_period, (e.created_at AT TIME ZONE %(tz)s)::date, -e.amount, 'pay'
-    FROM billing_balanceentry e
-    WHERE e.community_id = ANY(%(communities)s) AND e.kind = 'apply' AND e.created_at >= %(h0_at)s
-      AND e.bill_period < %(m0)s
-    UNION ALL
-    SELECT b.building_id, b.period, w.business_date, w.amount, 'waive'
-    FROM billing_voucher w JOIN billing_bill b ON b.id = w.bill_id
-    WHERE w.community_id = ANY(%(communities)s) AND w.kind = 'waiver' AND w.business_date >= %(h0)s
-      AND b.period < %(m0)s
+# The rate from the running totals (``billing.collection_totals``: per building and bill month, and per building,
+# bill month and month of the move, kept by triggers in every write's transaction) and the buildings' names, in
+# ONE statement (the summary's section is held to three queries). Row for row the same sums as adding up the
+# bills, lines, balance applications and waivers themselves (tests/billing/test_collection_totals.py keeps that
+# from-scratch query as the reference): every boundary is a month start, so a move's month decides where it
+# counts; a building is listed when it has a bill in the half-year, something outstanding from before the month
+# or a move since the half-year's start on earlier bills (the counts ``bills`` / ``moves``, as in a row of zeros
+# left by a void).
+_BUILDINGS_SQL = """
+WITH bt AS (
+    SELECT building_id,
+           SUM(bills) FILTER (WHERE period >= %(h0)s) AS h_bills,
+           SUM(billed) FILTER (WHERE period >= %(m0)s AND period < %(m1)s) AS m_billed,
+           SUM(paid) FILTER (WHERE period >= %(m0)s AND period < %(m1)s) AS m_paid,
+           SUM(billed) FILTER (WHERE period >= %(h0)s) AS h_billed,
+           SUM(paid) FILTER (WHERE period >= %(h0)s) AS h_paid,
+           SUM(open) FILTER (WHERE period < %(m0)s) AS m_open,
+           SUM(open) FILTER (WHERE period < %(h0)s) AS h_open
+    FROM billing_collectionbilltotal
+    WHERE community_id = ANY(%(communities)s) AND period < %(h1)s
+    GROUP BY building_id
+), mv AS (
+    SELECT building_id,
+           SUM(moves) AS moves,
+           SUM(paid) FILTER (WHERE month = %(m0)s) AS m_collected,
+           SUM(paid + waived) FILTER (WHERE month >= %(m0)s) AS m_since,
+           SUM(paid) FILTER (WHERE bill_period < %(h0)s AND month < %(h1)s) AS h_collected,
+           SUM(paid + waived) FILTER (WHERE bill_period < %(h0)s) AS h_since
+    FROM billing_collectionmovetotal
+    WHERE community_id = ANY(%(communities)s) AND month >= %(h0)s AND bill_period < %(m0)s
+    GROUP BY building_id
 )
-SELECT building_id,
-       SUM(amount) FILTER (WHERE kind = 'pay' AND period < %(m0)s AND day >= %(m0)s AND day < %(m1)s),
-       SUM(amount) FILTER (WHERE period < %(m0)s AND day >= %(m0)s),
-       SUM(amount) FILTER (WHERE kind = 'pay' AND period < %(h0)s AND day < %(h1)s),
-       SUM(amount) FILTER (WHERE period < %(h0)s)
-FROM moves GROUP BY building_id
+SELECT b.id, b.name, b.sort_order, c.name, b.community_id,
+       bt.m_billed, bt.m_paid, bt.h_billed, bt.h_paid, bt.m_open, bt.h_open,
+       mv.m_collected, mv.m_since, mv.h_collected, mv.h_since
+FROM frontdesk_building b JOIN frontdesk_community c ON c.id = b.community_id
+LEFT JOIN bt ON bt.building_id = b.id LEFT JOIN mv ON mv.building_id = b.id
+WHERE b.community_id = ANY(%(communities)s) AND (bt.h_bills > 0 OR bt.m_open > 0 OR mv.moves > 0)
 """
-
-
-# For these few large aggregations: no JIT compile (≈200 ms of overhead on every call, the plans are
-# simple) and enough memory for the hashes not to spill to disk. SET LOCAL: this transaction only.
-REPORT_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
 
 
 def _rows(sql: str, params: dict) -> list[tuple]:
@@ -187,36 +175,15 @@ def _d(value) -> Decimal:
     return value if value is not None else ZERO
 
 
-# The three aggregations above and the buildings' names in ONE statement (the summary's section is held to
-# three queries): each aggregation is a CTE, joined on the buildings of the communities.
-_BUILDINGS_SQL = f"""
-WITH cur(building_id, m_billed, m_paid, h_billed, h_paid) AS ({_CURRENT_SQL}),
-     opn(building_id, m_open, h_open) AS ({_OPEN_SQL}),
-     mv(building_id, m_collected, m_since, h_collected, h_since) AS ({_MOVES_SQL})
-SELECT b.id, b.name, b.sort_order, c.name, b.community_id,
-       cur.m_billed, cur.m_paid, cur.h_billed, cur.h_paid, opn.m_open, opn.h_open,
-       mv.m_collected, mv.m_since, mv.h_collected, mv.h_since
-FROM frontdesk_building b JOIN frontdesk_community c ON c.id = b.community_id
-LEFT JOIN cur ON cur.building_id = b.id LEFT JOIN opn ON opn.building_id = b.id LEFT JOIN mv ON mv.building_id = b.id
-WHERE b.community_id = ANY(%(communities)s)
-  AND (cur.building_id IS NOT NULL OR opn.building_id IS NOT NULL OR mv.building_id IS NOT NULL)
-"""
-
-
 def building_rows(*, community_ids: list[int], month: datetime.date) -> list[Row]:
     """The collection figures of each building with bills (``Row``: the month and its half-year), unordered:
     ONE query whatever the number of communities and bills (the report and the daily summary read it)."""
     month = month_start(month)
     h0, h1 = half_of(month)
     m0, m1 = month, add_months(month, 1)
-    tz = timezone.get_current_timezone()
-    params = {"communities": list(community_ids), "m0": m0, "m1": m1, "h0": h0, "h1": h1, "tz": str(tz),
-              "h0_at": timezone.make_aware(datetime.datetime.combine(h0, datetime.time()), tz)}
     if not community_ids:
         return []
-    # savepoint=False: inside a caller's transaction the SET LOCAL lasts until it ends (harmless: reports only)
-    with transaction.atomic(savepoint=False):
-        found = _rows(f"{REPORT_SETTINGS}; {_BUILDINGS_SQL}", params)
+    found = _rows(_BUILDINGS_SQL, {"communities": list(community_ids), "m0": m0, "m1": m1, "h0": h0, "h1": h1})
     rows = []
     for (building_id, name, sort_order, community, community_id, m_billed, m_paid, h_billed, h_paid, m_open, h_open,
          m_collected, m_since, h_collected, h_since) in found:
@@ -245,3 +212,25 @@ def collection_report(*, community_ids: list[int], month: datetime.date | None =
             target.half.add(r.half)
     return CollectionReport(month=month, half_start=h0, half_end=h1, rows=ordered,
                             communities=list(by_community.values()), total=total)
+
+
+@dataclass
+class TotalsDifference:
+    what: str  # "bill" (per building and bill month) or "move" (… and month of the move)
+    community_id: int
+    building_id: int
+    period: datetime.date
+    month: datetime.date | None
+    kept_count: int
+    scratch_count: int
+    kept: str  # the kept sums, "{billed,paid,open}" or "{paid,waived}"
+    scratch: str  # the same from the bills, lines, applications and waivers themselves
+
+
+def totals_differences() -> list[TotalsDifference]:
+    """Every key where the running totals of the collection rate (``billing.collection_totals``) are not what
+    the bills and moves add up to now; [] when they agree. Reads every bill and move (seconds at 4M bills):
+    for ``manage.py collection_totals`` and the nightly check, never for a page."""
+    from ..collection_totals import VERIFY_SQL
+
+    return [TotalsDifference(*row) for row in _rows(VERIFY_SQL, {})]

@@ -184,6 +184,9 @@ CELERY_BEAT_SCHEDULE = {
     "core-outbound-sweep": {"task": "core.tasks.outbound_sweep", "schedule": crontab(minute="*/5")},
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
     "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
+    # the collection rate's running totals checked against the bills themselves; a difference is logged at ERROR
+    "billing-collection-totals-verify": {"task": "billing.tasks.collection_totals_verify",
+                                         "schedule": crontab(minute=40, hour=3)},
     # ---- slips (issue 11): open release slips whose day has passed become expired (a late run catches up)
     "frontdesk-slips-expire": {"task": "frontdesk.tasks.slips_expire", "schedule": crontab(minute=10, hour="0-23/6")},
 }
