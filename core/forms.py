@@ -201,3 +201,10 @@ class QueryChoice(forms.ChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(required=False, **kwargs)
+
+
+class ExportStartForm(StaffForm):
+    """"Prepare this export in the background": which registered export and the list's query string."""
+
+    kind = forms.CharField(widget=forms.HiddenInput, max_length=50)
+    query = forms.CharField(widget=forms.HiddenInput, max_length=1000, required=False)

@@ -25,3 +25,19 @@ def deliver_outbound(self, message_id: int) -> str:
 def outbound_sweep() -> int:
     """Queue again the messages whose queueing was lost (Redis down at the commit)."""
     return outbound_requeue(now=timezone.now())
+
+
+@shared_task
+def export_run(job_id: str) -> str:
+    """Build a large export's .xlsx (``core.services.exports.job_run``); a second prompt does nothing."""
+    from .services.exports import job_run
+
+    return job_run(job_id)
+
+
+@shared_task
+def exports_sweep() -> dict:
+    """Queue again the export jobs whose prompt was lost; clear the files of expired ones."""
+    from .services.exports import jobs_sweep
+
+    return jobs_sweep(now=timezone.now())

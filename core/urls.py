@@ -11,4 +11,7 @@ urlpatterns = [
     path("account/language/", views.set_language, name="set_language"),
     path("account/password/", views.password_change, name="password_change"),
     path("privacy/access-log/", views.access_log, name="access_log"),
+    path("exports/new/", views.export_start, name="export_start"),
+    path("exports/<uuid:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<uuid:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -1,16 +1,20 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .accounts import user_set_language
-from .forms import LanguageForm
-from .models import Notification
+from .exports import XLSX, exporter
+from .forms import ExportStartForm, LanguageForm, submit_once
+from .models import ExportJob, Notification
 from .notifications import notification_mark_read
 from .paging import paginate
-from .permissions import require
+from .permissions import has_perm, require, sees_all_communities
 from .privacy import access_log_entries
 
 
@@ -59,3 +63,66 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = require("account")(PasswordChangeView.as_view())
+
+
+# ---- background exports (core.exports) -----------------------------------------------------------------
+
+def _own_job(request, pk) -> ExportJob:
+    """The user's own export job, in communities the user still works in; anything else is a 404."""
+    job = (ExportJob.objects.filter(pk=pk, user=request.user).defer("content").first()
+           if isinstance(pk, uuid.UUID) else None)
+    if job is None:
+        raise Http404
+    if not sees_all_communities(request.user):
+        mine = set(request.user.communities.values_list("pk", flat=True))
+        if not set(job.community_ids) <= mine:
+            raise Http404
+    return job
+
+
+@require("account")
+@require_POST
+def export_start(request):
+    """Start a background export of a list (the confirm page's button); a double-click starts one job."""
+    from .services.exports import job_create
+
+    form = ExportStartForm(request.POST)
+    entry = exporter(form.cleaned_data["kind"]) if form.is_valid() else None
+    if entry is None:
+        messages.error(request, _("This export could not be started: go back to the list and export it again."))
+        return redirect("home")
+    if not has_perm(request.user, entry.action):
+        return HttpResponse(status=403)
+
+    def perform(data):
+        from django.http import QueryDict
+
+        export = entry.build(request.user, QueryDict(data["query"]))
+        job = job_create(user=request.user, kind=entry.kind, query=data["query"], export=export,
+                         rows_total=export.queryset.count())
+        return reverse("core:export_detail", args=[job.pk])
+
+    return submit_once(request, form, perform) or redirect("home")
+
+
+@require("account")
+def export_detail(request, pk):
+    """The job's page: a progress bar polled every second while it runs, then the download link."""
+    job = _own_job(request, pk)
+    template = "core/exports/_progress.html" if request.htmx else "core/exports/detail.html"
+    return render(request, template, {"job": job})
+
+
+@require("account")
+def export_download(request, pk):
+    job = _own_job(request, pk)
+    if job.status != ExportJob.Status.DONE:
+        raise Http404
+    content = ExportJob.objects.filter(pk=job.pk).values_list("content", flat=True).first()
+    if content is None:
+        raise Http404
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(bytes(content), content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, job.filename)
+    return response

@@ -28,6 +28,14 @@ def register() -> None:
     from .scoping import scope
 
     register_demo_loader(10, "frontdesk", demo.load)
+    # The archive's list exports (core.exports): streamed, or a background job when large.
+    from core.exports import register_export
+
+    from .views import exports
+
+    register_export("frontdesk.units", exports.ACTION, exports.units_export)
+    register_export("frontdesk.people", exports.ACTION, exports.people_export)
+    register_export("frontdesk.vehicles", exports.ACTION, exports.vehicles_export)
     # The access log (core) shows supervisors the entries of their own communities.
     register_access_log_scope(scope)
     register_menu(MenuSection(key="frontdesk", label=_("Archive"), order=10, dropdown=False, links=(

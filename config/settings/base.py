@@ -182,6 +182,7 @@ CELERY_BEAT_SCHEDULE = {
     "repairs-clock-sweep": {"task": "repairs.tasks.clock_sweep", "schedule": 60.0},
     # messages whose queueing was lost (Redis down when they were recorded): queued again, sent once
     "core-outbound-sweep": {"task": "core.tasks.outbound_sweep", "schedule": crontab(minute="*/5")},
+    "core-exports-sweep": {"task": "core.tasks.exports_sweep", "schedule": crontab(minute="*/5")},
     "repairs-callback-reminders": {"task": "repairs.tasks.callback_reminders", "schedule": crontab(minute="*/15")},
     "billing-overdue-reminders": {"task": "billing.tasks.overdue_reminders", "schedule": crontab(minute=5)},
     # the collection rate's running totals checked against the bills themselves; a difference is logged at ERROR
@@ -228,3 +229,9 @@ LOGGING = {
 LOGGING["loggers"]["weasyprint"] = {"level": "WARNING"}
 LOGGING["loggers"]["fontTools"] = {"level": "WARNING"}
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+
+# List exports (core.exports): above this many rows an export is built by a Celery task (a progress page
+# and a download link) instead of streamed at once; the finished file is kept this many hours, then the
+# beat's core-exports-sweep clears it (docs/operations.md).
+EXPORT_TASK_THRESHOLD = env.int("EXPORT_TASK_THRESHOLD", default=2000)
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core import privacy
 from core.audit import history_for
+from core.exports import export_response
 from core.forms import list_filters, list_params
 from core.paging import paginate
 from core.permissions import require
@@ -33,10 +34,10 @@ REVEALABLE = {"phone": privacy.PHONE, "phone_alt": privacy.PHONE, "id_number": p
 def person_list(request):
     if refused := exports.refusal(request):
         return refused
+    if exports.wants_export(request):
+        return export_response(request, "frontdesk.people")
     filters = {k: v or None for k, v in list_filters(request, PersonFilterForm).items()}
     qs = selectors.person_list(user=request.user, **filters)
-    if exports.wants_export(request):
-        return exports.people_xlsx(qs, user=request.user)
     return render(request, "frontdesk/person_list.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "kinds": Occupancy.Kind.choices,
         "communities": communities_of(request.user),

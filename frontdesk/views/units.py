@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from core.audit import history_for
+from core.exports import export_response
 from core.forms import list_filters, list_params
 from core.paging import paginate
 from core.pdf import pdf_response
@@ -24,10 +25,10 @@ PAGE_SIZE = 50
 def unit_list(request):
     if refused := exports.refusal(request):
         return refused
+    if exports.wants_export(request):
+        return export_response(request, "frontdesk.units")
     filters = {k: v or None for k, v in list_filters(request, UnitFilterForm).items()}
     qs = selectors.unit_list(user=request.user, **filters)
-    if exports.wants_export(request):
-        return exports.units_xlsx(qs)
     return render(request, "frontdesk/unit_list.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "usages": Unit.Usage.choices,
         "communities": communities_of(request.user),

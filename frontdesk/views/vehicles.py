@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.exports import export_response
 from core.forms import list_filters, list_params
 from core.paging import paginate
 from core.permissions import require
@@ -27,13 +28,13 @@ PAGE_SIZE = 50
 def vehicle_list(request):
     if refused := exports.refusal(request):
         return refused
-    values = list_filters(request, VehicleFilterForm)
-    filters = {"community": values["community"] or None, "q": values["q"] or None}
-    active = values["active"] != "0"
-    new_energy = {"1": True, "0": False}.get(values["new_energy"] or "")
-    qs = selectors.vehicle_list(user=request.user, active=active, new_energy=new_energy, **filters)
     if exports.wants_export(request):
-        return exports.vehicles_xlsx(qs)
+        return export_response(request, "frontdesk.vehicles")
+    values = list_filters(request, VehicleFilterForm)
+    filters = exports.vehicle_filters(values)
+    active = filters["active"]
+    qs = selectors.vehicle_list(user=request.user, **filters)
+    filters = {"community": filters["community"], "q": filters["q"]}
     return render(request, "frontdesk/vehicle_list.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "active": active,
         "new_energy": values["new_energy"] or "", "communities": communities_of(request.user),

@@ -116,7 +116,7 @@ def test_export_has_one_row_per_unit(client, clerk, unit_a, other_unit, fee_item
     client.force_login(clerk)
     response = client.get(reverse("billing:arrears"), {"export": "xlsx", "sort": "room"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][1] == "Room" and len(rows) == 3
     by_room = {r[1]: r for r in rows[1:]}
     assert by_room[unit_a.code][2] == "张建国" and by_room[unit_a.code][8] == 280  # money is a number cell

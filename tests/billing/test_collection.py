@@ -131,7 +131,7 @@ def test_page_export_and_bad_month(client, users, community_a, scenario, django_
     assert bad.status_code == 200 and "Choose the month as YYYY-MM" in bad.content.decode()
     assert bad.context["report"].month == timezone.localdate().replace(day=1)
     export = client.get(url, {"month": "2026-08", "export": "xlsx"})
-    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(export.getvalue())).active.iter_rows(values_only=True))
     assert rows[1][0] == "2026-08" and rows[2][1] == "3" and rows[2][2] == 550 and rows[2][4] == 45.5
     assert any(row[0] == "2026-07 – 2026-12" for row in rows)
 

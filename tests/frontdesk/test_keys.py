@@ -438,7 +438,7 @@ def test_export_is_masked_and_for_the_desk_only(client, unit_a, clerk, users):
     client.force_login(users[Role.SUPERVISOR])
     response = client.get(reverse("frontdesk:key_list"), {"export": "xlsx"})
     assert response.status_code == 200
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("Community", "Key tag number", "Kind of key")
     by_tag = {row[1]: row for row in rows[1:]}
     assert set(by_tag) == {"K-EXP", "G-EXP"}

@@ -206,7 +206,7 @@ def test_the_pdf_renders_in_chinese_with_the_font(client, users, frozen):
 def test_the_xlsx_has_the_numbers(client, users, frozen, english_messages):
     response = _get(client, users[Role.MANAGER], day="2026-11-25", export="xlsx")
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.values)
     assert rows[0] == ("Part", "Item", "Value", "Note")
     values = {(r[0], r[1]): r[2] for r in rows[1:]}
     assert values[("Complaint hot spots", "3栋 · 噪音")] == 3

@@ -352,7 +352,7 @@ def test_the_xlsx_lists_areas_questions_buildings_and_remarks(survey, unit_a, cl
     client.force_login(clerk)
     response = client.get(reverse("frontdesk:survey_results_xlsx", args=[survey.pk]))
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][0] == "Kind" and rows[1][:5] == ("Overall", None, None, 2, 4.5)
     kinds = {row[0] for row in rows[1:]}
     assert kinds == {"Overall", "Service area", "Question", "Building", "Remark"}

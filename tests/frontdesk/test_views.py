@@ -130,10 +130,10 @@ def test_access_log_is_append_only(db, clerk):
 def test_exports_are_filtered_scoped_and_masked(client, users, unit_a, unit_b):
     client.force_login(users[Role.CLERK])
     response = client.get(reverse("frontdesk:person_list"), {"export": "xlsx"})
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert len(rows) == 2  # header + the one person of community A
     assert rows[1][1] == "张建国" and rows[1][4] == "110105********002X"
-    units = load_workbook(BytesIO(client.get(reverse("frontdesk:unit_list"), {"export": "xlsx", "q": "3-2"}).content)).active
+    units = load_workbook(BytesIO(client.get(reverse("frontdesk:unit_list"), {"export": "xlsx", "q": "3-2"}).getvalue())).active
     assert [r[1] for r in units.iter_rows(min_row=2, values_only=True)] == ["3-2-1502"]
     client.force_login(users[Role.ENGINEER])
     assert client.get(reverse("frontdesk:unit_list"), {"export": "xlsx"}).status_code == 403

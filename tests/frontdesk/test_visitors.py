@@ -341,7 +341,7 @@ def test_phones_are_masked_in_the_export_and_pages_go_through_the_sensitive_tag(
     response = client.get(reverse("frontdesk:visitor_log"), {"export": "xlsx"})
     from openpyxl import load_workbook
 
-    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(response.getvalue()), read_only=True).active.iter_rows(values_only=True))
     text = " ".join(str(c) for row in rows for c in row if c is not None)
     assert "139****7777" in text and "13900007777" not in text and "粤B7A123" in text
     assert rows[0][0] == "Community" and len(rows) == 2

@@ -226,7 +226,7 @@ def test_violation_list_filters_export_and_query_count(client, users, community_
     assert len(client.get(url, {"status": "corrected"}).context["page"]) == 0
     response = client.get(url, {"export": "xlsx", "category": "rubbish"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(load_workbook(io.BytesIO(response.getvalue())).active.values)
     assert len(rows) == 2 and rows[1][0] == sites[0].unit.code and rows[1][2] == "Rubbish left in common areas"
     junk = client.get(url, {"status": "\x00", "category": "x" * 5000, "community": "1e9999", "overdue": "2"})
     assert junk.status_code == 200

@@ -241,7 +241,7 @@ def test_export_has_the_same_tables(client, community_a, setup, users):
     response = client.get(reverse("repairs:stats"), {"period": "month", "export": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     flat = [str(c) for row in rows for c in row if c is not None]
     for title in ("Repairs and complaints by category", "Repairs and complaints by building", "Clocks: on time",

@@ -3,6 +3,7 @@ Running it again changes nothing and prints the accounts again. The accounts are
 (``frontdesk.demo``), so the command lives here: core imports no app."""
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from core.demo import loaders
 from frontdesk.demo import PASSWORD, accounts_banner
@@ -14,6 +15,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         for _name, load in loaders():
             load(self.stdout)
+        with connection.cursor() as cursor:
+            # Planner statistics for the tables just filled: until autovacuum's first ANALYZE, a plan made on
+            # none joined every room to every occupancy (the people export took 15 s for 3,620 people).
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts (password {PASSWORD}):"))
         for line in accounts_banner():
             self.stdout.write(line)
