@@ -14,6 +14,16 @@ from ..selectors.stats.export import stats_export_rows
 from ..selectors.stats.report import ticket_stats
 from ..selectors.stats.targets import COMPLAINT_TARGET_PER_MONTH
 
+# The long tables (buildings, hot spots, the complaint target) show their first rows unless "all" is asked
+# for: 726 buildings × 8 periods was 700 KB of HTML and most of the page's time; the export has every row.
+FIRST_ROWS = 20
+
+
+def _first(rows: list, *, show_all: bool, keep: int = 0) -> tuple[list, int]:
+    """(the rows to show, how many are hidden): the first FIRST_ROWS, or ``keep`` when more must show."""
+    shown = rows if show_all else rows[:max(FIRST_ROWS, keep)]
+    return shown, len(rows) - len(shown)
+
 
 @require("repairs.stats")
 def stats(request):
@@ -45,8 +55,18 @@ def stats(request):
                  "on_time": _("On time (%)"),
                  "satisfaction": _("Satisfaction (1–5)")},
     }
+    show_all = request.GET.get("all") == "1"
+    buildings, buildings_hidden = _first(result.by_building, show_all=show_all)
+    hot_spots, hot_spots_hidden = _first(result.hot_spots, show_all=show_all)
+    # every building over the target this month stays on the page (they come first)
+    targets, targets_hidden = _first(result.target_rows, show_all=show_all,
+                                     keep=sum(1 for t in result.target_rows if t["over_now"]))
+    everything = request.GET.copy()
+    everything["all"] = "1"
     return render(request, "repairs/stats.html", {
-        "stats": result, "chart": chart, "communities": communities, "chosen": chosen, "period": period,
+        "stats": result, "by_building": buildings, "buildings_hidden": buildings_hidden,
+        "hot_spots": hot_spots, "hot_spots_hidden": hot_spots_hidden,
+        "target_rows": targets, "targets_hidden": targets_hidden, "all_url": f"?{everything.urlencode()}", "chart": chart, "communities": communities, "chosen": chosen, "period": period,
         "count": count or periods.DEFAULT_PERIODS[period], "target": COMPLAINT_TARGET_PER_MONTH,
     })
 

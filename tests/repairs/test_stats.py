@@ -263,3 +263,34 @@ def test_date_columns_are_indexed():
     assert found["ticket_created_idx"][0] == "repairs_ticket" and "(created_at)" in found["ticket_created_idx"][1]
     assert found["clock_started_idx"][0] == "repairs_clock" and "(started_at)" in found["clock_started_idx"][1]
     assert found["callback_done_idx"][0] == "repairs_callback" and "(done_at)" in found["callback_done_idx"][1]
+
+
+def test_long_tables_show_their_first_rows_and_every_row_on_request(client, community_a, setup, users, monkeypatch):
+    """Buildings, hot spots and the target table show FIRST_ROWS rows (the biggest first), every building over
+    the target this month whatever their number, and every row with ``all=1``; bad values of ``all`` are ignored."""
+    from repairs.views import stats as stats_view
+
+    monkeypatch.setattr(stats_view, "FIRST_ROWS", 1)
+    s = setup
+    at = timezone.now() - datetime.timedelta(hours=1)
+    for _ in range(3):  # building 3: 3 complaints (over the target), building 5: 1 repair and 3 complaints
+        make_ticket(community_a, s["u3"], s["noise"], kind=K.COMPLAINT, at=at, actor=s["actor"])
+        make_ticket(community_a, s["u5"], s["noise"], kind=K.COMPLAINT, at=at, actor=s["actor"])
+    make_ticket(community_a, s["u5"], s["plumbing"], at=at, actor=s["actor"])
+    client.force_login(users[Role.SUPERVISOR])
+    url = reverse("repairs:stats")
+
+    def table(html, table_id):
+        part = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+        return part.split("<tbody>", 1)[1].count("<tr")
+
+    html = client.get(url, {"period": "month"}).content.decode()
+    assert table(html, "by-building") == 1 and "翠湖花园 · Building 5" in html.split('id="by-building"')[1][:2000]
+    assert table(html, "hot-spots") == 1
+    assert table(html, "target-table") == 2  # both buildings are over the target this month: both stay
+    assert "1 more row not shown." in html and "2 more rows not shown." in html  # buildings; hot spots
+    assert "all=1" in html and "period=month" in html
+    html = client.get(url, {"period": "month", "all": "1"}).content.decode()
+    assert table(html, "by-building") == 2 and table(html, "hot-spots") == 3 and "more row" not in html
+    for bad in ("yes", "2", "", "1' OR 1=1"):
+        assert table(client.get(url, {"all": bad}).content.decode(), "by-building") == 1
