@@ -117,13 +117,14 @@ def _free_text(qs, q, *, sort, depth):
     if depth is None or not INDEXED_TEXT.search(q):
         return qs.filter(on_ticket | Q(unit__code__icontains=q))
     first = [_board_order(qs.filter(part), sort).values("pk")[:depth] for part in (on_ticket, in_room)]
-    return qs.filter(_any_of("pk", first[0].union(first[1])))
+    return qs.filter(_any_of("pk", Subquery(first[0].union(first[1]))))
 
 
-def _any_of(field, subquery):
-    """``field = ANY(ARRAY(subquery))``: the subquery is an InitPlan computed once, its ids looked up by index."""
-    return Func(F(field), Func(Subquery(subquery), function="ARRAY"), arg_joiner=" = ANY(",
-                template="%(expressions)s)", output_field=BooleanField())
+def _any_of(field, ids):
+    """``field = ANY(ARRAY(ids))`` (``ids``: a one-column subquery expression): the array is an InitPlan computed
+    once, its ids looked up by index."""
+    return Func(F(field), Func(ids, function="ARRAY"), arg_joiner=" = ANY(", template="%(expressions)s)",
+                output_field=BooleanField())
 
 
 def _board_order(qs, sort):
@@ -187,7 +188,7 @@ def ticket_board_page(*, user, number=1, size=50, sort="newest", **filters) -> B
     # ``id = ANY(ARRAY(ids))``, not ``id IN (ids)``: the array is an InitPlan computed once, and its ids are
     # looked up in the primary key. With ``IN`` and the seven joins of the row query, PostgreSQL (past
     # join_collapse_limit) hashed the whole joined ticket table against the page's ids (seconds at 1M).
-    qs = with_board_joins(_board_order(Ticket.objects.filter(_any_of("pk", ids)), sort)).prefetch_related(open_clocks())
+    qs = with_board_joins(_board_order(Ticket.objects.filter(_any_of("pk", Subquery(ids))), sort)).prefetch_related(open_clocks())
     rows = list(qs)
     return BoardPage(number=number, size=size, object_list=rows[:size], has_next=len(rows) > size)
 
