@@ -2,6 +2,7 @@
 and what the bulk dispatch offers."""
 
 import datetime
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -45,7 +46,8 @@ SORTS = {  # "due" (due soonest) is ordered by the earliest open clock, see tick
 
 
 def _board_filter(qs, *, user, status="", kind="", category=None, building=None, engineer=None, overdue=False,
-                  date_from=None, date_to=None, q="", open_only=True, closed_on=None, channel=(), community=()):
+                  date_from=None, date_to=None, q="", open_only=True, closed_on=None, channel=(), community=(),
+                  sort="newest", depth=None):
     if status == "all":
         pass
     elif status:
@@ -83,10 +85,49 @@ def _board_filter(qs, *, user, status="", kind="", category=None, building=None,
         qs = qs.filter(unit__in=Unit.objects.filter(community__in=communities,
                                                     code=Unit.make_code(room["b"], room["e"], room["n"])).values("pk"))
     elif q:
-        # description: pg_trgm GIN index on UPPER(description) (migration repairs/0003)
-        qs = qs.filter(Q(description__icontains=q) | Q(unit__code__icontains=q) | Q(contact_phone__contains=q)
-                       | Q(number__iexact=q) | Q(location__icontains=q))
+        qs = _free_text(qs, q, sort=sort, depth=depth)
     return qs
+
+
+# A text the trigram indexes can look up and that few tickets contain: four letters or digits in a row (a phone's
+# last 4 digits), or three letters (物业费). pg_trgm splits words at anything else, so shorter runs ("漏水", "3-2",
+# "1-1") give only padded trigrams that nearly every row has; and three digits ("138", "150") are in ~1 % of the
+# phones and room codes, so a page of them is found sooner by the single OR's walk than by the union below, whose
+# room-code part walks on its own.
+INDEXED_TEXT = re.compile(r"[^\W_]{4}|[^\W\d_]{3}")
+
+
+def _free_text(qs, q, *, sort, depth):
+    """The board's free-text search: the text anywhere in the description, the room code or the location (each
+    ignoring case), anywhere in the contact phone (a phone's last digits), or the whole ticket number (ignoring
+    case).
+
+    For a page of the board (``depth``: how many rows of ``sort`` the page needs, offset included) and a text
+    the indexes narrow down (``INDEXED_TEXT``), the ticket's own columns and the room code are searched apart,
+    each for its first ``depth`` rows in the board's order, and the page is taken from the union of the two. Each
+    part then has a plan of its own: the ticket's columns are one BitmapOr of their indexes for a rare text (a
+    phone's last 4 digits: the matching tickets only, not a walk through every open ticket; migrations
+    repairs/0003, 0010), or a walk in the board's order that stops at the ``depth``-th match for a common one;
+    the room code is the tickets of the few units whose code contains the text (the units' trigram index, then
+    the tickets by room), or a walk that looks up each ticket's unit when many codes match (``1502``).
+    In one OR the room code either needs a join to every walked ticket's unit, or, as ``unit_id = ANY(ARRAY(<the
+    units>))``, read the tickets of thousands of units (seconds at 1M tickets) when many codes match.
+    Other texts keep the single OR (with a join to the unit): no index narrows them, and the walk in the board's
+    order stops at the page's last match at once for a common word."""
+    on_ticket = Q(description__icontains=q) | Q(contact_phone__contains=q) | Q(number__iexact=q) | Q(
+        location__icontains=q)
+    in_room = Q(unit__in=Unit.objects.filter(code__icontains=q).values("pk"))
+    if depth is None or not INDEXED_TEXT.search(q):
+        return qs.filter(on_ticket | Q(unit__code__icontains=q))
+    first = [_board_order(qs.filter(part), sort).values("pk")[:depth] for part in (on_ticket, in_room)]
+    return qs.filter(_any_of("pk", Subquery(first[0].union(first[1]))))
+
+
+def _any_of(field, ids):
+    """``field = ANY(ARRAY(ids))`` (``ids``: a one-column subquery expression): the array is an InitPlan computed
+    once, its ids looked up by index."""
+    return Func(F(field), Func(ids, function="ARRAY"), arg_joiner=" = ANY(", template="%(expressions)s)",
+                output_field=BooleanField())
 
 
 def _board_order(qs, sort):
@@ -177,7 +218,7 @@ def ticket_board_page(*, user, number=1, size=50, sort="newest", **filters) -> B
     joins only those rows."""
     number = max(1, number)
     start, stop = (number - 1) * size, number * size + 1
-    filtered = _board_filter(tickets_for(user), user=user, **filters)
+    filtered = _board_filter(tickets_for(user), user=user, sort=sort, depth=stop, **filters)
     if sort == "due":
         ids = _due_page_ids(filtered, start, stop)
     else:
@@ -185,9 +226,7 @@ def ticket_board_page(*, user, number=1, size=50, sort="newest", **filters) -> B
     # ``id = ANY(ARRAY(ids))``, not ``id IN (ids)``: the array is an InitPlan computed once, and its ids are
     # looked up in the primary key. With ``IN`` and the seven joins of the row query, PostgreSQL (past
     # join_collapse_limit) hashed the whole joined ticket table against the page's ids (seconds at 1M).
-    in_page = Func(F("pk"), Func(ids, function="ARRAY"), arg_joiner=" = ANY(", template="%(expressions)s)",
-                   output_field=BooleanField())
-    qs = with_board_joins(_board_order(Ticket.objects.filter(in_page), sort)).prefetch_related(open_clocks())
+    qs = with_board_joins(_board_order(Ticket.objects.filter(_any_of("pk", ids)), sort)).prefetch_related(open_clocks())
     rows = list(qs)
     return BoardPage(number=number, size=size, object_list=rows[:size], has_next=len(rows) > size)
 
