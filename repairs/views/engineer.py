@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.forms import StaffForm, submit_once
+from core.paging import paginate
 from core.pdf import pdf_response
 from core.permissions import require
 
@@ -21,10 +22,15 @@ from ..selectors import work as selectors
 from ..services import home_services, work
 
 
+# A phone screen of cards; the most urgent come first, so the first page is what to do now.
+PAGE_SIZE = 30
+
+
 @require("repairs.work")
 def work_list(request):
-    tickets = list(selectors.work_list(user=request.user))
-    return render(request, "repairs/engineer_list.html", {"tickets": tickets, "now": timezone.now()})
+    page = paginate(request, selectors.work_list(user=request.user), PAGE_SIZE)
+    return render(request, "repairs/engineer_list.html", {"page": page, "tickets": list(page.object_list),
+                                                          "now": timezone.now()})
 
 
 @require("repairs.work")

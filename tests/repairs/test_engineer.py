@@ -279,3 +279,20 @@ def test_engineer_sees_the_phone_masked_with_a_logged_show(eng_client, engineer,
     assert "138****5678" in html and "13812345678" not in html
     person = unit_a.occupancies.get().person
     assert reverse("frontdesk:person_reveal", args=[person.pk, "phone"]) in html
+
+
+def test_my_tickets_come_a_page_at_a_time_most_urgent_first(eng_client, engineer, clerk, community_a, monkeypatch):
+    """A team with thousands of open tickets: the phone gets PAGE_SIZE cards, the count of all, and the pages."""
+    from repairs.views import engineer as engineer_views
+
+    monkeypatch.setattr(engineer_views, "PAGE_SIZE", 2)
+    plain = [dispatched_to(engineer, community_a, actor=clerk) for _ in range(2)]
+    urgent = dispatched_to(engineer, community_a, actor=clerk, urgency=Ticket.Urgency.URGENT)
+    first = eng_client.get(reverse("repairs:work_list"))
+    assert [t.pk for t in first.context["tickets"]][0] == urgent.pk and len(first.context["tickets"]) == 2
+    html = first.content.decode()
+    assert first.context["page"].paginator.count == 3 and "page=2" in html
+    second = eng_client.get(reverse("repairs:work_list"), {"page": "2"})
+    assert len(second.context["tickets"]) == 1 and second.context["tickets"][0].pk in {p.pk for p in plain}
+    for bad in ("x", "0", "99999999999", "-1"):
+        assert eng_client.get(reverse("repairs:work_list"), {"page": bad}).status_code == 200
