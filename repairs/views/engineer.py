@@ -21,7 +21,6 @@ from ..selectors import clocks as clock_selectors
 from ..selectors import work as selectors
 from ..services import home_services, work
 
-
 # A phone screen of cards; the most urgent come first, so the first page is what to do now.
 PAGE_SIZE = 30
 

@@ -66,7 +66,8 @@ def stats(request):
     return render(request, "repairs/stats.html", {
         "stats": result, "by_building": buildings, "buildings_hidden": buildings_hidden,
         "hot_spots": hot_spots, "hot_spots_hidden": hot_spots_hidden,
-        "target_rows": targets, "targets_hidden": targets_hidden, "all_url": f"?{everything.urlencode()}", "chart": chart, "communities": communities, "chosen": chosen, "period": period,
+        "target_rows": targets, "targets_hidden": targets_hidden, "all_url": f"?{everything.urlencode()}",
+        "chart": chart, "communities": communities, "chosen": chosen, "period": period,
         "count": count or periods.DEFAULT_PERIODS[period], "target": COMPLAINT_TARGET_PER_MONTH,
     })
 
