@@ -378,6 +378,8 @@ def test_redis_down_mid_run_is_caught_up_by_the_next_sweep(community_a, communit
     # A's two managers with an address and B's one: each claimed with its message, whether Redis took it or not
     assert SummaryDelivery.objects.filter(day=day).count() == 3 and len(calls) >= 2
     assert OutboundMessage.objects.filter(status="pending").count() == 3
+    # recorded by the sweep that ran at ``now`` (10:00), whatever the hour the test itself runs at
+    OutboundMessage.objects.update(created_at=now)
     with (mock.patch("core.tasks.deliver_outbound.delay") as delay,
           mock.patch("frontdesk.services.summary.CATCH_UP_DAYS", 1)):
         result = services.summary_sweep(now=now + datetime.timedelta(minutes=11))

@@ -328,7 +328,7 @@ def test_remarks_are_listed_with_phones_and_id_numbers_masked(survey, unit_a, cl
     assert selectors.mask_free_text("房号 3-2-1502，电话 0571-88886666") == "房号 3-2-1502，电话 0571-88886666"
     client.force_login(clerk)
     for name in ("frontdesk:survey_results", "frontdesk:survey_results_xlsx"):
-        body = client.get(reverse(name, args=[survey.pk])).content
+        body = client.get(reverse(name, args=[survey.pk])).getvalue()  # the .xlsx is streamed
         assert b"13812345678" not in body and b"11010519491231002X" not in body
 
 

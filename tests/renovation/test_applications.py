@@ -474,7 +474,7 @@ def test_list_filters_and_export(client, unit_a, users):
     assert page.status_code == 200 and len(page.context["page"].object_list) == 3
     export = client.get(reverse("renovation:list"), {"export": "xlsx"})
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxml")
-    assert b"13902345678" not in export.content
+    assert b"13902345678" not in export.getvalue()
 
 
 def test_the_detail_page_shows_history_and_forms_by_role(client, renovating, users):
