@@ -28,9 +28,13 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
-def setup_django_for_timing(url: str, *, test_client: bool = True) -> None:
+def setup_django_for_timing(url: str, *, test_client: bool = True, warm_requests: int = 2) -> None:
     """Point Django at ``url`` and set it up as the timing benches need it: production-like (no DEBUG
-    query log, quiet logs and warnings), with the test environment when the test ``Client`` is used."""
+    query log, quiet logs and warnings), with the test environment when the test ``Client`` is used.
+
+    Like a web process in its steady state (``config/wsgi.py``), the long-lived objects are frozen out of
+    the garbage collector: once now and once after ``warm_requests`` requests (the benches' untimed
+    warm-up; a web process waits for ``core.memory.WARM_REQUESTS``)."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -41,6 +45,9 @@ def setup_django_for_timing(url: str, *, test_client: bool = True) -> None:
     import django
 
     django.setup()
+    from core.memory import freeze_after_warmup
+
+    freeze_after_warmup(requests=warm_requests)
     if test_client:
         from django.test.utils import setup_test_environment
 
