@@ -1,6 +1,15 @@
-"""Database-level guards shared by every app."""
+"""Database-level guards shared by every app, and raw SQL read as dictionaries."""
 
 import pgtrigger
+from django.db import connection
+
+
+def fetch_dicts(sql: str, params=None) -> list[dict]:
+    """Run one raw SELECT; its rows as dictionaries by column name."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [c.name for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def append_only(prefix: str) -> list:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, DecimalField, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.db import fetch_dicts
 from core.money import rmb_upper
 from frontdesk.models import Occupancy, Unit
 from frontdesk.scoping import scope
@@ -110,10 +110,7 @@ def _page_rows(rows_qs, sort: str, limit: int, offset: int) -> list[dict]:
     windows = ", ".join(f'SUM(t."{key}") OVER () AS "sum_{key}"' for key in BUCKET_KEYS)
     wrapped = (f'SELECT t.*, COUNT(*) OVER () AS n_units, SUM(t.total) OVER () AS sum_total, {windows} '
                f'FROM ({sql}) t ORDER BY {_ORDER_SQL.get(sort, _ORDER_SQL["amount"])} LIMIT %s OFFSET %s')
-    with connection.cursor() as cursor:
-        cursor.execute(wrapped, (*params, limit, offset))
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return fetch_dicts(wrapped, (*params, limit, offset))
 
 
 def _totals_of(row: dict | None) -> dict:

@@ -5,10 +5,10 @@ each step with its channels as labels."""
 import datetime
 
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core.db import fetch_dicts
 from core.models import OutboundMessage
 from frontdesk.models import Building
 from frontdesk.scoping import scope
@@ -63,10 +63,7 @@ def due_units(policy: ReminderPolicy, today: datetime.date) -> list[dict]:
         "every": max(policy.every_days, 1), "max_steps": policy.max_steps,
         "latest_anchor": today - datetime.timedelta(days=policy.first_after_days),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(_DUE_SQL, params)
-        columns = [c.name for c in cursor.description]
-        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    return fetch_dicts(_DUE_SQL, params)
 
 
 def undelivered_reminders(now):

@@ -117,7 +117,7 @@ def _clock(ticket, kind, due, **fields):
 
 def test_the_readers_filter_clocks_by_their_own_community(world):
     """No join to the tickets for the community: the statistics, the overdue count and the "today" card read
-    ``repairs_clock.community_id`` (what ``clock_community_started_idx`` / ``clock_community_running_idx`` index)."""
+    ``repairs_clock.community_id`` (what ``clock_stats_cov`` / ``clock_community_running_idx`` index)."""
     now = timezone.now()
     mine = new_ticket(world["a"], world["clerk"])
     theirs = new_ticket(world["b"], world["other"])
@@ -127,12 +127,13 @@ def test_the_readers_filter_clocks_by_their_own_community(world):
     with CaptureQueriesContext(connection) as ctx:
         summary._overdue_counts([world["a"].pk])
         rows, total = summary._with_total(summary.clocks_running_out([world["a"].pk], now))
-        stats_clocks.on_time(community_ids=[world["a"].pk], since=now - datetime.timedelta(days=7), period="week",
-                             index={}, count=1)
+        kinds, _rates = stats_clocks.on_time(community_ids=[world["a"].pk],
+                                             starts=[timezone.localdate(now) - datetime.timedelta(days=7)])
     assert total == 2 and {c.ticket_id for c in rows} == {mine.pk}
+    assert {k["kind"]: k["late"] for k in kinds}[K.COMPLAINT] == 1  # theirs is not counted
     counts, stats = ctx.captured_queries[0]["sql"], ctx.captured_queries[2]["sql"]
-    for sql in (counts, stats):
-        assert '"repairs_clock"."community_id" IN' in sql and "repairs_ticket" not in sql, sql
+    assert '"repairs_clock"."community_id" IN' in counts and "repairs_ticket" not in counts, counts
+    assert "c.community_id = ANY(" in stats and "repairs_ticket" not in stats, stats
     # the card joins the tickets for what it shows (number, room, category), not to filter by community
     assert '"repairs_clock"."community_id" IN' in ctx.captured_queries[1]["sql"]
 
@@ -208,7 +209,8 @@ def test_due_soonest_reads_the_running_clocks_in_deadline_order(world):
     with connection.cursor() as cur:
         cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'repairs_clock'")
         indexes = dict(cur.fetchall())
-    assert "(community_id, started_at)" in indexes["clock_community_started_idx"]
+    assert "(community_id, started_at) INCLUDE (kind, met_at, breached_at, due_at, id)" in indexes["clock_stats_cov"]
+    assert "clock_community_started_idx" not in indexes  # clock_stats_cov has its columns first (repairs 0014)
     assert "(community_id, due_at, id)" in indexes["clock_community_running_idx"]
     assert "(due_at, id) INCLUDE (community_id, ticket_id)" in indexes["clock_running_due_cov"]
     for name in ("clock_community_running_idx", "clock_running_due_cov"):

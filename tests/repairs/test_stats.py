@@ -265,6 +265,18 @@ def test_date_columns_are_indexed():
     assert found["callback_done_idx"][0] == "repairs_callback" and "(done_at)" in found["callback_done_idx"][1]
 
 
+def test_the_counts_read_covering_indexes():
+    """The ticket and clock counts read only the covering indexes of repairs/0014 (docs/performance.md,
+    "Statistics by ids"): their key columns and every column the queries read."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN ('ticket_stats_cov', 'clock_stats_cov')")
+        found = dict(cur.fetchall())
+    assert "repairs_ticket USING btree (community_id, created_at) INCLUDE (kind, category_id, building_id)" in (
+        found["ticket_stats_cov"])
+    assert "repairs_clock USING btree (community_id, started_at) INCLUDE (kind, met_at, breached_at, due_at, id)" in (
+        found["clock_stats_cov"])
+
+
 def test_long_tables_show_their_first_rows_and_every_row_on_request(client, community_a, setup, users, monkeypatch):
     """Buildings, hot spots and the target table show FIRST_ROWS rows (the biggest first), every building over
     the target this month whatever their number, and every row with ``all=1``; bad values of ``all`` are ignored."""

@@ -1,8 +1,9 @@
 """Statistics of repairs and complaints, the page's whole report: volumes by category and building,
 clocks on time, satisfaction, complaint hot spots and the complaint target. Reads only.
 
-Every figure is aggregated in SQL; ``ticket_stats`` runs a fixed number of queries (five) whatever
-the number of tickets, categories or buildings."""
+Every figure is aggregated in SQL; ``ticket_stats`` runs a fixed number of queries (five: the
+tickets by category, by building and the complaints by month, the clocks, the callbacks) whatever the
+number of tickets, categories or buildings."""
 
 from dataclasses import dataclass, field
 
@@ -21,8 +22,8 @@ from .periods import (
     period_starts,
 )
 from .satisfaction import satisfaction
-from .targets import complaint_targets
-from .volume import by_building, by_category, table_rows
+from .targets import complaint_targets, target_months
+from .volume import table_rows, volumes
 
 K = Ticket.Kind
 
@@ -50,22 +51,19 @@ class Stats:
 def ticket_stats(*, community_ids, period: str = WEEK, count: int | None = None, now=None) -> Stats:
     """``community_ids``: the communities to count, already limited to the user's (the view scopes them)."""
     community_ids = list(community_ids)
-    tickets = Ticket.objects.filter(community_id__in=community_ids)
     period = period if period in (WEEK, MONTH) else WEEK
     count = max(2, min(count or DEFAULT_PERIODS[period], MAX_PERIODS))
     now = now or timezone.now()
     today = timezone.localdate(now)
     starts = period_starts(period, count, today)
-    index = {d: i for i, d in enumerate(starts)}
     since = aware(starts[0])
-    in_range = tickets.filter(created_at__gte=since)
+    months = target_months(today)
 
-    categories, totals = by_category(in_range, period=period, index=index, count=count)
-    buildings = by_building(in_range, period=period, index=index, count=count)
-    clocks, clock_rates = on_time(community_ids=community_ids, since=since, period=period, index=index, count=count)
+    counted = volumes(community_ids=community_ids, starts=starts, months=months)
+    categories, totals, buildings = counted.by_category, counted.totals, counted.by_building
+    clocks, clock_rates = on_time(community_ids=community_ids, starts=starts)
     per_period, overall, n_satisfaction = satisfaction(community_ids=community_ids, since=since, period=period,
                                                        starts=starts)
-    target_rows, months = complaint_targets(tickets, today=today)
     return Stats(
         period=period, periods=starts, labels=[label(period, d) for d in starts],
         by_category=table_rows(categories), by_building=table_rows(buildings),
@@ -76,5 +74,5 @@ def ticket_stats(*, community_ids, period: str = WEEK, count: int | None = None,
         clocks=clocks, clock_rate_by_period=clock_rates,
         satisfaction=per_period, satisfaction_overall=overall, satisfaction_count=n_satisfaction,
         hot_spots=hot_spots(by_category=categories, by_building=buildings),
-        target_rows=target_rows, target_months=[label(MONTH, d) for d in months],
+        target_rows=complaint_targets(counted.complaints_by_month), target_months=[label(MONTH, d) for d in months],
     )
