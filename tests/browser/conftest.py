@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import threading  # noqa: E402
 
 import pytest  # noqa: E402
-from django.test.testcases import QuietWSGIRequestHandler  # noqa: E402
+from django.core.servers import basehttp  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -70,19 +70,21 @@ def login(live_server):
 
 # The live server answers in its own threads. A request still running when a test ends (a page's last
 # fetch, a PDF tab) holds table locks while pytest-django empties the tables for the next test: the
-# TRUNCATE then deadlocks with it. So each request is counted, and a test's teardown waits until the
-# live server has finished every request before the tables are emptied.
+# TRUNCATE then deadlocks with it. So each request is counted from the moment it is read until its
+# response is written, and a test's teardown waits until the live server has finished every request
+# before the tables are emptied. (Counting whole handle_one_request calls also counted keep-alive
+# connections idling for their next request: every browser test then waited the full 30 s.)
 _requests = threading.Condition()
 _in_flight = 0
 
 
-def _counted(handle_one_request):
-    def wrapped(self):
+def _counted(run):
+    def wrapped(self, application):
         global _in_flight
         with _requests:
             _in_flight += 1
         try:
-            return handle_one_request(self)
+            return run(self, application)
         finally:
             with _requests:
                 _in_flight -= 1
@@ -91,7 +93,7 @@ def _counted(handle_one_request):
     return wrapped
 
 
-QuietWSGIRequestHandler.handle_one_request = _counted(QuietWSGIRequestHandler.handle_one_request)
+basehttp.ServerHandler.run = _counted(basehttp.ServerHandler.run)
 
 
 @pytest.fixture(autouse=True)
@@ -103,4 +105,4 @@ def live_server_idle_before_flush(request):
     request.getfixturevalue("transactional_db")
     yield
     with _requests:
-        _requests.wait_for(lambda: _in_flight == 0, timeout=30)
+        assert _requests.wait_for(lambda: _in_flight == 0, timeout=30), "the live server is still answering"
