@@ -92,7 +92,7 @@ def arrears_units(user, filters: ArrearsFilter, today: datetime.date | None = No
     if filters.sort == "room":
         sums["code"] = Min("unit__code")
     qs = (bills.order_by().values("unit_id")
-          .annotate(total=Sum("outstanding"), oldest_due=Min("due_date"), bills=Count("id"), **sums))
+          .annotate(total=Sum("outstanding"), oldest_due=Min("due_date"), bills=Count("*"), **sums))
     if filters.bucket in BUCKET_KEYS:
         qs = qs.filter(**{f"{filters.bucket}__gt": 0})
     if filters.min_amount is not None:

@@ -1,13 +1,13 @@
 """The engineer's side: the tickets an engineer may work on, their list, one ticket card, the work order."""
 
-from django.db.models import F, Min, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from core.models import Role
 from frontdesk.models import Person
 from frontdesk.scoping import scope
 
-from ..models import Team, Ticket
+from ..models import Clock, Team, Ticket
 
 S = Ticket.Status
 WORKING = [S.DISPATCHED, S.ACCEPTED, S.ON_SITE, S.ON_HOLD]
@@ -19,16 +19,21 @@ def work_tickets_for(user):
     supervisors and admins every ticket of their communities. Anything else is a 404."""
     qs = scope(Ticket.objects.all(), user)
     if user.role == Role.ENGINEER and not user.is_superuser:
-        qs = qs.filter(Q(assignee=user) | Q(team__in=Team.objects.filter(members=user).values("pk")))
+        # the team ids as a list, not a sub-select: with a list PostgreSQL ORs the two indexes
+        # (assignee, team); with the sub-select it read the whole ticket table (200 ms at 1M tickets)
+        teams = list(Team.objects.filter(members=user).values_list("pk", flat=True))
+        qs = qs.filter(Q(assignee=user) | Q(team_id__in=teams))
     return qs
 
 
 def work_list(*, user):
     """My open work: overdue first, then urgent, then the nearest deadline. Constant queries."""
-    open_clock = Q(clocks__met_at__isnull=True, clocks__cancelled_at__isnull=True)
+    # the nearest running deadline as a sub-select per ticket, not a join grouped by every selected column
+    next_due = (Clock.objects.filter(ticket=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True)
+                .order_by("due_at").values("due_at")[:1])
     return (work_tickets_for(user).filter(kind__in=WORK_KINDS, status__in=WORKING)
             .select_related("unit", "category", "assignee", "team", "community", "service_item")
-            .annotate(next_due=Min("clocks__due_at", filter=open_clock))
+            .annotate(next_due=Subquery(next_due))
             .order_by("-is_overdue", "-urgency", F("next_due").asc(nulls_last=True), "created_at", "id"))
 
 

@@ -58,6 +58,16 @@ def test_bucket_boundaries():
         "current", "current", "current", "m1_3", "m1_3", "m3_6", "m3_6", "m6_12", "m6_12", "m12", "m12"]
 
 
+def test_the_grouping_reads_only_what_the_covering_index_holds(clerk, unit_a, aged):
+    """Every bill column the default list reads is in ``bill_open_by_unit_cov`` (community, unit; due date,
+    outstanding), so PostgreSQL answers from the index alone: counting ``id`` read the table (190 → 41 ms a page
+    for one community of the load data set, issue 14 §1)."""
+    import re
+
+    sql = str(arrears.arrears_units(clerk, arrears.ArrearsFilter(community_ids=[unit_a.community_id]), TODAY).query)
+    assert set(re.findall(r'"billing_bill"\."(\w+)"', sql)) <= {"community_id", "unit_id", "due_date", "outstanding"}, sql
+
+
 def test_a_units_bills_are_summed_per_bucket(clerk, unit_a, aged):
     rows = list(arrears.arrears_units(clerk, arrears.ArrearsFilter(), TODAY))
     assert len(rows) == 1

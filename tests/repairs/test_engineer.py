@@ -78,6 +78,20 @@ def test_my_tickets_constant_queries(eng_client, engineer, clerk, community_a):
     assert len(many) == len(few)
 
 
+def test_my_tickets_read_the_assignee_and_team_indexes(eng_client, engineer, clerk, community_a):
+    """The team ids go in as a list (PostgreSQL then ORs ticket_assignee_idx and ticket_team_status_idx, repairs
+    0015) and the nearest deadline is a sub-select, not a grouping of every joined column (issue 14 §1)."""
+    dispatched_to(engineer, community_a, actor=clerk)
+    with CaptureQueriesContext(connection) as ctx:
+        assert eng_client.get(reverse("repairs:work_list")).status_code == 200
+    listing = [q["sql"] for q in ctx.captured_queries if 'ORDER BY "repairs_ticket"."is_overdue" DESC' in q["sql"]]
+    assert len(listing) == 1, [q["sql"][:100] for q in ctx.captured_queries]
+    assert "repairs_team_members" not in listing[0] and "GROUP BY" not in listing[0]
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'ticket_team_status_idx'")
+        assert "repairs_ticket USING btree (team_id, status)" in cur.fetchone()[0]
+
+
 # --- moves ---------------------------------------------------------------------------------------
 
 def test_accept_then_a_second_accept_is_refused(eng_client, engineer, clerk, community_a):
