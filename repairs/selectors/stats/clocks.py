@@ -26,7 +26,8 @@ def on_time(*, community_ids, starts: list):
     """([{"kind", "label", "on_time", "late", "rate"} per clock kind], [rate or None per period of ``starts``])."""
     per_kind = defaultdict(lambda: [0, 0])
     per_period = [[0, 0] for _ in starts]
-    for row in fetch_dicts(_SQL, {"ids": list(community_ids), "since": bounds(starts)[0], "bounds": bounds(starts)}):
+    periods = bounds(starts)
+    for row in fetch_dicts(_SQL, {"ids": list(community_ids), "since": periods[0], "bounds": periods}):
         for totals in (per_kind[row["kind"]], per_period[row["p"] - 1]):
             totals[0] += row["on_time"]
             totals[1] += row["late"]

@@ -17,7 +17,6 @@ from .periods import (
     MAX_PERIODS,
     MONTH,
     WEEK,
-    aware,
     label,
     period_starts,
 )
@@ -56,14 +55,12 @@ def ticket_stats(*, community_ids, period: str = WEEK, count: int | None = None,
     now = now or timezone.now()
     today = timezone.localdate(now)
     starts = period_starts(period, count, today)
-    since = aware(starts[0])
     months = target_months(today)
 
     counted = volumes(community_ids=community_ids, starts=starts, months=months)
     categories, totals, buildings = counted.by_category, counted.totals, counted.by_building
     clocks, clock_rates = on_time(community_ids=community_ids, starts=starts)
-    per_period, overall, n_satisfaction = satisfaction(community_ids=community_ids, since=since, period=period,
-                                                       starts=starts)
+    per_period, overall, n_satisfaction = satisfaction(community_ids=community_ids, starts=starts)
     return Stats(
         period=period, periods=starts, labels=[label(period, d) for d in starts],
         by_category=table_rows(categories), by_building=table_rows(buildings),

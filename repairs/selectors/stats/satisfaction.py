@@ -3,18 +3,19 @@
 from django.db.models import Avg, Count, Q
 
 from ...models import Callback
-from .periods import local_day, trunc
+from .periods import bounds, bucket
 
 RATED = Q(status=Callback.Status.DONE, satisfaction__isnull=False)  # a callback done with its score (1–5)
 
 
-def satisfaction(*, community_ids, since, period: str, starts: list):
-    """([{"average", "count"} per period], overall average or None, number of callbacks)."""
-    callbacks = Callback.objects.filter(RATED, community_id__in=community_ids, done_at__gte=since)
-    found = {local_day(r["p"]): r for r in callbacks.annotate(p=trunc(period, "done_at")).values("p")
+def satisfaction(*, community_ids, starts: list):
+    """([{"average", "count"} per period of ``starts``], overall average or None, number of callbacks)."""
+    periods = bounds(starts)
+    callbacks = Callback.objects.filter(RATED, community_id__in=community_ids, done_at__gte=periods[0])
+    found = {r["p"] - 1: r for r in callbacks.annotate(p=bucket("done_at", periods)).values("p")
              .annotate(average=Avg("satisfaction"), n=Count("id")).order_by()}
-    per_period = [{"average": round(found[d]["average"], 2) if d in found else None,
-                   "count": found[d]["n"] if d in found else 0} for d in starts]
+    per_period = [{"average": round(found[i]["average"], 2) if i in found else None,
+                   "count": found[i]["n"] if i in found else 0} for i in range(len(starts))]
     n = sum(s["count"] for s in per_period)
     overall = round(sum((s["average"] or 0) * s["count"] for s in per_period) / n, 2) if n else None
     return per_period, overall, n

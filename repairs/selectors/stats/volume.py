@@ -65,8 +65,8 @@ def volumes(*, community_ids, starts: list, months: list) -> Volumes:
                   totals={kind: [0] * count for kind in K.values},
                   by_building=defaultdict(lambda: {K.REPAIR: [0] * count, K.COMPLAINT: [0] * count}),
                   complaints_by_month=defaultdict(lambda: [0] * len(months)))
-    ids = list(community_ids)
-    in_range = {"ids": ids, "since": bounds(starts)[0], "bounds": bounds(starts)}
+    ids, periods = list(community_ids), bounds(starts)
+    in_range = {"ids": ids, "since": periods[0], "bounds": periods}
     for row in fetch_dicts(_BY_CATEGORY, in_range):
         i = row["p"] - 1
         out.totals.setdefault(row["kind"], [0] * count)[i] += row["n"]
@@ -74,7 +74,8 @@ def volumes(*, community_ids, starts: list, months: list) -> Volumes:
             out.by_category[row["category__name"]][row["kind"]][i] += row["n"]
     for row in fetch_dicts(_BY_BUILDING, {**in_range, "kinds": [K.REPAIR, K.COMPLAINT]}):
         out.by_building[building_label(row)][row["kind"]][row["p"] - 1] += row["n"]
-    complaints = {"ids": ids, "since": bounds(months)[0], "bounds": bounds(months), "kinds": [K.COMPLAINT]}
+    month_bounds = bounds(months)
+    complaints = {"ids": ids, "since": month_bounds[0], "bounds": month_bounds, "kinds": [K.COMPLAINT]}
     for row in fetch_dicts(_BY_BUILDING, complaints):
         out.complaints_by_month[building_label(row)][row["p"] - 1] += row["n"]
     return out
