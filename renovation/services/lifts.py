@@ -108,6 +108,10 @@ def booking_create(*, unit: Unit, lift: Lift, applicant_kind: str, owner: Person
     slot is held meanwhile); any other lift or staircase is booked at once. Two bookings of one lift at
     once: one wins, the other is told at the field (the database refuses the overlap)."""
     now = now or timezone.now()
+    # One booking of a lift at a time: two inserts checking the exclusion constraint against each other at once
+    # can deadlock (PostgreSQL then aborts one with "deadlock detected", not the overlap it could report).
+    # With the lift's row locked, the second waits for the first and meets the overlap as a plain violation.
+    lift = Lift.objects.select_for_update().get(pk=lift.pk)
     starts_at, ends_at = slot(day=day, start=start, end=end)
     errors = {}
     if lift.building_id != unit.building_id or not lift.is_active:
