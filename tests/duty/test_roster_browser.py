@@ -84,6 +84,7 @@ def test_supervisor_types_saves_submits_and_manager_approves_on_a_phone(page, br
     mobile.goto(f"{live_server.url}/duty/roster/")
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 375
     mobile.get_by_role("link", name="Approve or return").click()
+    mobile.wait_for_selector("input[value=approved]")  # the decision page has loaded, not the list still leaving
     assert mobile.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling of the page
     mobile.check("input[value=approved]")
     mobile.locator("button.w-100").click()
