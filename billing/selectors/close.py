@@ -9,11 +9,13 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.dates import parse_month
 from core.models import Role
 from core.money import rmb_upper
+from frontdesk.models import SummarySettings
 from frontdesk.scoping import scope
 
 from ..models import COUNTER_METHODS, DailyClose, Deposit, Method, Receipt, ReceiptVoid, Voucher
@@ -73,7 +75,8 @@ class DaySummary:
 
 # A day's money at the counter by method: what each cashier received (receipts of the business day), what
 # was voided that day (by the voided receipt's method) and refunded (refund vouchers paid out that day; no
-# method: cash), and their closes of the day. ONE statement for any number of communities and cashiers: the
+# method: cash), their closes of the day, and each community's time the day is due to be closed (its daily
+# summary time, in seconds after midnight; none: the default). ONE statement for any number of communities and cashiers: the
 # daily close and the manager's summary read the same figures.
 _DAY_MONEY_SQL = """
 SELECT r.community_id, r.cashier_id, r.method, 'received', COUNT(*), SUM(r.amount)
@@ -94,6 +97,10 @@ UNION ALL
 SELECT d.community_id, d.cashier_id, '', 'close', 1, d.difference
 FROM billing_dailyclose d
 WHERE d.community_id = ANY(%(communities)s) AND d.business_date = %(day)s {close_cashier}
+UNION ALL
+SELECT s.community_id, NULL, '', 'due', 0, EXTRACT(EPOCH FROM s.freeze_at)::numeric
+FROM {summary_settings} s
+WHERE s.community_id = ANY(%(communities)s)
 """
 
 
@@ -101,6 +108,15 @@ WHERE d.community_id = ANY(%(communities)s) AND d.business_date = %(day)s {close
 class DayMoney:
     rows: dict = field(default_factory=dict)  # (community id, cashier id) -> {method: MethodRow}
     closes: dict = field(default_factory=dict)  # (community id, cashier id) -> the close's difference
+    close_by: dict = field(default_factory=dict)  # community id -> the local time its day is due to be closed
+
+    def is_due(self, community_id: int, day: datetime.date, now: datetime.datetime) -> bool:
+        """A cashier's ``day`` is due to be closed once it is over, or on the day itself once the community's
+        daily summary time has passed (日报时间, ``SummarySettings.freeze_at``: 20:00 by default, the late
+        shift's end). Before then a cashier at the counter is still working, not an exception."""
+        local = timezone.localtime(now)
+        due_at = self.close_by.get(community_id, SummarySettings.DEFAULT_FREEZE_AT)
+        return day < local.date() or (day == local.date() and local.time() >= due_at)
 
     def by_method(self) -> dict[str, MethodRow]:
         """Every cashier's rows added up, by method."""
@@ -114,16 +130,19 @@ class DayMoney:
                 t.refunded += row.refunded
         return total
 
-    def unclosed(self) -> list[tuple[int, int]]:
+    def unclosed(self, day: datetime.date | None = None, now: datetime.datetime | None = None) -> list[tuple[int, int]]:
         """(community id, cashier id) of the cashiers who took or paid out money that day with no close, or
-        whose close does not balance (counted cash differs from the system's)."""
+        whose close does not balance (counted cash differs from the system's). With ``day`` and ``now``: a
+        day with no close counts only once it is due (``is_due``); a close that does not balance always."""
         return sorted(key for key, rows in self.rows.items()
                       if any(r.count or r.refunded for r in rows.values())
-                      and self.closes.get(key, None) != ZERO)
+                      and (self.closes[key] != ZERO if key in self.closes
+                           else now is None or self.is_due(key[0], day, now)))
 
 
 def day_money(*, community_ids: list[int], day, cashier_id: int | None = None) -> DayMoney:
-    """The day's money by community, cashier and method, and the closes of the day (one query)."""
+    """The day's money by community, cashier and method, the closes of the day and when each community's day
+    is due to be closed (one query)."""
     labels = dict(Method.choices)
     money = DayMoney()
     if not community_ids:
@@ -131,7 +150,8 @@ def day_money(*, community_ids: list[int], day, cashier_id: int | None = None) -
     cashier = "AND {alias}.{field} = %(cashier)s" if cashier_id is not None else ""
     sql = _DAY_MONEY_SQL.format(receipt_cashier=cashier.format(alias="r", field="cashier_id"),
                                 voucher_cashier=cashier.format(alias="w", field="requested_by_id"),
-                                close_cashier=cashier.format(alias="d", field="cashier_id"))
+                                close_cashier=cashier.format(alias="d", field="cashier_id"),
+                                summary_settings=SummarySettings._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(sql, {"communities": list(community_ids), "day": day, "cashier": cashier_id})
         found = cursor.fetchall()
@@ -139,6 +159,10 @@ def day_money(*, community_ids: list[int], day, cashier_id: int | None = None) -
         key = (community_id, cashier_pk)
         if what == "close":
             money.closes[key] = amount
+            continue
+        if what == "due":
+            hours, seconds = divmod(int(amount), 3600)
+            money.close_by[community_id] = datetime.time(hours, *divmod(seconds, 60))
             continue
         rows = money.rows.setdefault(key, {})
         row = rows.setdefault(method, MethodRow(method=method, label=str(labels.get(method, method))))
@@ -188,17 +212,23 @@ def days_left_open(*, community, cashier, before, limit: int = 10, window_days: 
     return sorted(days)[-limit:]
 
 
-def unclosed_on(*, communities, day) -> list[dict]:
+def unclosed_on(*, communities, day, now=None) -> list[dict]:
     """The cashiers of ``communities`` whose ``day`` is not closed or does not balance (``DayMoney.unclosed``:
-    the daily summary's 日结异常 opens this list): community, cashier and the close's difference if closed."""
+    the daily summary's 日结异常 opens this list): community, cashier, the close's difference if closed, and
+    ``due``: False for a cashier still within the day (not closed, not yet due: not counted as an exception),
+    with ``due_at``, the time the close is due."""
     from core.models import User
 
+    now = now or timezone.now()
     by_pk = {c.pk: c for c in communities}
     money = day_money(community_ids=list(by_pk), day=day)
+    counted = set(money.unclosed(day, now))
     keys = money.unclosed()
     names = {u.pk: u.display_name for u in User.objects.filter(pk__in={cashier for _c, cashier in keys})} if keys else {}
     return [{"community": by_pk[community].name, "cashier": names.get(cashier, ""), "day": day,
-             "difference": money.closes.get((community, cashier))} for community, cashier in keys]
+             "difference": money.closes.get((community, cashier)), "due": (community, cashier) in counted,
+             "due_at": money.close_by.get(community, SummarySettings.DEFAULT_FREEZE_AT)}
+            for community, cashier in keys]
 
 
 def closes_for(user):

@@ -81,10 +81,11 @@ def collected(money) -> tuple[Decimal, tuple]:
     return total, tuple((r.label, r.net) for r in sorted(rows.values(), key=lambda r: r.method) if r.count or r.net)
 
 
-def close_missing(money) -> int:
-    """日结异常: cashiers (per community) who took or paid out money that business day and did not close it,
+def close_missing(money, day: datetime.date, now: datetime.datetime) -> int:
+    """日结异常: cashiers (per community) who took or paid out money that business day and did not close it
+    although it is due (the day is over, or the community's daily summary time has passed: ``DayMoney.is_due``),
     or whose close does not balance (the cash counted differs from the system's)."""
-    return len(money.unclosed())
+    return len(money.unclosed(day, now))
 
 
 def _rate_figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
@@ -112,15 +113,16 @@ def _rate_figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
     ]
 
 
-def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
-    """Billing's figures of ``day`` for ``community_ids`` (three queries)."""
+def figures(community_ids: list[int], day: datetime.date, now: datetime.datetime | None = None) -> list[Figure]:
+    """Billing's figures of ``day`` for ``community_ids`` as they stand at ``now`` (three queries)."""
     community_ids = list(community_ids)
+    now = now or timezone.now()
     money = day_money(community_ids=community_ids, day=day)
     total, by_method = collected(money)
     pending, change = _day_figures(community_ids, day)
     return [
         Figure(key="billing.close_missing", label=_("Cashier days not closed or not balanced"),
-               value=close_missing(money),
+               value=close_missing(money, day, now),
                url=_url("billing:close_list", community_ids, month=f"{day:%Y-%m}", day=day.isoformat()),
                exception=True, better="down"),
         Figure(key="billing.corrections_waiting", label=_("Corrections awaiting approval"), value=pending,

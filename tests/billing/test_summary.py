@@ -7,13 +7,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import FeeItem
 from billing.selectors import summary
 from billing.selectors.collection import collection_report
-from billing.services import corrections, payments
+from billing.services import close, corrections, payments
 from core.models import Role
+from frontdesk.models import SummarySettings
 from frontdesk.registry import summary_sections
 from tests.factories import CommunityFactory
 
@@ -22,6 +24,7 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 NOW = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(10)))
 MONTH = TODAY.replace(day=1)
+PASSWORD = "pw-123456"  # tests.factories.UserFactory
 
 
 def pay(unit, bills, amount, cashier, method="cash"):
@@ -52,8 +55,11 @@ def known_day(unit_a, unit_b, bills_a, fee_items, make_bill, cashier, supervisor
     return {"current": current}
 
 
-def by_key(community_ids, day=TODAY):
-    return {f.key: f for f in summary.figures(community_ids, day)}
+EVENING = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(20)))  # the default summary time
+
+
+def by_key(community_ids, day=TODAY, now=EVENING):
+    return {f.key: f for f in summary.figures(community_ids, day, now)}
 
 
 def test_the_section_is_registered():
@@ -85,7 +91,8 @@ def test_a_known_day_gives_known_figures_with_chinese_labels(known_day, communit
 
 def test_drill_downs_list_the_rows_counted(known_day, client, users, community_a):
     client.force_login(users[Role.MANAGER])
-    f = by_key([community_a.pk])
+    SummarySettings.objects.create(community=community_a, freeze_at=datetime.time(0))  # due whatever the clock says
+    f = by_key([community_a.pk], now=timezone.now())
     waiting = client.get(f["billing.corrections_waiting"].url)
     assert waiting.status_code == 200 and len(waiting.context["rows"]) == f["billing.corrections_waiting"].value
     receipts = client.get(f["billing.collected"].url)
@@ -105,6 +112,31 @@ def test_community_b_is_never_counted_for_a(known_day, community_a, community_b)
     assert both["billing.collected"].value == a["billing.collected"].value + Decimal("999.00")
     assert both["billing.close_missing"].value == 2
     assert both["billing.collection_rate.by_building"].breakdown[0][0].startswith(community_a.name)
+
+
+def test_a_cashier_still_at_the_counter_is_no_exception_until_the_close_is_due(known_day, community_a, cashier,
+                                                                                client, users):
+    """Not closed counts once the day is over or the community's summary time has passed; a close that does
+    not balance counts at once. The drill-down shows the cashiers still at the counter apart, with the time."""
+    missing = lambda now: by_key([community_a.pk], now=now)["billing.close_missing"].value  # noqa: E731
+    assert missing(NOW) == 0  # 10:00: the cashier is still taking money
+    assert missing(EVENING) == 1  # 20:00, the default time
+    assert missing(NOW + datetime.timedelta(days=1)) == 1  # the next morning: the day is over
+    settings = SummarySettings.objects.create(community=community_a, freeze_at=datetime.time(9, 30))
+    assert missing(NOW) == 1  # the community's own time
+
+    settings.freeze_at = datetime.time.max  # never due today, whatever the clock says
+    settings.save()
+    client.force_login(users[Role.MANAGER])
+    page = client.get(reverse("billing:close_list"), {"community": community_a.pk, "day": TODAY.isoformat()}).content.decode()
+    assert page.count('class="open-row"') == 1 and 'class="unclosed-row"' not in page
+    assert "the close is due by 23:59" in page and "Every cashier closed the day" not in page
+
+    close.day_close(community=community_a, cashier=cashier, day=TODAY, counted_cash="1", difference_reason="少收",
+                    handed_to="财务 孙丽", password=PASSWORD, now=NOW)
+    assert missing(NOW) == 1  # counted 1 against 250 in the system: an exception at once
+    page = client.get(reverse("billing:close_list"), {"community": community_a.pk, "day": TODAY.isoformat()}).content.decode()
+    assert page.count('class="unclosed-row"') == 1 and 'class="open-row"' not in page
 
 
 def test_three_queries_for_one_or_three_communities(known_day, community_a, community_b,
