@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import Notification, OutboundAttachment, OutboundMessage
+from .privacy import mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -86,10 +87,11 @@ def send_outbound(*, channel: str, recipient: str, body: str, subject: str = "",
 
 
 class LoggingSmsGateway:
-    """Default SMS gateway: writes the message to the log. For development and demos."""
+    """Default SMS gateway: writes the message to the log, the number masked (a log is read by whoever runs
+    the server). For development and demos."""
 
     def send(self, *, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
+        logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 
 class HttpSmsGateway:

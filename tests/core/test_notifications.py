@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from core.models import Notification, OutboundMessage
-from core.notifications import HttpSmsGateway, notify, send_outbound, unread_count
+from core.notifications import HttpSmsGateway, LoggingSmsGateway, notify, send_outbound, unread_count
 from core.tasks import deliver_outbound
 
 
@@ -64,6 +64,14 @@ def test_sms_through_the_http_gateway_only_the_http_call_is_mocked(db, settings)
     sent = urlopen.call_args.args[0]
     assert json.loads(sent.data) == {"phone": "13812345678", "text": "维修已完成"}
     assert HttpSmsGateway.timeout == urlopen.call_args.kwargs["timeout"]
+
+
+def test_the_development_gateway_logs_the_number_masked(caplog):
+    """The default gateway writes to the server's log, which whoever runs the server reads: never a full number."""
+    with caplog.at_level("INFO", logger="core.notifications"):
+        LoggingSmsGateway().send(phone="13812345678", text="您的快递已到，取件码 123456")
+    assert "138****5678" in caplog.text and "取件码 123456" in caplog.text
+    assert "13812345678" not in caplog.text
 
 
 def test_a_gateway_failure_is_recorded(db, settings):
