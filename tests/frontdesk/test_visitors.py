@@ -53,7 +53,7 @@ def test_an_unexpected_visitor_is_refused_entry_until_the_owner_agreed(unexpecte
     assert unexpected.status == S.CONSULTING and unexpected.time_in is None
     # the database refuses it too, whatever the code path
     with pytest.raises(IntegrityError), transaction.atomic():
-        Visitor.objects.filter(pk=unexpected.pk).update(status=S.ON_SITE, time_in=timezone.now())  # noqa: the test
+        Visitor.objects.filter(pk=unexpected.pk).update(status=S.ON_SITE, time_in=timezone.now())  # past the service, on purpose
     services.visitor_record_answer(visitor=unexpected, asked_person="张建国", answer="agreed", note="是表弟",
                                    actor=clerk)
     visitor = services.visitor_time_in(visitor=unexpected, actor=clerk)
