@@ -25,6 +25,10 @@ these names, a thin facade over ``services.deposits`` and ``services.charges``.
     billing.charges_pay_now(source_key="renovation", refs=["worker-pass:3"], community=c, unit=u, payer_name="王五",
                             method="cash", cashier=user)          # -> the receipt
     billing.charges_outstanding(community=c, refs=["worker-pass:3"])  # {"worker-pass:3": Decimal("0.00")}
+    # the work a billed charge was for will not be done (a hand-off cancelled): ask a supervisor to waive
+    # what is still owed on its bill (a waiver request, approved or rejected in billing)
+    billing.charge_waiver_request(source_key="handoff", ref="handoff-fee:4", community=c, actor=user,
+                                  reason="代办取消")   # -> the amount asked (0: nothing owed)
 """
 
 from .models import COUNTER_METHODS
@@ -43,6 +47,7 @@ from .services.charges import (
     charge_bill_now,
     charge_fee_item_rate,
     charge_sources,
+    charge_waiver_request,
     charges_outstanding,
     charges_pay_now,
     charges_to_bills,
@@ -66,6 +71,7 @@ COUNTER_METHOD_CHOICES = [(m.value, m.label) for m in COUNTER_METHODS]
 
 __all__ = ["COUNTER_METHOD_CHOICES", "ChargeBill", "ChargeSource", "DepositInfo", "PendingCharge", "RefundRequestInfo",
            "charge_bill_now", "charge_bills", "charge_fee_item_rate", "charge_price", "charge_sources",
+           "charge_waiver_request",
            "charges_outstanding", "charges_pay_now", "charges_to_bills", "deposit_collect", "deposit_refund_request",
            "deposit_refund_requests", "deposits_for", "refund_methods", "register_charge_source",
            "unregister_charge_source"]

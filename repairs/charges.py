@@ -2,6 +2,8 @@
 registers: billing reads the pending charges and marks them billed through it, and imports nothing of
 repairs. ``pending_charges`` and ``charge_mark_billed`` are the repairs side of it."""
 
+from decimal import Decimal
+
 import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +17,7 @@ from core.text import clean_text
 from .models import Charge
 
 __all__ = ["charge_bill_now", "charge_mark_billed", "charge_source", "handoff_bill_now", "handoff_charge_source",
-           "pending_charges"]
+           "handoff_fee_withdraw", "pending_charges"]
 
 REF_PREFIX = "repair-charge:"
 SOURCE_KEY = "repairs"
@@ -83,10 +85,11 @@ HANDOFF_SOURCE_KEY = "handoff"
 
 
 def _handoff_pending(*, community) -> list:
-    from .models import Handoff
+    """Hand-offs with a fee not billed yet; a cancelled one is never billed."""
+    from .models import Handoff, Ticket
 
     rows = (Handoff.objects.filter(community=community, billed_at__isnull=True, fee__gt=0)
-            .select_related("ticket__unit", "provider", "service").order_by("id"))
+            .exclude(ticket__status=Ticket.Status.CANCELLED).select_related("ticket__unit", "provider", "service").order_by("id"))
     return [billing.PendingCharge(ref=f"{HANDOFF_REF_PREFIX}{h.pk}", unit_id=h.ticket.unit_id,
                                   building_id=h.ticket.unit.building_id, amount=h.fee,
                                   description=f"{h.ticket.number} {h.provider.name} {h.service.name}")
@@ -114,6 +117,17 @@ def handoff_bill_now(*, handoff, actor, now=None):
     """Bill a hand-off's fee at once, so the cashier takes it at the counter when the owner pays (代收)."""
     return billing.charge_bill_now(source_key=HANDOFF_SOURCE_KEY, ref=f"{HANDOFF_REF_PREFIX}{handoff.pk}",
                                    community=handoff.community, actor=actor, now=now)
+
+
+def handoff_fee_withdraw(*, handoff, actor, reason: str):
+    """A hand-off cancelled: ask for its unpaid 代收 fee to be waived (billing's waiver request, decided by a
+    supervisor). Returns the amount asked (0: not billed, or nothing owed)."""
+    if handoff.billed_at is None:
+        return Decimal("0.00")
+    return billing.charge_waiver_request(
+        source_key=HANDOFF_SOURCE_KEY, ref=f"{HANDOFF_REF_PREFIX}{handoff.pk}", community=handoff.community,
+        actor=actor, reason=_("Hand-off %(number)s cancelled: %(reason)s") % {"number": handoff.ticket.number,
+                                                                            "reason": reason})
 
 
 def handoff_charge_source():

@@ -5,11 +5,11 @@ the state of the bills made for a source's charges (so the source can tell wheth
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery, Sum
 
 from core.money import to_money
 
-from ..models import Bill, FeeItem, FeeRate
+from ..models import Bill, Correction, FeeItem, FeeRate
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class ChargeBill:
     paid: Decimal
     waived: Decimal
     outstanding: Decimal
+    waiver_pending: Decimal = Decimal("0.00")  # asked to be waived, awaiting a supervisor's approval
 
     @property
     def settled(self) -> bool:
@@ -35,10 +36,14 @@ def charge_bills(*, community, refs) -> dict[str, ChargeBill]:
     refs = [r for r in refs if r]
     if not refs:
         return {}
+    pending = (Correction.objects.filter(bill=OuterRef("pk"), kind=Correction.Kind.WAIVER,
+                                         status=Correction.Status.PENDING)
+               .order_by().values("bill").annotate(total=Sum("amount")).values("total"))
     bills = Bill.objects.filter(community=community, source=Bill.Source.CHARGE, source_ref__in=refs).only(
-        "pk", "source_ref", "amount", "paid", "waived", "outstanding")
+        "pk", "source_ref", "amount", "paid", "waived", "outstanding").annotate(waiver_pending=Subquery(pending))
     return {b.source_ref: ChargeBill(ref=b.source_ref, reference=b.reference, amount=b.amount, paid=b.paid,
-                                     waived=b.waived, outstanding=b.outstanding) for b in bills}
+                                     waived=b.waived, outstanding=b.outstanding,
+                                     waiver_pending=b.waiver_pending or Decimal("0.00")) for b in bills}
 
 
 def _specificity(rate: FeeRate) -> tuple:

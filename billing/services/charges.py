@@ -113,6 +113,26 @@ def charge_bill_now(*, source_key: str, ref: str, community, actor, now=None) ->
     return bill
 
 
+@transaction.atomic
+def charge_waiver_request(*, source_key: str, ref: str, community, actor, reason: str) -> Decimal:
+    """Ask that what is still owed on the bill of the charge ``ref`` be waived: the work it charged for will not
+    be done (a hand-off cancelled). A waiver request like the cashier's (减免), approved or rejected by a
+    supervisor, so the bill is never altered or deleted. Returns the amount asked; 0 when the charge is not
+    billed, nothing is owed, or a waiver of it is already waiting."""
+    from ..models import Correction
+    from .corrections import correction_request
+
+    bill = (Bill.objects.select_for_update().filter(community=community, source=Bill.Source.CHARGE, source_ref=ref)
+            .first())
+    if bill is None or bill.outstanding <= 0 or source_key not in _SOURCES:
+        return Decimal("0.00")
+    if Correction.objects.filter(bill=bill, kind=Correction.Kind.WAIVER, status=Correction.Status.PENDING).exists():
+        return Decimal("0.00")
+    correction_request(kind=Correction.Kind.WAIVER, community=community, actor=actor, reason=reason, bill=bill,
+                       amount=bill.outstanding)
+    return bill.outstanding
+
+
 def charge_fee_item_rate(*, source_key: str, community, price, valid_from, actor):
     """Make sure ``community`` has the fee item of the source ``source_key`` and a rate ``price`` from
     ``valid_from`` (the demo data and a first set-up; managers change rates on billing's set-up pages).

@@ -32,6 +32,19 @@ def handoff_for_ticket(ticket) -> Handoff | None:
     return _with_joins(Handoff.objects.filter(ticket=ticket)).first()
 
 
+def handoff_fee_bill(handoff: Handoff | None):
+    """The bill of a hand-off's 代收 fee as billing has it (``billing.interface.ChargeBill``: paid, waived, still
+    owed, a waiver awaiting approval), or None when the fee was not billed (one query)."""
+    if handoff is None or handoff.billed_at is None:
+        return None
+    from billing import interface as billing
+
+    from ..charges import HANDOFF_REF_PREFIX
+
+    ref = f"{HANDOFF_REF_PREFIX}{handoff.pk}"
+    return billing.charge_bills(community=handoff.community, refs=[ref]).get(ref)
+
+
 def _fees():
     return Prefetch("fees", queryset=ProviderServiceFee.objects.order_by("-valid_from"), to_attr="all_fees")
 

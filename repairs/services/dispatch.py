@@ -147,7 +147,12 @@ def ticket_cancel(*, ticket: Ticket, reason: str, actor, seen: str | None = None
     locked = _lock(ticket)
     _check_seen(locked, seen)
     reason = _reason(reason)
-    return ticket_set_status(ticket=locked, to=S.CANCELLED, actor=actor, note=reason, cancel_reason=reason[:200])
+    done = ticket_set_status(ticket=locked, to=S.CANCELLED, actor=actor, note=reason, cancel_reason=reason[:200])
+    if done.kind == Ticket.Kind.HANDOFF:
+        from ..charges import handoff_fee_withdraw
+
+        handoff_fee_withdraw(handoff=done.handoff, actor=actor, reason=reason)  # its unpaid 代收 fee
+    return done
 
 
 @transaction.atomic

@@ -13,7 +13,7 @@ from ..forms.handoffs import ForwardForm
 from ..models import Ticket
 from ..selectors import tickets as selectors
 from ..selectors.clocks import clock_badges
-from ..selectors.handoffs import handoff_for_ticket
+from ..selectors.handoffs import handoff_fee_bill, handoff_for_ticket
 from ..selectors.work import contact_person
 from .moves import desk_moves
 
@@ -30,13 +30,14 @@ def contact_reveal_url(user, ticket) -> str:
 def ticket_detail(request, pk):
     ticket = selectors.ticket_detail(user=request.user, pk=pk)
     can_dispatch = has_perm(request.user, "repairs.dispatch")
+    handoff = handoff_for_ticket(ticket) if ticket.kind == Ticket.Kind.HANDOFF else None
     return render(request, "repairs/ticket_detail.html", {
         "ticket": ticket, "clocks": clock_badges([c for c in ticket.all_clocks if not c.met_at and not c.cancelled_at],
                                                  timezone.now()),
         "done_clocks": [c for c in ticket.all_clocks if c.met_at or c.cancelled_at],
         "moves": desk_moves(ticket) if can_dispatch else [], "seen": selectors.ticket_version(ticket),
         "contact_reveal_url": contact_reveal_url(request.user, ticket),
-        "handoff": handoff_for_ticket(ticket) if ticket.kind == Ticket.Kind.HANDOFF else None,
+        "handoff": handoff, "handoff_fee": handoff_fee_bill(handoff),
         "forward_form": ForwardForm(),
     })
 

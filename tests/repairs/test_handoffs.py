@@ -127,6 +127,67 @@ def test_the_fee_is_billed_at_once_and_the_receipt_says_collected_on_behalf(clie
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 
 
+def test_cancelling_a_hand_off_asks_a_waiver_of_its_unpaid_fee_and_the_ticket_page_follows_it(
+        client, unit_a, users, provider):
+    """A cancelled hand-off's 代收 fee is not left owed: cancelling asks billing for a waiver (decided by a
+    supervisor, never the bill altered), and the hand-off card says where the fee stands."""
+    from billing import interface as billing
+    from billing.models import Correction
+    from billing.services.corrections import correction_decide
+    from core import idempotency
+
+    clerk, supervisor = users[Role.CLERK], users[Role.SUPERVISOR]
+    ticket = file_handoff(unit_a, actor=clerk, type_name="复机")
+    ref = f"handoff-fee:{ticket.handoff.pk}"
+    client.force_login(clerk)
+    assert "20.00 payable at the counter" in client.get(ticket.get_absolute_url()).content.decode()
+    move = reverse("repairs:ticket_move", args=[ticket.pk, "cancel"])
+    seen = client.get(move).context["form"].initial["seen"]
+    response = client.post(move, {"note": "业主改约下月", "seen": seen, "form_token": str(idempotency.new_token())})
+    assert response.status_code == 302
+    fee = billing.charge_bills(community=unit_a.community, refs=[ref])[ref]
+    assert (fee.outstanding, fee.waiver_pending, fee.waived) == (Decimal("20.00"), Decimal("20.00"), Decimal("0.00"))
+    waiver = Correction.objects.get(kind=Correction.Kind.WAIVER, status=Correction.Status.PENDING)
+    assert waiver.requested_by == clerk and ticket.number in waiver.reason and "业主改约下月" in waiver.reason
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert "20.00 unpaid; a waiver awaits a supervisor" in page and "payable at the counter" not in page
+    # asked once: a second request of the same fee asks nothing
+    from repairs.charges import handoff_fee_withdraw
+
+    assert handoff_fee_withdraw(handoff=Handoff.objects.get(ticket=ticket), actor=clerk, reason="再次") == 0
+    assert Correction.objects.count() == 1
+
+    correction_decide(correction=waiver, approver=supervisor, approve=True)
+    fee = billing.charge_bills(community=unit_a.community, refs=[ref])[ref]
+    assert fee.settled and fee.waived == Decimal("20.00") and fee.waiver_pending == 0
+    assert "waived ¥20.00" in client.get(ticket.get_absolute_url()).content.decode().replace("¥ ", "¥")
+
+
+def test_a_cancelled_hand_off_is_never_billed_later_and_a_paid_one_is_flagged(unit_a, users, provider, client):
+    from billing import interface as billing
+    from billing.models import Correction
+    from repairs.charges import _handoff_pending
+    from repairs.services import dispatch
+
+    clerk, cashier = users[Role.CLERK], users[Role.CASHIER]
+    unbilled = file_handoff(unit_a, actor=clerk, type_name="复机")
+    Handoff.objects.filter(ticket=unbilled).update(billed_at=None, bill_reference="")  # as if billing had failed
+    assert [c.ref for c in _handoff_pending(community=unit_a.community)] == [f"handoff-fee:{unbilled.handoff.pk}"]
+    dispatch.ticket_cancel(ticket=unbilled, reason="业主取消", actor=clerk)
+    assert _handoff_pending(community=unit_a.community) == []  # the next bill run leaves it alone
+    assert not Correction.objects.exists()  # nothing billed, nothing to waive
+
+    paid = file_handoff(unit_a, actor=clerk, type_name="复机")
+    ref = f"handoff-fee:{paid.handoff.pk}"
+    billing.charges_pay_now(source_key="handoff", refs=[ref], community=unit_a.community, unit=unit_a,
+                            payer_name="张建国", method="cash", cashier=cashier)
+    dispatch.ticket_cancel(ticket=paid, reason="业主取消", actor=clerk)
+    assert not Correction.objects.exists()  # nothing owed: no waiver; the card tells the desk to settle it
+    client.force_login(clerk)
+    page = client.get(paid.get_absolute_url()).content.decode()
+    assert "The fee was paid before the hand-off was cancelled" in page
+
+
 def test_other_fee_items_are_not_marked_collected_on_behalf(community_a):
     from billing.models import FeeItem
 
