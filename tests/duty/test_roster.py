@@ -332,6 +332,7 @@ def test_no_reminder_once_submitted(community_a, staff, reminder_setup, manager)
 def test_the_reminder_is_scheduled_daily_by_beat():
     from config.celery import app
 
+    app.loader.import_default_modules()  # what a worker does at start: the apps' tasks modules (autodiscovery)
     entry = app.conf.beat_schedule["duty-roster-reminders"]
     assert entry["task"] == "duty.tasks.roster_reminders" and entry["task"] in app.tasks
     assert entry["schedule"].hour == {9} and entry["schedule"].minute == {0}
