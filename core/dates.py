@@ -7,6 +7,14 @@ import re
 _MONTH = re.compile(r"(\d{4})[-/年.](\d{1,2})(?:[-/月.](\d{1,2})日?)?月?")
 
 
+def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The local day (``TIME_ZONE``, Asia/Shanghai) as aware datetimes: [its 00:00, the next day's 00:00)."""
+    from django.utils import timezone
+
+    return (timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)),
+            timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)))
+
+
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 

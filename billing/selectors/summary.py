@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import day_bounds
 from core.models import Role
 from core.money import format_money
 from core.permissions import has_perm
@@ -32,11 +33,6 @@ def _url(name: str, community_ids: list[int], **params) -> str:
         params = {"community": community_ids[0], **params}
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return f"{reverse(name)}?{query}" if query else reverse(name)
-
-
-def _day_bounds(day: datetime.date):
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, start + datetime.timedelta(days=1)
 
 
 # The pending corrections and the pieces of the day's arrears movement, in one statement.
@@ -59,7 +55,7 @@ SELECT
 
 
 def _day_figures(community_ids: list[int], day: datetime.date) -> tuple[int, Decimal]:
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     with connection.cursor() as cursor:
         cursor.execute(_DAY_SQL, {"communities": list(community_ids), "day": day, "start": start, "end": end})
         pending, billed, paid, reopened, applied, waived = cursor.fetchone()

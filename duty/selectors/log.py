@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import day_bounds
 from frontdesk.models import Unit
 from frontdesk.scoping import scope
 
@@ -23,13 +23,6 @@ SINCE_HANDOVER_LIMIT = 300
 
 def units_of(community):
     return Unit.objects.filter(community=community).select_related("building", "entrance")
-
-
-def day_bounds(date: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The local day [00:00, next 00:00) as aware datetimes (Asia/Shanghai)."""
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(date, datetime.time.min, tzinfo=tz)
-    return start, start + datetime.timedelta(days=1)
 
 
 def _entries():

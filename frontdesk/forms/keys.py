@@ -130,3 +130,4 @@ class KeyFilterForm(ListForm):
 
 class KeyOverdueForm(ListForm):
     community = QueryId(label=_("Community"))
+    on = forms.DateField(label=_("At the end of"), required=False)  # the daily summary's drill-down of a past day

@@ -285,6 +285,7 @@ class ParcelFilterForm(ListForm):
 
 class OverdueFilterForm(ListForm):
     community = QueryId(label=_("Community"))
+    on = forms.DateField(label=_("At the end of"), required=False)  # the daily summary's drill-down of a past day
 
 
 class ResolveForm(ListForm):

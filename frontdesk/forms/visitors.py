@@ -98,3 +98,4 @@ class VisitorFilterForm(ListForm):
     status = QueryChoice(label=_("Status"), choices=[("", "")] + list(Visitor.Status.choices))
     let_in_on = forms.DateField(label=_("Let in on"), required=False, widget=DateInput)  # the daily summary
     registered_on = forms.DateField(label=_("Registered on"), required=False, widget=DateInput)
+    not_out_on = forms.DateField(label=_("Still inside at the end of"), required=False, widget=DateInput)

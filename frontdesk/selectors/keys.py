@@ -3,9 +3,10 @@ the handover's keys out, and the figures the manager's summary reads (functions 
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from core.dates import day_bounds
 from frontdesk.models import Key, KeyMovement
 from frontdesk.scoping import scope
 from frontdesk.selectors.search import room_code
@@ -59,15 +60,20 @@ def overdue_keys(community_ids, now: datetime.datetime):
             .select_related(*LIST_RELATED).order_by("due_back_at", "id"))
 
 
+def overdue_keys_then(community_ids, at: datetime.datetime) -> list:
+    """The overdue list as it stood at the past moment ``at`` (the daily summary's drill-down of a past day):
+    ``keys_overdue_at`` with each key's sign-out of then as ``then_movement`` (two queries)."""
+    found = list(keys_overdue_at(community_ids, at).select_related(*LIST_RELATED))
+    movements = KeyMovement.objects.select_related("taker_staff").in_bulk([k.then_movement_id for k in found])
+    for key in found:
+        key.then_movement = movements.get(key.then_movement_id)
+    return found
+
+
 def keys_out(community_ids):
     """Keys signed out now (handed over at a shift change), by expected return (one query)."""
     return (Key.objects.filter(community_id__in=community_ids, status=S.OUT)
             .select_related(*LIST_RELATED).order_by("due_back_at", "id"))
-
-
-def _day_bounds(day: datetime.date):
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, start + datetime.timedelta(days=1)
 
 
 def keys_held(community_ids, day: datetime.date) -> int:
@@ -77,7 +83,7 @@ def keys_held(community_ids, day: datetime.date) -> int:
 
 def keys_held_qs(community_ids, day: datetime.date):
     """The keys of ``keys_held``."""
-    _start, end = _day_bounds(day)
+    _start, end = day_bounds(day)
     ended = KeyMovement.objects.filter(key_id=OuterRef("pk"), to_status__in=[S.RETURNED, S.LOST], at__lt=end)
     qs = Key.objects.filter(created_at__lt=end).exclude(Exists(ended))
     return qs if community_ids is None else qs.filter(community_id__in=community_ids)
@@ -89,17 +95,33 @@ def keys_overdue_count(community_ids, day: datetime.date) -> int:
 
 
 def keys_overdue_qs(community_ids, day: datetime.date):
-    """The keys of ``keys_overdue_count``."""
-    _start, end = _day_bounds(day)
-    now = min(end, timezone.now())
+    """The keys of ``keys_overdue_count``: today the keys' state now; a day that is over, ``keys_overdue_at``
+    its end (a key signed back in since still counts for that day)."""
+    _start, end = day_bounds(day)
+    now = timezone.now()
+    if end <= now:
+        return keys_overdue_at(community_ids, end)
     return Key.objects.filter(community_id__in=community_ids, status=S.OUT, due_back_at__lt=now)
+
+
+def keys_overdue_at(community_ids, at: datetime.datetime):
+    """Keys that were out at the past moment ``at`` on a sign-out whose expected return had passed by then, read
+    from the movements (written once, never changed): each key's last move before ``at`` is a sign-out
+    (``then_due``: its expected return, ``then_movement_id``: that move), the most overdue first."""
+    last = KeyMovement.objects.filter(key_id=OuterRef("pk"), at__lt=at).order_by("-at", "-id")
+    late = KeyMovement.objects.filter(key_id=OuterRef("pk"), to_status=S.OUT, at__lt=at, due_back_at__lt=at)
+    return (Key.objects.filter(community_id__in=community_ids).filter(Exists(late))
+            .annotate(then_status=Subquery(last.values("to_status")[:1]),
+                      then_due=Subquery(last.values("due_back_at")[:1]),
+                      then_movement_id=Subquery(last.values("pk")[:1]))
+            .filter(then_status=S.OUT, then_due__lt=at).order_by("then_due", "id"))
 
 
 def key_moves_on(community_ids, day: datetime.date) -> dict[str, int]:
     """The key movements of ``day`` by kind (deposited, signed out, signed back in, returned, lost)."""
     from django.db.models import Count
 
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     counts = dict(KeyMovement.objects.filter(key__community_id__in=community_ids, at__gte=start, at__lt=end)
                   .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return {kind: counts.get(kind, 0) for kind in KeyMovement.Kind.values}

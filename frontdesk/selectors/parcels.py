@@ -39,17 +39,21 @@ def _overdue_filter(settings: dict, now) -> Q:
 
 
 def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit=None, carrier=None, now=None,
-                arrived_on=None, picked_up_on=None):
+                arrived_on=None, picked_up_on=None, overdue_at=None):
     """The register: waiting parcels by default (newest first), or the chosen status; ``q`` is a tracking
     number (or its last digits), a pickup code, a room code (3-2-1502) or a room number. ``arrived_on``: the
     parcels registered that day (voided entries left out, as ``parcels_arrived`` counts them, unless the void
-    status is chosen); ``picked_up_on``: those handed over that day (``parcels_picked_up``).
+    status is chosen); ``picked_up_on``: those handed over that day (``parcels_picked_up``); ``overdue_at``: a
+    past moment, the parcels waiting too long then (``parcels_overdue_at``, whatever their status now).
     Joins decided here (the page is ≤ 10 queries)."""
     now = now or timezone.now()
     # Only what a row shows is joined (the room's code, the community); the addressee comes in one query for
     # the page's rows: joining the people table made the planner hash it whole before the LIMIT.
     qs = (parcels_for(user).filter(community_id__in=community_ids).select_related("unit", "community")
           .prefetch_related(Prefetch("addressee", queryset=Person.objects.only("id", "name"))))
+    if overdue_at is not None:
+        status = "all"
+        qs = qs.filter(pk__in=parcels_overdue_at(community_ids, settings_for(community_ids), overdue_at).values("pk"))
     status = status or Parcel.Status.WAITING
     if status != "all":
         qs = qs.filter(status=status)
@@ -181,6 +185,24 @@ def parcels_overdue_qs(community_ids, settings: dict | None = None, now=None):
     settings = settings if settings is not None else settings_for(community_ids)
     return (Parcel.objects.filter(community_id__in=list(community_ids), status=Parcel.Status.WAITING)
             .filter(_overdue_filter(settings, now)))
+
+
+def parcels_overdue_at(community_ids, settings: dict, at: datetime.datetime):
+    """Parcels that were waiting at the past moment ``at`` for longer than their community's reminder days:
+    arrived by then, neither picked up nor returned before it (a voided entry never counts: it was a mistake)."""
+    return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__lt=at)
+            .exclude(status=Parcel.Status.VOID)
+            .filter(Q(picked_up_at__isnull=True) | Q(picked_up_at__gte=at))
+            .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=at))
+            .filter(_overdue_filter(settings, at)))
+
+
+def parcels_overdue_on(community_ids, settings: dict, day: datetime.date):
+    """The summary's 包裹滞留: today the parcels waiting too long now (``parcels_overdue_qs``); a day that is over,
+    those waiting too long at its end (``parcels_overdue_at``)."""
+    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    now = timezone.now()
+    return parcels_overdue_at(community_ids, settings, end) if end <= now else parcels_overdue_qs(community_ids, settings, now)
 
 
 def parcels_overdue(community_ids, day: datetime.date | None = None) -> int:

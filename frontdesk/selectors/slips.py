@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.dates import day_bounds
 from frontdesk.models import (
     Occupancy,
     ReleaseSlip,
@@ -104,11 +105,6 @@ def _item_count():
     return Coalesce(Subquery(items, output_field=IntegerField()), 0)
 
 
-def _local_day_bounds(day: datetime.date):
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-    return start, start + datetime.timedelta(days=1)
-
-
 def slip_list(*, user, show: str = "today", community=None, status=None, q=None, day=None,
               date_from=None, date_to=None, used_on=None):
     """The lists: ``today`` issued today; ``used`` released (newest first); ``expired`` expired unused (also the
@@ -118,7 +114,7 @@ def slip_list(*, user, show: str = "today", community=None, status=None, q=None,
     if community:
         qs = qs.filter(community_id=community)
     if show == "today":
-        start, end = _local_day_bounds(day)
+        start, end = day_bounds(day)
         qs = qs.filter(created_at__gte=start, created_at__lt=end)
     elif show == "used":
         qs = qs.filter(status=S.USED).order_by("-used_at", "-id")
@@ -136,7 +132,7 @@ def slip_list(*, user, show: str = "today", community=None, status=None, q=None,
         q = q.strip().upper()
         qs = qs.filter(Q(number__icontains=q) | Q(unit__code__startswith=q) | Q(vehicle_plate__icontains=q))
     if used_on:  # released by the gate that day (``slips_used``)
-        start, end = _local_day_bounds(used_on)
+        start, end = day_bounds(used_on)
         qs = qs.filter(status=S.USED, used_at__gte=start, used_at__lt=end)
     if date_from:
         qs = qs.filter(valid_on__gte=date_from)
@@ -157,14 +153,14 @@ def unit_slips(unit: Unit, limit: int = 8) -> list[ReleaseSlip]:
 
 def slips_issued(community_ids, day: datetime.date):
     """Slips issued on ``day`` (by the time they were issued at the counter, local time), any status."""
-    start, end = _local_day_bounds(day)
+    start, end = day_bounds(day)
     return (ReleaseSlip.objects.filter(community_id__in=community_ids, created_at__gte=start, created_at__lt=end)
             .select_related("unit__building", "unit__entrance").order_by("created_at", "id"))
 
 
 def slips_used(community_ids, day: datetime.date):
     """Slips the gate released on ``day`` (local time of the release)."""
-    start, end = _local_day_bounds(day)
+    start, end = day_bounds(day)
     return ReleaseSlip.objects.filter(community_id__in=community_ids, status=S.USED, used_at__gte=start,
                                       used_at__lt=end)
 

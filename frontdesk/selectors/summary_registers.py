@@ -44,10 +44,9 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
     """The registers' figures of ``day`` (two queries)."""
     ids = list(community_ids)
     settings = parcels.settings_for(ids)
-    end_of_day = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
     n = counts(ids, {
         "keys_overdue": keys.keys_overdue_qs(ids, day),
-        "parcels_long": parcels.parcels_overdue_qs(ids, settings, min(timezone.now(), end_of_day)),
+        "parcels_long": parcels.parcels_overdue_on(ids, settings, day),
         "visitors_not_out": visitors.visitors_not_checked_out_qs(ids, day),
         "visitors_registered": visitors.visitors_registered_qs(ids, day),
         "visitors_let_in": visitors.visitors_let_in_qs(ids, day),
@@ -59,13 +58,19 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
         "move_ins": move_ins_qs(ids, day),
         "move_outs": move_outs_qs(ids, day),
     })
+    # the levels at the end of the day open today's lists; a day that is over opens them as they stood then
+    over = day < timezone.localdate()
     return [
         Figure(key="registers.keys_overdue", label=_("Keys overdue"), value=n["keys_overdue"], exception=True,
-               better="down", additive=False, url=_url("frontdesk:key_overdue", ids)),
+               better="down", additive=False,
+               url=_url("frontdesk:key_overdue", ids, on=day.isoformat() if over else None)),
         Figure(key="registers.parcels_waiting_long", label=_("Parcels waiting too long"), value=n["parcels_long"],
-               exception=True, better="down", additive=False, url=_url("frontdesk:parcel_overdue", ids)),
+               exception=True, better="down", additive=False,
+               url=_url("frontdesk:parcel_overdue", ids, on=day.isoformat() if over else None)),
         Figure(key="registers.visitors_not_out", label=_("Visitors not checked out"), value=n["visitors_not_out"],
-               exception=True, better="down", additive=False, url=_url("frontdesk:visitor_board", ids)),
+               exception=True, better="down", additive=False,
+               url=(_url("frontdesk:visitor_log", ids, date_from="", date_to="", not_out_on=day.isoformat()) if over
+                    else _url("frontdesk:visitor_board", ids))),
         Figure(key="registers.visitors_registered", label=_("Visitors registered"), value=n["visitors_registered"],
                url=_url("frontdesk:visitor_log", ids, date_from="", date_to="", registered_on=day.isoformat())),
         Figure(key="registers.visitors_let_in", label=_("Visitors let in"), value=n["visitors_let_in"],

@@ -9,6 +9,7 @@ from django.db.models.functions import Upper
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.dates import day_bounds
 from frontdesk.models import Visitor, VisitorSweep, VisitorSweepItem
 from frontdesk.scoping import scope
 from frontdesk.selectors.search import room_code
@@ -18,12 +19,6 @@ S = Visitor.Status
 UNIT_JOINS = ("unit__building", "unit__entrance")
 BOARD_LIMIT = 60  # rows of each kind on the board (a desk has a few dozen); beyond it the board says how many more
 HANDOVER_LIMIT = 200  # visitors still on site listed in a handover
-
-
-def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    tz = timezone.get_current_timezone()
-    start = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
-    return start, start + datetime.timedelta(days=1)
 
 
 def visitors_for(user):
@@ -59,7 +54,7 @@ def desk_board(*, community_ids: list[int], now=None) -> dict:
     owner is being asked — the first ``BOARD_LIMIT`` of each, with the totals (and the people on site)
     counted in one more query. Four queries whatever the numbers."""
     now = now or timezone.now()
-    start, end = _day_bounds(timezone.localdate(now))
+    start, end = day_bounds(timezone.localdate(now))
     base = Visitor.objects.filter(community_id__in=community_ids).select_related(*UNIT_JOINS, "time_in_by")
     expecting = Q(status=S.EXPECTED, expected_at__lt=end)
     on_site = list(base.filter(status=S.ON_SITE).order_by("time_in", "id")[:BOARD_LIMIT])
@@ -81,22 +76,25 @@ def on_site_now(*, community_ids: list[int]):
 
 
 def visitor_log(*, user, community=None, date_from=None, date_to=None, building="", room="", name="", plate="",
-                status="", phone="", let_in_on=None, registered_on=None):
+                status="", phone="", let_in_on=None, registered_on=None, not_out_on=None):
     """The register, newest first, filtered. ``room`` as typed at the counter (3-2-1502), ``building`` a
-    building name (3), ``name`` a fragment, ``plate`` a fragment (spaces and dots ignored)."""
+    building name (3), ``name`` a fragment, ``plate`` a fragment (spaces and dots ignored). ``not_out_on``: the
+    visitors still inside at the end of that day (the daily summary's ``visitors_not_checked_out``)."""
     qs = visitors_for(user).select_related(*UNIT_JOINS, "community")
     if community:
         qs = qs.filter(community_id=community)
     if date_from:
-        qs = qs.filter(created_at__gte=_day_bounds(date_from)[0])
+        qs = qs.filter(created_at__gte=day_bounds(date_from)[0])
     if date_to:
-        qs = qs.filter(created_at__lt=_day_bounds(date_to)[1])
+        qs = qs.filter(created_at__lt=day_bounds(date_to)[1])
     if registered_on:  # the daily summary's "registered": that day, voided entries left out (``visitors_registered``)
-        start, end = _day_bounds(registered_on)
+        start, end = day_bounds(registered_on)
         qs = qs.filter(created_at__gte=start, created_at__lt=end).exclude(status=S.VOID)
     if let_in_on:  # the daily summary's "let in": time in that day, voided entries left out (``visitors_let_in``)
-        start, end = _day_bounds(let_in_on)
+        start, end = day_bounds(let_in_on)
         qs = qs.filter(time_in__gte=start, time_in__lt=end).exclude(status=S.VOID)
+    if not_out_on:
+        qs = qs.filter(_inside_at(day_bounds(not_out_on)[1])).exclude(status=S.VOID)
     if building:
         qs = qs.filter(unit__building__name=building)
     if room:
@@ -163,7 +161,7 @@ def handover_lines(community) -> list:
 
 def visitors_registered_qs(community_ids: list[int], day: datetime.date):
     """Visitor entries registered on ``day`` (voided ones not counted)."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     return (Visitor.objects.filter(community_id__in=community_ids, created_at__gte=start, created_at__lt=end)
             .exclude(status=S.VOID))
 
@@ -175,7 +173,7 @@ def visitors_registered(community_ids: list[int], day: datetime.date) -> int:
 
 def visitors_let_in_qs(community_ids: list[int], day: datetime.date):
     """Visitor entries let in on ``day`` (time in that day; voided ones not counted)."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     return Visitor.objects.filter(community_id__in=community_ids, time_in__gte=start, time_in__lt=end).exclude(
         status=S.VOID)
 
@@ -189,14 +187,14 @@ def visitors_let_in(community_ids: list[int], day: datetime.date) -> dict:
 
 def visitors_turned_away(community_ids: list[int], day: datetime.date) -> int:
     """Unexpected visitors turned away on ``day`` (the owner refused or could not be reached)."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     return Visitor.objects.filter(community_id__in=community_ids, status=S.REFUSED, answered_at__gte=start,
                                   answered_at__lt=end).count()
 
 
 def visitors_no_show(community_ids: list[int], day: datetime.date) -> int:
     """Expected visitors of ``day`` who never came."""
-    start, end = _day_bounds(day)
+    start, end = day_bounds(day)
     return Visitor.objects.filter(community_id__in=community_ids, status=S.NO_SHOW, expected_at__gte=start,
                                   expected_at__lt=end).count()
 
@@ -207,9 +205,12 @@ def visitors_not_checked_out(community_ids: list[int], day: datetime.date) -> in
     return visitors_not_checked_out_qs(community_ids, day).count()
 
 
+def _inside_at(moment) -> Q:
+    """Let in before ``moment`` and not out by then (a voided entry is excluded by the caller)."""
+    return Q(time_in__lt=moment) & (Q(time_out__isnull=True) | Q(time_out__gte=moment))
+
+
 def visitors_not_checked_out_qs(community_ids: list[int], day: datetime.date):
     """The visitors of ``visitors_not_checked_out``."""
-    _start, end = _day_bounds(day)
-    return (Visitor.objects.filter(community_id__in=community_ids, time_in__lt=end)
-            .filter(Q(time_out__isnull=True) | Q(time_out__gte=end))
+    return (Visitor.objects.filter(community_id__in=community_ids).filter(_inside_at(day_bounds(day)[1]))
             .exclude(status=S.VOID))

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import privacy
+from core.dates import day_bounds
 from core.exports import xlsx_response
 from core.forms import list_filters, list_params, submit_once
 from core.paging import paginate
@@ -66,9 +67,13 @@ def key_list(request):
 @list_params(KeyOverdueForm)
 @require("keys.view")
 def key_overdue(request):
-    list_filters(request, KeyOverdueForm)
+    filters = list_filters(request, KeyOverdueForm)
     choice = choose_community(request, all_allowed=True)
     now = timezone.now()
+    end = day_bounds(filters["on"])[1] if filters["on"] else None
+    if end is not None and end <= now:  # a day that is over: the keys overdue at its end (the summary's drill-down)
+        return render(request, "frontdesk/keys/overdue.html", {
+            "keys": selectors.overdue_keys_then(choice.ids, end), "choice": choice, "now": end, "on": filters["on"]})
     return render(request, "frontdesk/keys/overdue.html", {
         "keys": list(selectors.overdue_keys(choice.ids, now)), "choice": choice, "now": now,
     })

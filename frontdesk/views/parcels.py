@@ -6,9 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import day_bounds
 from core.forms import ID_PATTERN, add_errors, list_filters, list_params, submit_once
 from core.paging import paginate
 from core.permissions import require
@@ -50,12 +52,18 @@ def parcel_list(request):
 @list_params(OverdueFilterForm)
 @require("parcels.view")
 def parcel_overdue(request):
-    list_filters(request, OverdueFilterForm)
+    filters = list_filters(request, OverdueFilterForm)
     choice = choose_community(request, all_allowed=True)
-    qs = selectors.parcel_list(user=request.user, community_ids=choice.ids, overdue=True)
+    end = day_bounds(filters["on"])[1] if filters["on"] else None
+    if end is not None and end <= timezone.now():  # a day that is over: waiting too long at its end (the summary)
+        qs = selectors.parcel_list(user=request.user, community_ids=choice.ids, overdue_at=end)
+        on = filters["on"]
+    else:
+        qs = selectors.parcel_list(user=request.user, community_ids=choice.ids, overdue=True)
+        on = None
     return render(request, "frontdesk/parcels/list.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": {}, "choice": choice, "overdue": True,
-        "status": Parcel.Status.WAITING})
+        "status": Parcel.Status.WAITING, "on": on})
 
 
 @require("parcels.view")

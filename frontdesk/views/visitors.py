@@ -234,10 +234,12 @@ def visitor_log(request):
         # the register's recent pages by default; clearing the dates searches the whole register
         date_from = timezone.localdate() - datetime.timedelta(days=LOG_DEFAULT_DAYS - 1)
     qs = selectors.visitor_log(user=request.user, date_from=date_from, date_to=date_to, let_in_on=values["let_in_on"],
-                               registered_on=values["registered_on"], **filters)
+                               registered_on=values["registered_on"], not_out_on=values["not_out_on"], **filters)
     if export:
         return _log_xlsx(request, qs)
     return render(request, "frontdesk/visitors/log.html", {
         "page": paginate(request, qs, PAGE_SIZE), "filters": filters, "date_from": date_from,
         "date_to": date_to, "communities": communities_of(request.user),
+        "drill_down": [(VisitorFilterForm.base_fields[name].label, values[name])
+                       for name in ("registered_on", "let_in_on", "not_out_on") if values[name]],
         "statuses": Visitor.Status.choices})

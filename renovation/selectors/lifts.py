@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
+from core.dates import day_bounds
 from frontdesk.models import Building, Occupancy, Person
 from frontdesk.scoping import scope
 
@@ -68,12 +68,6 @@ def booking_detail(*, user, pk) -> LiftBooking:
 
 def booking_of(*, user, pk) -> LiftBooking:
     return get_object_or_404(bookings_for(user), pk=pk)
-
-
-def day_bounds(day: datetime.date):
-    tz = timezone.get_current_timezone()
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), tz)
-    return start, start + datetime.timedelta(days=1)
 
 
 @dataclass

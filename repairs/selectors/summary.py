@@ -5,7 +5,6 @@ URL opens the app's own list (the board, the overdue clocks, the callbacks) filt
 it counts. ``figures`` runs three queries whatever the number of communities (tickets, clocks, callbacks:
 conditional aggregation), ``today_cards`` at most three."""
 
-import datetime
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -15,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import day_bounds
 from core.models import Role
 from frontdesk.registry import PERCENT, Figure, TodayCard, TodayItem
 
 from ..models import Callback, Clock, Ticket
 from .callbacks import DISSATISFIED_BELOW, dissatisfied, escalated_open
 from .clocks import breached_running
-from .stats.periods import aware
 from .stats.satisfaction import RATED
 from .stats.volume import building_label
 from .work import work_list
@@ -37,11 +36,6 @@ def suggestion_kinds() -> list[str]:
     """The kind counted as suggestions (seed 002's weekly statistics): the SUGGESTION kind, counted apart from
     enquiries as in the statistics (an installation without it counts its enquiries-or-suggestions)."""
     return ["suggestion"] if "suggestion" in K.values else ["enquiry"]
-
-
-def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The local (Asia/Shanghai) day as [start, next start)."""
-    return aware(day), aware(day + datetime.timedelta(days=1))
 
 
 def list_url(name: str, community_ids, **params) -> str:

@@ -92,6 +92,49 @@ def test_drill_downs_list_the_rows_counted(known_day, client, users, community_a
         assert client.get(figure.url).status_code == 200, figure.key
 
 
+def test_a_day_that_is_over_is_counted_and_listed_as_it_stood_at_its_end(unit_a, clerk, client, users, community_a):
+    """Yesterday a key was out past its return time, a parcel had waited four days and a visitor was still inside;
+    all three were settled this morning. Yesterday's figures still count them (as the frozen summary did: no false
+    "corrected" mark), its drill-downs list them as they stood then, and today's count nothing."""
+    from frontdesk.services import keys as key_services
+    from frontdesk.services import parcels as parcel_services
+
+    yesterday = TODAY - datetime.timedelta(days=1)
+    at = lambda day, hour: timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))  # noqa: E731
+    this_morning = min(at(TODAY, 0) + datetime.timedelta(minutes=5), timezone.now())
+    key = deposit(unit_a, clerk, now=at(yesterday, 8))
+    sign_out(key, clerk, now=at(yesterday, 9), due_back_at=at(yesterday, 12))
+    key_services.key_sign_in(key=key, returned_by_name="装修工 王", actor=clerk, now=this_morning)
+    room = make_unit(community_a)
+    parcel = make_parcel(room, actor=clerk, tracking_no="SF0000000009", now=at(yesterday, 9) - datetime.timedelta(days=4))
+    parcel_services.parcels_pick_up(actor=clerk, parcel_ids=[parcel.pk], collector="addressee", signed_on_paper=True,
+                                    now=this_morning)
+    guest = make_visitor(unit_a, actor=clerk, name="李留宿")
+    visitor_services.visitor_time_in(visitor=guest, actor=clerk, now=at(yesterday, 21))
+    visitor_services.visitor_time_out(visitor=guest, actor=clerk, now=this_morning)
+
+    then = {f.key: f for f in summary.figures([community_a.pk], yesterday)}
+    assert [then[k].value for k in ("registers.keys_overdue", "registers.parcels_waiting_long",
+                                    "registers.visitors_not_out")] == [1, 1, 1]
+    now = by_key([community_a.pk])
+    assert [now[k].value for k in ("registers.keys_overdue", "registers.parcels_waiting_long",
+                                   "registers.visitors_not_out")] == [0, 0, 0]
+
+    client.force_login(users[Role.MANAGER])
+    keys_page = client.get(then["registers.keys_overdue"].url)
+    assert [k.pk for k in keys_page.context["keys"]] == [key.pk]
+    html = keys_page.content.decode()
+    assert 'id="as-of"' in html and "装修量房" in html and "In the key cabinet" in html  # the sign-out then, the key now
+    parcels_page = client.get(then["registers.parcels_waiting_long"].url)
+    assert [p.pk for p in parcels_page.context["page"]] == [parcel.pk] and 'id="as-of"' in parcels_page.content.decode()
+    visitors_page = client.get(then["registers.visitors_not_out"].url)
+    assert [v.pk for v in visitors_page.context["page"]] == [guest.pk]
+    assert "Still inside at the end of" in visitors_page.content.decode()
+    # today's drill-downs are today's lists
+    assert client.get(now["registers.keys_overdue"].url).context["keys"] == []
+    assert client.get(now["registers.parcels_waiting_long"].url).context["page"].paginator.count == 0
+
+
 def test_community_b_is_never_counted_for_a(known_day, community_a, community_b):
     b = {key: figure.value for key, figure in by_key([community_b.pk]).items()}
     assert b["registers.visitors_let_in"] == 1 and b["registers.parcels_arrived"] == 1 and b["frontdesk.move_ins"] == 1
