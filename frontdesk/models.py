@@ -839,6 +839,12 @@ class Parcel(models.Model):
             models.Index(fields=["community", "status", "arrived_at"], name="parcel_status_idx"),
             models.Index(fields=["unit", "status"], name="parcel_unit_idx"),
             models.Index(fields=["arrived_at"], condition=Q(status="waiting"), name="parcel_waiting_idx"),
+            # the daily summary's arrivals, pick-ups and returns of a day, and the parcels waiting at a past moment
+            models.Index(fields=["community", "arrived_at"], name="parcel_arrived_idx"),
+            models.Index(fields=["community", "picked_up_at"], condition=Q(picked_up_at__isnull=False),
+                         name="parcel_picked_up_idx"),
+            models.Index(fields=["community", "returned_at"], condition=Q(returned_at__isnull=False),
+                         name="parcel_returned_idx"),
         ]
         verbose_name = _("parcel")
         verbose_name_plural = _("parcels")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import day_bounds
 from frontdesk.models import Occupancy, Parcel, ParcelNotice, ParcelSettings, ParcelStatusChange, Person, Unit
 from frontdesk.scoping import scope
 
@@ -28,6 +29,12 @@ def settings_for(community_ids) -> dict[int, tuple[int, int]]:
              for s in ParcelSettings.objects.filter(community_id__in=list(community_ids))}
     default = (ParcelSettings.DEFAULT_REMIND_AFTER, ParcelSettings.DEFAULT_RETURN_AFTER)
     return {pk: found.get(pk, default) for pk in community_ids}
+
+
+def _within(field: str, day: datetime.date) -> Q:
+    """``field`` on the local ``day``, as a range its index can answer (``__date`` casts every row)."""
+    start, end = day_bounds(day)
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
 def _overdue_filter(settings: dict, now) -> Q:
@@ -60,11 +67,11 @@ def parcel_list(*, user, community_ids, status=None, overdue=False, q=None, unit
     if overdue:
         qs = qs.filter(status=Parcel.Status.WAITING).filter(_overdue_filter(settings_for(community_ids), now))
     if arrived_on:
-        qs = qs.filter(arrived_at__date=arrived_on)
+        qs = qs.filter(_within("arrived_at", arrived_on))
         if status != Parcel.Status.VOID:
             qs = qs.exclude(status=Parcel.Status.VOID)
     if picked_up_on:
-        qs = qs.filter(picked_up_at__date=picked_up_on)
+        qs = qs.filter(_within("picked_up_at", picked_up_on))
     if unit:
         qs = qs.filter(unit_id=unit)
     if carrier:
@@ -160,7 +167,7 @@ def parcels_waiting_qs(community_ids, day: datetime.date | None = None):
 
 def parcels_arrived_qs(community_ids, day: datetime.date):
     """Parcels registered on ``day`` (voided entries not counted)."""
-    return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__date=day)
+    return (Parcel.objects.filter(_within("arrived_at", day), community_id__in=list(community_ids))
             .exclude(status=Parcel.Status.VOID))
 
 
@@ -171,7 +178,7 @@ def parcels_arrived(community_ids, day: datetime.date) -> int:
 
 def parcels_picked_up_qs(community_ids, day: datetime.date):
     """Parcels handed over to their addressee or a proxy on ``day``."""
-    return Parcel.objects.filter(community_id__in=list(community_ids), picked_up_at__date=day)
+    return Parcel.objects.filter(_within("picked_up_at", day), community_id__in=list(community_ids))
 
 
 def parcels_picked_up(community_ids, day: datetime.date) -> int:
@@ -190,10 +197,11 @@ def parcels_overdue_qs(community_ids, settings: dict | None = None, now=None):
 def parcels_overdue_at(community_ids, settings: dict, at: datetime.datetime):
     """Parcels that were waiting at the past moment ``at`` for longer than their community's reminder days:
     arrived by then, neither picked up nor returned before it (a voided entry never counts: it was a mistake)."""
+    # waiting then = waiting now, or picked up or returned since (each branch has its index; a parcel that is
+    # waiting now was neither picked up nor returned)
     return (Parcel.objects.filter(community_id__in=list(community_ids), arrived_at__lt=at)
+            .filter(Q(status=Parcel.Status.WAITING) | Q(picked_up_at__gte=at) | Q(returned_at__gte=at))
             .exclude(status=Parcel.Status.VOID)
-            .filter(Q(picked_up_at__isnull=True) | Q(picked_up_at__gte=at))
-            .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=at))
             .filter(_overdue_filter(settings, at)))
 
 
@@ -212,7 +220,7 @@ def parcels_overdue(community_ids, day: datetime.date | None = None) -> int:
 
 def parcels_returned(community_ids, day: datetime.date) -> int:
     """Parcels recorded as returned to the sender on ``day`` (not collected within the community's M days)."""
-    return Parcel.objects.filter(community_id__in=list(community_ids), returned_at__date=day).count()
+    return Parcel.objects.filter(_within("returned_at", day), community_id__in=list(community_ids)).count()
 
 
 def handover_lines(community) -> list:

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 
+from core.dates import day_bounds
 from core.models import Role
 from core.permissions import sees_all_communities
 from frontdesk.models import Building, Community, Unit
@@ -73,10 +74,10 @@ def _board_filter(qs, *, user, status="", kind="", category=None, building=None,
         qs = qs.filter(assignee=engineer)
     if overdue:
         qs = qs.filter(is_overdue=True)
-    if date_from:
-        qs = qs.filter(created_at__date__gte=date_from)
+    if date_from:  # ranges, not ``__date``: the created_at indexes answer them
+        qs = qs.filter(created_at__gte=day_bounds(date_from)[0])
     if date_to:
-        qs = qs.filter(created_at__date__lte=date_to)
+        qs = qs.filter(created_at__lt=day_bounds(date_to)[1])
     q = (q or "").strip()
     room = ROOM_RE.fullmatch(normalise_query(q)) if q else None
     if room and room["e"]:  # a full room code (3-2-1502, 3栋2单元1502): the unit's own index answers it
