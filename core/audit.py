@@ -121,6 +121,9 @@ FIELD_LABELS = {
 # Fields holding personal data: shown in the history as ``user`` may see them (``core.privacy``).
 PERSONAL_FIELDS = {"phone": privacy.PHONE, "phone_alt": privacy.PHONE, "contact_phone": privacy.PHONE,
                    "id_number": privacy.ID_NUMBER}
+# Read off a personal number (a resident ID's digits 7–14 are the birth date): shown only to whoever sees that
+# number in full, else hidden whole — masking part of it would still tell the ID's masked digits.
+DERIVED_FIELDS = {"birth_date": privacy.ID_NUMBER}
 
 
 def history_for(record, limit: int = 50, *, user=None) -> list[dict]:
@@ -180,6 +183,9 @@ def _personal_masked(diff: dict, user) -> dict:
         if field in masked:
             masked[field] = [(privacy.display(user, kind, v) if user else privacy.MASKERS[kind](v))
                              if isinstance(v, str) else v for v in masked[field]]
+    for field, kind in DERIVED_FIELDS.items():
+        if field in masked and not (user and privacy.sees_in_full(user, kind)):
+            masked[field] = [v if v in (None, "") else gettext("(hidden)") for v in masked[field]]
     return masked
 
 

@@ -1,6 +1,7 @@
 """Every page and every PDF of every role, with known phones and ID numbers in the data: no unmasked value
 where the role's policy says masked (phones: cashier and engineer; ID numbers: everyone)."""
 
+import datetime
 import io
 import subprocess
 
@@ -52,11 +53,14 @@ def data(community_a, users, unit_a):
             Ticket.objects.filter(pk=ticket.pk).update(contact_phone=f"1770000{number:04d}")
     # One person's ID number changes, so the history panels hold an old and a new one.
     old_id = objects["person"].id_number
-    Person.objects.filter(pk=objects["person"].pk).update(id_number="44010619800101001X")
+    Person.objects.filter(pk=objects["person"].pk).update(id_number="44010619800101001X",
+                                                          birth_date=datetime.date(1980, 1, 1))
     people = Person.objects.filter(community=community_a)
     phones = {p for row in people.values_list("phone", "phone_alt") for p in row if p}
     phones |= {p for p in Ticket.objects.filter(community=community_a).values_list("contact_phone", flat=True) if p}
     ids = {i for i in people.values_list("id_number", flat=True) if i} | {old_id}
+    # a resident ID's masked digits are the birth date: it must not show either (the history once did)
+    ids |= {f"{i[6:10]}-{i[10:12]}-{i[12:14]}" for i in set(ids) if len(i) == 18}
     assert len(phones) > 5 and len(ids) > 3
     return objects, phones, ids
 
