@@ -67,5 +67,38 @@
     if (form.dataset.submitted) { ev.preventDefault(); return; }
     form.dataset.submitted = "1";
     setTimeout(() => { delete form.dataset.submitted; }, 5000);
+    rememberSent(form);
+  });
+  // Back to a form already sent. Kept whole by the browser (back-forward cache): it is usable again at once.
+  // Fetched anew (a new double-submit token) with what was typed put back: sent unchanged, it carries the
+  // token it was first sent with, so the server answers with the first record; changed, it is a new one.
+  function sentKey(form) { return "sent:" + location.pathname + location.search + "|" + (form.getAttribute("action") || ""); }
+  function content(form) {
+    const data = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) {
+      if (name !== "form_token" && name !== "csrfmiddlewaretoken") data.append(name, typeof value === "string" ? value : value.name);
+    }
+    return data.toString();
+  }
+  function rememberSent(form) {
+    const token = form.elements.form_token;
+    if (!token || !token.value) return;
+    try { sessionStorage.setItem(sentKey(form), JSON.stringify({ token: token.value, content: content(form) })); } catch (e) { /* storage full or off */ }
+  }
+  const navigation = performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+  if (navigation && navigation.type === "back_forward") {
+    document.addEventListener("submit", (ev) => {
+      const form = ev.target;
+      const token = form.elements && form.elements.form_token;
+      if (!token || form.method.toLowerCase() !== "post") return;
+      let sent = null;
+      try { sent = JSON.parse(sessionStorage.getItem(sentKey(form)) || "null"); } catch (e) { sent = null; }
+      if (sent && sent.content === content(form)) token.value = sent.token;
+    }, true);  // before the handler above records what is sent
+  }
+  window.addEventListener("pageshow", (ev) => {
+    if (!ev.persisted) return;
+    document.querySelectorAll("form[data-submitted]").forEach((form) => { delete form.dataset.submitted; });
+    document.querySelectorAll("form[data-disable-on-submit] button[disabled]").forEach((b) => { b.disabled = false; });
   });
 })();

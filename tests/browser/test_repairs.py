@@ -121,3 +121,29 @@ def test_repair_from_lookup_to_callback(page, browser, live_server, login, unit_
     expect(page.locator("h1")).to_contain_text("Callback done")
     expect(page.locator("body")).to_contain_text("更换水龙头阀芯")
     page.screenshot(path="/tmp/repairs_callback_done.png", full_page=True)
+
+
+def test_back_and_send_again_makes_one_ticket_and_a_changed_form_a_second(page, live_server, login, unit_a, desk_clerk):
+    """The Back button brings the form up again with what was typed (the page is fetched anew, with a new
+    double-submit token): sending it unchanged goes to the first ticket; changing it makes a new one."""
+    login(page, desk_clerk)
+    for description in ("楼道灯不亮", "厨房水龙头漏水，关不紧"):  # the first ticket saves the community's categories
+        page.goto(f"{live_server.url}/repairs/new/?unit={unit_a.pk}")
+        page.fill("#id_description", description)
+        category = page.locator("#id_category").input_value()
+        page.get_by_role("button", name="Save ticket").click()
+        page.wait_for_url(re.compile(r"/repairs/tickets/\d+/$"))
+    first = page.url
+
+    def again(description):
+        page.go_back()
+        assert "/repairs/new/" in page.url
+        page.fill("#id_description", description)  # as the browser puts it back (or as changed)
+        page.select_option("#id_category", category)
+        page.get_by_role("button", name="Save ticket").click()
+        page.wait_for_url(re.compile(r"/repairs/tickets/\d+/$"))
+
+    again("厨房水龙头漏水，关不紧")
+    assert page.url == first and Ticket.objects.filter(unit=unit_a).count() == 2
+    again("卫生间地漏堵塞")  # another fault: a ticket of its own
+    assert page.url != first and Ticket.objects.filter(unit=unit_a).count() == 3
