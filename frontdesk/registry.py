@@ -199,7 +199,7 @@ def handover_sources() -> list[HandoverSource]:
 #     register_summary_section(SummarySection(
 #         key="repairs", title=_("Repairs and complaints"), order=10, action="repairs.view",
 #         figures=repairs.selectors.summary.figures,     # (community_ids, day) -> list[Figure]
-#         today=repairs.selectors.summary.today_cards))  # (user, community_ids, day) -> list[TodayCard]
+#         today=repairs.selectors.summary.today_cards))  # (user, community_ids, day, now=None) -> list[TodayCard]
 
 COUNT, MONEY, PERCENT = "count", "money", "percent"
 
@@ -224,10 +224,15 @@ class Figure:
 
 @dataclass(frozen=True)
 class TodayItem:
-    text: str  # one line of work: "3-2-1502 漏水 · 还剩 12 分钟" (no raw ids, no UTC)
+    """One line of a card. Its times are datetimes, never text: the "today" page tells them all at the one ``now``
+    of the request (``core.durations``), so a row never shows two numbers computed at different moments."""
+
+    text: str  # one line of work: "3-2-1502 漏水" (no raw ids, no UTC, no "N 分钟": that is ``due``/``since``)
     url: str  # where the work is done
-    due: object = None  # an aware datetime when it has one (sorted by it)
+    due: object = None  # an aware deadline when it has one: "还剩 12 分钟 · 14:30" / "已超时 3 小时 · 12:00" (red)
     urgent: bool = False
+    since: object = None  # an aware start (asked, arrived, in since): told with ``since_label``, never as overdue
+    since_label: str = ""  # a translated format with %(duration)s: "waiting %(duration)s" → "已等待 9 天"
 
 
 @dataclass(frozen=True)
@@ -250,7 +255,8 @@ class SummarySection:
     figures: Callable  # figures(community_ids: list[int], day: date) -> list[Figure]; ≤ 3 queries
     order: int = 100
     action: str | None = None  # the permission needed to see the section
-    today: Callable | None = None  # today(user, community_ids, day) -> list[TodayCard]; ≤ 3 queries
+    # today(user, community_ids, day, now=None) -> list[TodayCard]; ≤ 3 queries; ``now``: the page's one moment
+    today: Callable | None = None
 
 
 _summary_sections: dict[str, SummarySection] = {}

@@ -140,14 +140,14 @@ def _pending(community_ids, **filters) -> list[Correction]:
 
 
 def _correction_item(c: Correction) -> TodayItem:
+    """A correction waiting for a decision: when it was asked ("4 分钟前提交"), not a deadline — nothing is late."""
     what = c.receipt.number if c.receipt_id else (c.unit.code if c.unit_id else "")
-    text = _("%(kind)s %(what)s · asked at %(at)s") % {
-        "kind": c.get_kind_display(), "what": what, "at": f"{timezone.localtime(c.requested_at):%m-%d %H:%M}"}
-    return TodayItem(text=text.replace("  ", " "), url=reverse("billing:correction_detail", args=[c.pk]),
-                     due=c.requested_at)
+    text = f"{c.get_kind_display()} {what}".replace("  ", " ").strip()
+    return TodayItem(text=text, url=reverse("billing:correction_detail", args=[c.pk]),
+                     since=c.requested_at, since_label=_("asked %(duration)s ago"))
 
 
-def today_cards(user, community_ids: list[int], day: datetime.date) -> list[TodayCard]:
+def today_cards(user, community_ids: list[int], day: datetime.date, now=None) -> list[TodayCard]:
     """The cashier's takings, close and corrections waiting; the approver's corrections to approve (≤ 2 queries)."""
     community_ids = list(community_ids)
     cards = []

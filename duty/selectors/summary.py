@@ -137,7 +137,7 @@ def figures(community_ids, day) -> list[Figure]:
 
 # --- the "today" cards -------------------------------------------------------------------------------
 
-def today_cards(user, community_ids, day) -> list[TodayCard]:
+def today_cards(user, community_ids, day, now=None) -> list[TodayCard]:
     """The duty cards of ``user``'s "today" page: a clerk's handover in progress; a supervisor's days to sign,
     spot checks of this week and leave/swap requests to decide. At most three queries."""
     community_ids = list(community_ids)
@@ -155,10 +155,11 @@ def today_cards(user, community_ids, day) -> list[TodayCard]:
                 text=_("%(outgoing)s → %(incoming)s · started %(time)s") % {
                     "outgoing": h.outgoing.display_name, "incoming": h.incoming.display_name,
                     "time": f"{timezone.localtime(h.started_at):%H:%M}"},
-                url=reverse("duty:handover_detail", args=[h.pk]), due=h.started_at,
+                # its start, not a deadline: a handover in progress is never "overdue" by the time it began
+                url=reverse("duty:handover_detail", args=[h.pk]),
                 urgent=user.pk in (h.outgoing_id, h.incoming_id)) for h in handovers)))
     elif user.role == Role.SUPERVISOR:
-        now = timezone.now()
+        now = now or timezone.now()
         communities = list(Community.objects.filter(pk__in=community_ids).annotate(
             checks=_count_of(SpotCheck.objects.filter(checked_at__gte=week_start(now), checked_at__lte=now)),
         ).order_by("name").values("pk", "name", "checks"))

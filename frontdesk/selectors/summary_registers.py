@@ -6,16 +6,20 @@
 import datetime
 from urllib.parse import urlencode
 
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import Role
 
-from ..models import Occupancy, ReleaseSlip
+from ..models import Occupancy, ParcelSettings, ReleaseSlip
 from ..registry import Figure, TodayCard, TodayItem
 from . import keys, parcels, slips, visitors
 from .figures import counts
+
+CARD_ITEMS = 5  # the items a "today" card lists (the page shows at most five)
 
 
 def _url(name: str, community_ids, **params) -> str:
@@ -92,33 +96,49 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
     ]
 
 
-def today_cards(user, community_ids: list[int], day: datetime.date) -> list[TodayCard]:
-    """The clerk's parcels waiting, visitors on site and slips to check (three queries)."""
+def _first_with_total(qs, n: int = CARD_ITEMS) -> tuple[list, int]:
+    """The first ``n`` rows of ``qs`` and how many there are in all, in one query (the count a scalar subquery)."""
+    total = qs.order_by().values(total=Func(F("id"), function="COUNT", output_field=IntegerField()))
+    rows = list(qs.annotate(total=Subquery(total))[:n])
+    return rows, (rows[0].total if rows else 0)
+
+
+def today_cards(user, community_ids: list[int], day: datetime.date, now=None) -> list[TodayCard]:
+    """The clerk's parcels waiting (how long each has waited, red once past its community's reminder days),
+    visitors on site (since when) and slips to check, each card with its first items (three queries)."""
     if user.role != Role.CLERK:
         return []
+    now = now or timezone.now()
     ids = list(community_ids)
-    waiting = parcels.parcels_waiting_qs(ids)
-    on_site = visitors.on_site_now(community_ids=ids)
-    to_check = slips_to_check_qs(ids, day)
-    n = counts(ids, {"parcels": waiting, "visitors": on_site, "slips": to_check})
-    oldest_parcels = list(waiting.select_related("unit").order_by("arrived_at", "id")[:5])
-    inside = list(on_site[:5])
+    remind = Coalesce(Subquery(ParcelSettings.objects.filter(community_id=OuterRef("community_id"))
+                               .values("remind_after_days")[:1]), ParcelSettings.DEFAULT_REMIND_AFTER)
+    oldest_parcels, parcels_total = _first_with_total(
+        parcels.parcels_waiting_qs(ids).select_related("unit").annotate(remind_after=remind).order_by("arrived_at", "id"))
+    inside, visitors_total = _first_with_total(visitors.on_site_now(community_ids=ids))
+    to_check, slips_total = _first_with_total(slips_to_check_qs(ids, day))
     clerk = frozenset({Role.CLERK})
     return [
-        TodayCard(key="registers.parcels_waiting", title=_("Parcels waiting"), count=n["parcels"], roles=clerk,
+        TodayCard(key="registers.parcels_waiting", title=_("Parcels waiting"), count=parcels_total, roles=clerk,
                   url=_url("frontdesk:parcel_list", ids), order=40, items=tuple(
                       TodayItem(text=_("%(room)s %(carrier)s · arrived %(at)s") % {
                           "room": p.unit.code, "carrier": p.get_carrier_display(),
                           "at": f"{timezone.localtime(p.arrived_at):%m-%d %H:%M}"},
-                          url=reverse("frontdesk:parcel_detail", args=[p.pk]), due=p.arrived_at)
+                          url=reverse("frontdesk:parcel_detail", args=[p.pk]),
+                          since=p.arrived_at, since_label=_("waiting %(duration)s"),
+                          # as parcels_overdue_qs: waiting at least the community's reminder days
+                          urgent=p.arrived_at <= now - datetime.timedelta(days=p.remind_after))
                       for p in oldest_parcels)),
-        TodayCard(key="registers.visitors_on_site", title=_("Visitors on site"), count=n["visitors"], roles=clerk,
+        TodayCard(key="registers.visitors_on_site", title=_("Visitors on site"), count=visitors_total, roles=clerk,
                   url=_url("frontdesk:visitor_board", ids), order=41, items=tuple(
                       TodayItem(text=_("%(room)s %(name)s · in since %(at)s") % {
                           "room": v.unit.code, "name": visitors._masked_name(v.name),
                           "at": f"{timezone.localtime(v.time_in):%H:%M}"},
-                          url=reverse("frontdesk:visitor_detail", args=[v.pk]), due=v.time_in)
+                          url=reverse("frontdesk:visitor_detail", args=[v.pk]),
+                          since=v.time_in, since_label=_("on site for %(duration)s"))
                       for v in inside)),
-        TodayCard(key="registers.slips_to_check", title=_("Release slips to check"), count=n["slips"], roles=clerk,
-                  url=_url("frontdesk:slip_list", ids, show="today"), order=42),
+        TodayCard(key="registers.slips_to_check", title=_("Release slips to check"), count=slips_total, roles=clerk,
+                  url=_url("frontdesk:slip_list", ids, show="today"), order=42, items=tuple(
+                      TodayItem(text=f"{s.number} {s.unit.code} · {s.get_status_display()}",
+                                url=reverse("frontdesk:slip_detail", args=[s.pk]))
+                      for s in to_check)),
     ]

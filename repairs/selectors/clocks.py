@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext as _
 
+from core import durations
 from frontdesk.scoping import scope
 
 from ..models import Clock
@@ -37,7 +38,9 @@ def clock_state(clock: Clock, now: datetime.datetime | None = None) -> dict:
 
 def clock_badges(clocks, now: datetime.datetime | None = None, *, kind_labels: dict | None = None) -> list[dict]:
     """``clock_state`` of each clock with its badge: colour, text ("Dispatch 2 min left") and title
-    (kind and deadline). ``kind_labels``: the clock kinds' labels, when the caller has them already."""
+    (kind and deadline); the time left or over is told by ``core.durations`` like every deadline ("还剩 3 小时
+    20 分钟", "已超时 10 天"; paused: how it stood when paused). ``kind_labels``: the clock kinds' labels, when
+    the caller has them already."""
     now = now or timezone.now()
     kind_labels = kind_labels or {k: str(v) for k, v in Clock.Kind.choices}
     due, paused = _("due"), _("paused")
@@ -45,15 +48,7 @@ def clock_badges(clocks, now: datetime.datetime | None = None, *, kind_labels: d
     for clock in clocks:
         c = clock_state(clock, now)
         label = kind_labels.get(clock.kind, clock.kind)
-        if c["late"]:
-            left = (_("overdue %(h)s h %(m)s min") % {"h": c["hours"], "m": c["mins"]} if c["hours"]
-                    else _("overdue %(m)s min") % {"m": c["mins"]})
-        elif c["days"] > 1:
-            left = _("%(d)s days left") % {"d": c["days"]}
-        elif c["hours"]:
-            left = _("%(h)s h %(m)s min left") % {"h": c["hours"], "m": c["mins"]}
-        else:
-            left = _("%(m)s min left") % {"m": c["mins"]}
+        left = durations.seconds_text(c["seconds_left"])  # as the "today" page: "已超时 10 天", "即将到期"
         text = " ".join(x for x in (label, paused if c["state"] == "paused" else "", left) if x)
         title = f"{label} · {due} {date_format(timezone.localtime(clock.due_at), 'm-d H:i')}"
         badges.append({**c, "badge": BADGE[c["state"]], "text": text, "title": title})

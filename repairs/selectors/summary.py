@@ -5,6 +5,7 @@ URL opens the app's own list (the board, the overdue clocks, the callbacks) filt
 it counts. ``figures`` runs three queries whatever the number of communities (tickets, clocks, callbacks:
 conditional aggregation), ``today_cards`` at most three."""
 
+import datetime
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -14,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import durations
 from core.dates import day_bounds
 from core.models import Role
 from frontdesk.registry import PERCENT, Figure, TodayCard, TodayItem
@@ -23,7 +25,7 @@ from .callbacks import DISSATISFIED_BELOW, dissatisfied, escalated_open
 from .clocks import breached_running
 from .stats.satisfaction import RATED
 from .stats.volume import building_label
-from .work import work_list
+from .work import due_label, work_list
 
 K = Ticket.Kind
 EXCEPTIONS, DAY, REPORTS = "exceptions", "day", "reports"
@@ -243,11 +245,7 @@ def figures(community_ids, day) -> list[Figure]:
 
 # --- the "today" cards -------------------------------------------------------------------------------
 
-def _minutes_text(due, now) -> str:
-    minutes = int((due - now).total_seconds() // 60)
-    if minutes < 0:
-        return _("overdue by %(n)s minutes") % {"n": -minutes}
-    return _("%(n)s minutes left") % {"n": minutes}
+DUE_SOON = datetime.timedelta(hours=2)  # "即将超时": running clocks due within this coming window
 
 
 def _place(ticket) -> str:
@@ -267,11 +265,30 @@ def _with_total(qs):
     return rows, (rows[0].total if rows else 0)
 
 
-def clocks_running_out(community_ids, now):
-    """Clocks running (not met, cancelled or paused) of the communities, the soonest deadline first."""
-    return (Clock.objects.filter(community_id__in=community_ids, met_at__isnull=True,
-                                 cancelled_at__isnull=True, paused_at__isnull=True)
+def clocks_running_out(community_ids, now, window: datetime.timedelta = DUE_SOON):
+    """即将超时: clocks running (not met, cancelled, paused or breached) due after ``now`` and within ``window``,
+    the soonest deadline first. Those already late are ``clocks_overdue``, never here."""
+    return (Clock.objects.filter(community_id__in=community_ids, met_at__isnull=True, cancelled_at__isnull=True,
+                                 paused_at__isnull=True, breached_at__isnull=True,
+                                 due_at__gt=now, due_at__lte=now + window)
             .select_related("ticket__unit", "ticket__category").order_by("due_at", "id"))
+
+
+def clocks_overdue(community_ids):
+    """超时未办: clocks breached and still running (``breached_running``, as the overdue list and the summary's
+    ``repairs.overdue``), the oldest deadline first as on the overdue list."""
+    return (breached_running().filter(community_id__in=community_ids)
+            .select_related("ticket__unit", "ticket__category").order_by("due_at", "id"))
+
+
+def _clock_item(c, kinds, now) -> TodayItem:
+    """A clock of a card: running, its deadline (told by the page); paused, how late or early it was when paused
+    ("已暂停 已超时 12 分钟"), which does not grow while it stands still."""
+    text = f"{c.ticket.number} {_place(c.ticket)} {c.ticket.category.name} · {kinds[c.kind]}"
+    if c.paused_at:
+        return TodayItem(text=f"{text} · {_('paused')} {durations.seconds_text((c.due_at - c.paused_at).total_seconds())}",
+                         url=c.ticket.get_absolute_url())
+    return TodayItem(text=text, url=c.ticket.get_absolute_url(), due=c.due_at, urgent=now >= c.warn_at)
 
 
 def callbacks_due_today(community_ids, day):
@@ -281,33 +298,34 @@ def callbacks_due_today(community_ids, day):
             .select_related("ticket__unit", "ticket__category").order_by("due_at", "id"))
 
 
-def today_cards(user, community_ids, day) -> list[TodayCard]:
-    """The repairs cards of ``user``'s "today" page: a clerk's clocks running out and callbacks due, an
-    engineer's work orders, a supervisor's escalations. At most two queries."""
+def today_cards(user, community_ids, day, now=None) -> list[TodayCard]:
+    """The repairs cards of ``user``'s "today" page: a clerk's deadlines already missed, those running out within
+    ``DUE_SOON`` and callbacks due, an engineer's work orders, a supervisor's escalations. At most three queries.
+    The items carry their deadlines (``due``), told by the page at its one ``now``; no minutes in their text."""
     community_ids = list(community_ids)
     if not community_ids:
         return []
-    now = timezone.now()
+    now = now or timezone.now()
     cards = []
     kinds = dict(Clock.Kind.choices)
     if user.role == Role.CLERK:
+        late, total = _with_total(clocks_overdue(community_ids))
+        cards.append(TodayCard(
+            key="repairs.overdue", title=_("Overdue deadlines"), count=total, order=9,
+            roles=frozenset({Role.CLERK}), url=list_url("repairs:overdue", community_ids),
+            items=tuple(_clock_item(c, kinds, now) for c in late)))
         clocks, total = _with_total(clocks_running_out(community_ids, now))
         cards.append(TodayCard(
             key="repairs.clocks", title=_("Deadlines running out"), count=total, order=10,
             roles=frozenset({Role.CLERK}), url=list_url("repairs:board", community_ids, sort="due"),
-            items=tuple(TodayItem(
-                text=f"{c.ticket.number} {_place(c.ticket)} {c.ticket.category.name} · {kinds[c.kind]} · "
-                     f"{_minutes_text(c.due_at, now)}",
-                url=c.ticket.get_absolute_url(), due=c.due_at, urgent=now >= c.warn_at)
-                for c in clocks)))
+            items=tuple(_clock_item(c, kinds, now) for c in clocks)))
         callbacks, total = _with_total(callbacks_due_today(community_ids, day))
         cards.append(TodayCard(
             key="repairs.callbacks", title=_("Callbacks due today"), count=total, order=20,
             roles=frozenset({Role.CLERK}),
             url=list_url("repairs:callback_list", community_ids, due_by=day.isoformat()),
             items=tuple(TodayItem(
-                text=f"{c.ticket.number} {_place(c.ticket)} {c.ticket.category.name} · "
-                     f"{_('due')} {timezone.localtime(c.due_at):%H:%M}",
+                text=f"{c.ticket.number} {_place(c.ticket)} {c.ticket.category.name}",
                 url=reverse("repairs:callback_detail", args=[c.pk]), due=c.due_at, urgent=c.due_at <= now)
                 for c in callbacks)))
     elif user.role == Role.ENGINEER:
@@ -316,10 +334,11 @@ def today_cards(user, community_ids, day) -> list[TodayCard]:
             key="repairs.work", title=_("My work orders"), count=total, order=10, roles=frozenset({Role.ENGINEER}),
             url=reverse("repairs:work_list"),
             items=tuple(TodayItem(
+                # a paused clock (on hold) is told as paused, not as a deadline running late (``due_label``)
                 text=" · ".join(x for x in (f"{t.number} {_place(t)} {t.category.name}",
                                             str(t.get_urgency_display()) if t.urgency == Ticket.Urgency.URGENT else "",
-                                            _minutes_text(t.next_due, now) if t.next_due else "") if x),
-                url=reverse("repairs:work_ticket", args=[t.pk]), due=t.next_due,
+                                            due_label(t, now)[0] if t.next_paused_at else "") if x),
+                url=reverse("repairs:work_ticket", args=[t.pk]), due=None if t.next_paused_at else t.next_due,
                 urgent=t.is_overdue or t.urgency == Ticket.Urgency.URGENT) for t in tickets)))
     elif user.role == Role.SUPERVISOR:
         escalated, total = _with_total(

@@ -2,7 +2,10 @@
 
 from django.db.models import F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from core import durations
 from core.models import Role
 from frontdesk.models import Person
 from frontdesk.scoping import scope
@@ -27,14 +30,45 @@ def work_tickets_for(user):
 
 
 def work_list(*, user):
-    """My open work: overdue first, then urgent, then the nearest deadline. Constant queries."""
-    # the nearest running deadline as a sub-select per ticket, not a join grouped by every selected column
-    next_due = (Clock.objects.filter(ticket=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True)
-                .order_by("due_at").values("due_at")[:1])
+    """My open work: overdue first, then urgent, then the nearest deadline. Constant queries.
+
+    ``next_due`` is the ticket's next deadline: its nearest running clock, else (every open clock paused, a ticket
+    on hold) its nearest paused one, with ``next_paused_at`` set: a paused clock stands still, it is told as
+    paused with how late or early it was when paused (``due_label``), never as running late since."""
+    # the clock as a sub-select per ticket, not a join grouped by every selected column
+    next_clock = (Clock.objects.filter(ticket=OuterRef("pk"), met_at__isnull=True, cancelled_at__isnull=True)
+                  .order_by(F("paused_at").asc(nulls_first=True), "due_at", "id"))
     return (work_tickets_for(user).filter(kind__in=WORK_KINDS, status__in=WORKING)
             .select_related("unit", "category", "assignee", "team", "community", "service_item")
-            .annotate(next_due=Subquery(next_due))
-            .order_by("-is_overdue", "-urgency", F("next_due").asc(nulls_last=True), "created_at", "id"))
+            .annotate(next_due=Subquery(next_clock.values("due_at")[:1]),
+                      next_paused_at=Subquery(next_clock.values("paused_at")[:1]))
+            .order_by("-is_overdue", "-urgency", F("next_paused_at").asc(nulls_first=True),
+                      F("next_due").asc(nulls_last=True), "created_at", "id"))
+
+
+def due_label(ticket, now) -> tuple[str, str]:
+    """How a ``work_list`` ticket's next deadline reads at ``now`` and its state ("late", "paused", "ok" or ""
+    without one): "16:46 截止（剩余 46 分钟）", "已超时 3 小时 20 分钟", "已暂停 已超时 12 分钟"."""
+    if not ticket.next_due:
+        return "", ""
+    if ticket.next_paused_at:
+        frozen = (ticket.next_due - ticket.next_paused_at).total_seconds()
+        return f"{_('paused')} {durations.seconds_text(frozen)}", "paused"
+    if ticket.next_due <= now:
+        return durations.due_text(ticket.next_due, now), "late"
+    if (ticket.next_due - now).total_seconds() < durations.MINUTE:  # never "剩余 0 分钟"
+        return durations.due_text(ticket.next_due, now), "ok"
+    return _("due %(time)s (%(left)s left)") % {
+        "time": f"{timezone.localtime(ticket.next_due):%H:%M}",
+        "left": durations.duration_text(ticket.next_due - now)}, "ok"
+
+
+def with_due_labels(tickets, now) -> list:
+    """``tickets`` (of ``work_list``) each with ``due_label`` and ``due_state`` (``due_label``), told at ``now``."""
+    tickets = list(tickets)
+    for t in tickets:
+        t.due_label, t.due_state = due_label(t, now)
+    return tickets
 
 
 def work_ticket(*, user, pk: int) -> Ticket:

@@ -20,9 +20,10 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.timesince import timesince, timeuntil
+from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
+from core import durations
 from core.models import Notification, OutboundMessage, Role
 from core.notifications import notifications_put, notify, send_outbound
 
@@ -186,8 +187,12 @@ def _ticket_url(clock: Clock) -> str:
 def _warning_notes(clock: Clock, clerks, now) -> list[tuple]:
     if not clerks:
         return []
-    title = _("%(number)s: %(clock)s due in %(left)s") % {
-        "number": clock.ticket.number, "clock": clock.get_kind_display(), "left": timeuntil(clock.due_at, now)}
+    left = (clock.due_at - now).total_seconds()
+    if left < durations.MINUTE:  # never "剩余 0 分钟": under a minute is "due now" (past it, the breach follows)
+        title = _("%(number)s: %(clock)s due now") % {"number": clock.ticket.number, "clock": clock.get_kind_display()}
+    else:
+        title = _("%(number)s: %(clock)s due in %(left)s") % {
+            "number": clock.ticket.number, "clock": clock.get_kind_display(), "left": durations.duration_text(left)}
     body = _("Deadline %(due)s.") % {"due": _local(clock.due_at)}
     return [(clerks, title, body, _ticket_url(clock), _group(clock))]
 

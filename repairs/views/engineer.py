@@ -28,8 +28,9 @@ PAGE_SIZE = 30
 @require("repairs.work")
 def work_list(request):
     page = paginate(request, selectors.work_list(user=request.user), PAGE_SIZE)
-    return render(request, "repairs/engineer_list.html", {"page": page, "tickets": list(page.object_list),
-                                                          "now": timezone.now()})
+    now = timezone.now()
+    return render(request, "repairs/engineer_list.html", {
+        "page": page, "tickets": selectors.with_due_labels(page.object_list, now), "now": now})
 
 
 @require("repairs.work")

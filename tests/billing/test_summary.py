@@ -159,3 +159,14 @@ def test_today_cards_per_role(known_day, users, community_a, django_assert_max_n
     assert [(c.key, c.count) for c in cards] == [("billing.corrections_to_approve", 1)]
     assert cards[0].items[0].url.startswith("/") and Role.SUPERVISOR in cards[0].roles
     assert summary.today_cards(users[Role.CLERK], [community_a.pk], TODAY) == []
+
+
+def test_a_correction_waiting_tells_when_it_was_asked_not_a_breach(known_day, users, community_a, english_messages):
+    """"已超时 4 分钟" four minutes after it was asked: the request time was passed as a deadline."""
+    (card,) = summary.today_cards(users[Role.SUPERVISOR], [community_a.pk], TODAY)
+    (item,) = card.items
+    assert item.due is None and not item.urgent and item.since is not None
+    from core import durations
+
+    assert durations.since_text(item.since_label, item.since, item.since + datetime.timedelta(minutes=4)) \
+        == "asked 4 min ago"

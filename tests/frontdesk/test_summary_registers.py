@@ -172,3 +172,21 @@ def test_keys_are_unique_and_every_figure_has_a_label_and_a_list(community_a):
     assert len(mine) == 3 and len(keys) == len(set(keys))
     assert all(f.label and f.url for f in figures)
     assert not any(f.value for f in figures if f.exception)
+
+
+def test_the_clerks_cards_tell_how_long_things_wait_and_list_their_first_items(known_day, clerk, community_a):
+    """Parcels: "到达 已超时 13081 分钟" (arrival passed as a deadline): now how long each has waited, red only
+    past the community's reminder days (3 by default). Visitors: since when, never overdue. Slips: a count of 5
+    with no items said "还有 5 项": now the card lists them."""
+    from core import durations
+
+    now = timezone.now()
+    cards = {c.key: c for c in summary.today_cards(clerk, [community_a.pk], TODAY, now=now)}
+    old, new = cards["registers.parcels_waiting"].items
+    assert old.due is None and new.due is None
+    assert old.urgent and not new.urgent  # four days waiting, past the 3 reminder days; today's is not
+    assert durations.since_text(old.since_label, old.since, now) == "waiting 4 days"
+    (visitor,) = cards["registers.visitors_on_site"].items
+    assert visitor.due is None and not visitor.urgent and visitor.since is not None
+    slips = cards["registers.slips_to_check"]
+    assert slips.count == 1 and len(slips.items) == 1 and slips.items[0].url.startswith("/")

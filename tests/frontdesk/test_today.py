@@ -2,6 +2,7 @@
 (fake ones registered by the tests), scoped to the user's communities, in a constant number of queries."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -11,6 +12,8 @@ from core.models import Role
 from frontdesk.registry import SummarySection, TodayCard, TodayItem, register_summary_section, unregister_summary_section
 from frontdesk.selectors import today
 from tests.frontdesk.summary_fixtures import apps_sections_set_aside_fixture  # noqa: F401 (the fixture)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE
 
 # the apps' own sections are set aside: the fake ones below are the only sections in these tests
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("apps_sections_set_aside")]
@@ -29,7 +32,7 @@ def sections():
     calls = []
     extra = {"items": 3}
 
-    def work_cards(user, community_ids, day):
+    def work_cards(user, community_ids, day, now=None):
         calls.append(("work", user.pk, tuple(community_ids), day))
         now = timezone.now()
         items = [TodayItem(text=f"3-2-150{i} 漏水", url=f"/work/{i}/", due=now + datetime.timedelta(minutes=10 * i - 15))
@@ -42,7 +45,7 @@ def sections():
                   items=[TodayItem(text="作废 收据 2026-0001", url="/billing/corrections/1/")], order=20),
         ]
 
-    def money_cards(user, community_ids, day):
+    def money_cards(user, community_ids, day, now=None):
         calls.append(("money", user.pk, tuple(community_ids), day))
         return [_card("takings", "今日收款", {Role.CASHIER}, count=4, order=5),
                 _card("close", "日结状态", {Role.CASHIER}, count=0, order=6)]
@@ -87,7 +90,7 @@ def test_items_link_where_the_work_is_done_with_time_left_or_overdue(client, use
     html = response.content.decode()
     card = response.context["cards"][0]
     assert [i["url"] for i in card["items"]] == ["/work/0/", "/work/1/", "/work/2/"]
-    assert card["items"][0]["overdue"] and "15 min overdue" in card["items"][0]["due"]
+    assert card["items"][0]["overdue"] and "overdue by 15 min" in card["items"][0]["due"]
     assert "5 min left" in card["items"][2]["due"]
     assert 'href="/work/1/"' in html and 'href="/list/tickets/"' in html
     # the due time is local (Asia/Shanghai, 8 hours ahead of UTC), HH:MM
@@ -119,7 +122,7 @@ def test_a_section_the_role_may_not_see_is_not_asked(client, users, sections):
 
 def test_b_cards_never_reach_a(client, users, make_user, community_a, community_b):
     """A section that builds its cards from the ids it is given: A's clerk never sees B's card."""
-    def cards(user, community_ids, day):
+    def cards(user, community_ids, day, now=None):
         return [_card(f"c{pk}", f"小区{pk}的包裹", {Role.CLERK}, count=1) for pk in community_ids]
 
     register_summary_section(SummarySection(key="test_scoped", title="包裹", figures=lambda ids, day: [],
@@ -167,3 +170,36 @@ def test_query_count_does_not_grow_with_items(client, users, sections, django_as
     with django_assert_max_num_queries(len(few)):
         client.get(reverse("home"))
     assert len(few) <= 8  # the page's own overhead: session, user, unread count, communities, notifications
+
+
+def test_a_card_with_a_count_and_no_items_claims_no_more(client, users, sections):
+    """"今日收款 4" lists nothing: its footer opens the list, it does not say "查看全部（还有 4 项）"."""
+    card = {c["key"]: c for c in _home(client, users[Role.CASHIER]).context["cards"]}["takings"]
+    assert card["count"] == 4 and card["items"] == [] and card["more"] == 0
+
+
+def test_every_time_of_the_page_is_told_at_one_now(users, english_messages):
+    """The sections get the page's ``now``; the due and since texts are told at it, so a row never shows two
+    numbers computed a moment apart; long durations read in hours and days, not thousands of minutes."""
+    now = datetime.datetime(2026, 12, 5, 16, 0, tzinfo=SHANGHAI)
+    seen = []
+
+    def cards(user, community_ids, day, now=None):
+        seen.append(now)
+        return [_card("t", "时限", {Role.CLERK}, count=3, items=[
+            TodayItem(text="a", url="/a/", due=now - datetime.timedelta(minutes=279, seconds=50)),
+            TodayItem(text="b", url="/b/", due=now + datetime.timedelta(seconds=30)),
+            TodayItem(text="c", url="/c/", since=now - datetime.timedelta(days=9, hours=3),
+                      since_label="waiting %(duration)s"),
+        ])]
+
+    register_summary_section(SummarySection(key="test_now", title="t", figures=lambda ids, day: [], today=cards))
+    try:
+        (card,) = today.today_cards(user=users[Role.CLERK], now=now)
+    finally:
+        unregister_summary_section("test_now")
+    assert seen == [now]
+    late, soon, waiting = card["items"]
+    assert late["due"] == "overdue by 4 h 40 min · 11:20" and late["overdue"]
+    assert soon["due"] == "due now · 16:00" and not soon["overdue"]
+    assert waiting["since"] == "waiting 9 days" and waiting["due"] == "" and not waiting["overdue"]

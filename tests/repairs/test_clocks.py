@@ -576,3 +576,24 @@ def test_overdue_list_queries_do_not_grow_with_rows(client, clerk, community_a, 
     with django_assert_num_queries(len(few.captured_queries)):
         response = client.get(reverse("repairs:overdue"))
     assert len(response.context["rows"]) == 8
+
+
+def test_a_warning_under_a_minute_before_the_deadline_says_due_now_not_0_minutes(ticket, clerk, english_messages):
+    """The dispatch clock (3 min, warned with a third left) warns 59.4 s before its deadline: its title said
+    "派单时限剩余 0 分钟" beside the breaches of the same minute; now "due now"."""
+    clock = make_clock(ticket, K.DISPATCH)
+    assert clock_warn(clock_id=clock.pk, now=clock.warn_at) == "warned"
+    [warning] = titles(clerk)
+    assert warning.endswith("due now") and "0 min" not in warning
+
+
+def test_the_ticket_pages_clocks_read_like_the_today_page(ticket, english_messages):
+    """"超时 260 小时 29 分钟" on the ticket page: days for long ones, as every deadline is told."""
+    from repairs.selectors.clocks import clock_badges
+
+    clock = make_clock(ticket, K.DISPATCH)  # due at T0 + 3 min
+    late, soon = (clock_badges([clock], T0 + 3 * MIN + at)[0]["text"]
+                  for at in (260 * 60 * MIN + 29 * MIN, -30 * datetime.timedelta(seconds=1)))
+    assert late.endswith("overdue by 10 days") and soon.endswith("due now")
+    clock.paused_at = T0 + 15 * MIN
+    assert clock_badges([clock], T0 + 7 * 24 * 60 * MIN)[0]["text"].endswith("paused overdue by 12 min")

@@ -310,3 +310,45 @@ def test_my_tickets_come_a_page_at_a_time_most_urgent_first(eng_client, engineer
     assert len(second.context["tickets"]) == 1 and second.context["tickets"][0].pk in {p.pk for p in plain}
     for bad in ("x", "0", "99999999999", "-1"):
         assert eng_client.get(reverse("repairs:work_list"), {"page": bad}).status_code == 200
+
+
+def _only_clock(ticket, *, due, **fields):
+    """The ticket's one open clock, due at ``due`` (the clocks the moves started are set aside)."""
+    import datetime
+
+    from django.utils import timezone
+
+    Clock.objects.filter(ticket=ticket).update(cancelled_at=timezone.now())
+    return Clock.objects.create(ticket=ticket, community_id=ticket.community_id, kind=Clock.Kind.APPOINTMENT,
+                                started_at=due - datetime.timedelta(hours=1), due_at=due,
+                                warn_at=due - datetime.timedelta(minutes=20), **fields)
+
+
+def test_my_tickets_tell_the_time_left_to_a_deadline(eng_client, engineer, clerk, community_a, english_messages):
+    """"16:46 截止（剩余 0 分钟）" at 16:00: ``timeuntil``'s arguments were the wrong way round."""
+    import datetime
+
+    from django.utils import timezone
+
+    t = dispatched_to(engineer, community_a, actor=clerk)
+    due = timezone.now() + datetime.timedelta(minutes=46)
+    _only_clock(t, due=due)
+    html = eng_client.get(reverse("repairs:work_list")).content.decode()
+    assert f"due {timezone.localtime(due):%H:%M} (46 min left)" in html and "(0 minutes left)" not in html
+
+
+def test_a_ticket_on_hold_reads_paused_with_how_late_it_was_not_a_week_late(eng_client, engineer, clerk, community_a,
+                                                                            english_messages):
+    """Paused clocks stand still: the list says so, with how late the clock was when paused (as the ticket page),
+    and does not count the week since as late."""
+    import datetime
+
+    from django.utils import timezone
+
+    t = dispatched_to(engineer, community_a, actor=clerk)
+    paused_at = timezone.now() - datetime.timedelta(days=7)
+    _only_clock(t, due=paused_at - datetime.timedelta(minutes=12), breached_at=paused_at, paused_at=paused_at)
+    Ticket.objects.filter(pk=t.pk).update(status=S.ON_HOLD)
+    html = eng_client.get(reverse("repairs:work_list")).content.decode()
+    assert "paused overdue by 12 min" in html and "clock-paused" in html
+    assert "7 days" not in html and "1 week" not in html and "clock-late" not in html

@@ -5,6 +5,7 @@ a manager), scoping (community B never counted in A), three queries with one and
 import datetime
 import itertools
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -17,6 +18,8 @@ from frontdesk.registry import PERCENT, summary_sections
 from repairs.models import Callback, Category, Clock, Ticket
 from repairs.selectors import summary
 from tests.factories import BuildingFactory, CommunityFactory, EntranceFactory, UnitFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE
 
 K, S, C = Ticket.Kind, Ticket.Status, Ticket.Channel
 _seq = itertools.count(1)
@@ -225,16 +228,45 @@ def today_work(community_a, community_b, users):
 
 
 def test_clerk_cards(today_work, community_a, users, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         cards = {c.key: c for c in summary.today_cards(users[Role.CLERK], [community_a.pk], timezone.localdate())}
     clocks = cards["repairs.clocks"]
-    assert clocks.count == 2 and Role.CLERK in clocks.roles
+    # the appointment in 3 hours is not running out yet (DUE_SOON: 2 hours)
+    assert clocks.count == 1 and Role.CLERK in clocks.roles
     first = clocks.items[0]
-    assert today_work["soon"].number in first.text and "12 minutes left" in first.text
+    assert today_work["soon"].number in first.text and first.due == today_work["soon"].clocks.get().due_at
+    assert "minutes" not in first.text and " min" not in first.text  # the page tells the due, at its one now
     assert first.url == reverse("repairs:ticket_detail", args=[today_work["soon"].pk])
+    assert cards["repairs.overdue"].count == 0 and cards["repairs.overdue"].url.startswith(reverse("repairs:overdue"))
     callbacks = cards["repairs.callbacks"]
     assert callbacks.count == 1 and today_work["pending"].number in callbacks.items[0].text
     assert callbacks.items[0].url.startswith(reverse("repairs:callback_list"))
+
+
+def test_running_out_lists_what_is_due_soon_and_the_late_have_their_own_card(community_a, users):
+    """"即将超时" listed only clocks 11 days late (the oldest deadline first, forever): now it lists the clocks due
+    within the coming window; the late ones are "超时未办", where a paused one reads as paused."""
+    now = datetime.datetime(2026, 12, 5, 16, 0, tzinfo=SHANGHAI)
+    actor, u = users[Role.CLERK], place(community_a)
+    water = Category.objects.create(community=community_a, name="水电")
+
+    def clocked(minutes, **fields):
+        t = ticket(community_a, u, water, actor=actor, when=now - datetime.timedelta(days=12), status=S.DISPATCHED)
+        clock(t, Clock.Kind.ON_SITE, due=now + datetime.timedelta(minutes=minutes), **fields)
+        return t
+
+    ancient = clocked(-11 * 24 * 60, breached_at=now - datetime.timedelta(days=11))
+    paused = clocked(-11 * 24 * 60, breached_at=now - datetime.timedelta(days=11),
+                     paused_at=now - datetime.timedelta(days=11) + datetime.timedelta(minutes=12))
+    soon = clocked(46)
+    clocked(3 * 60)  # not yet running out
+    cards = {c.key: c for c in summary.today_cards(actor, [community_a.pk], now.date(), now=now)}
+    running_out, late = cards["repairs.clocks"], cards["repairs.overdue"]
+    assert running_out.count == 1 and [i.url for i in running_out.items] == [soon.get_absolute_url()]
+    assert all(i.due > now for i in running_out.items)
+    assert late.count == 2 and [i.url for i in late.items] == [ancient.get_absolute_url(), paused.get_absolute_url()]
+    assert late.items[0].due < now
+    assert late.items[1].due is None and "paused overdue by 12 min" in late.items[1].text
 
 
 def test_engineer_card_in_order_of_urgency(today_work, community_a, users, django_assert_max_num_queries):
@@ -243,6 +275,19 @@ def test_engineer_card_in_order_of_urgency(today_work, community_a, users, djang
     assert card.key == "repairs.work" and card.count == 2
     assert [i.url for i in card.items] == [reverse("repairs:work_ticket", args=[today_work["later"].pk]),
                                            reverse("repairs:work_ticket", args=[today_work["soon"].pk])]
+
+
+def test_a_ticket_on_hold_is_paused_on_the_engineers_card_not_a_week_late(community_a, users):
+    now = timezone.now()
+    actor, u = users[Role.CLERK], place(community_a)
+    water = Category.objects.create(community=community_a, name="水电")
+    held = ticket(community_a, u, water, actor=actor, when=now - datetime.timedelta(days=8), status=S.ON_HOLD,
+                  assignee=users[Role.ENGINEER], is_overdue=True)
+    clock(held, Clock.Kind.ON_SITE, due=now - datetime.timedelta(days=7, minutes=12),
+          breached_at=now - datetime.timedelta(days=7), paused_at=now - datetime.timedelta(days=7))
+    (card,) = summary.today_cards(users[Role.ENGINEER], [community_a.pk], now.date(), now=now)
+    (item,) = card.items
+    assert item.due is None and "paused overdue by 12 min" in item.text and "day" not in item.text
 
 
 def test_supervisor_escalations(today_work, community_a, community_b, users, client):
