@@ -13,8 +13,9 @@ def unit_card(*, unit, user, size: str = "a4", request=None) -> bytes:
     current = [o for o in unit.all_occupancies if o.is_current]
     people = [{"occupancy": o, "phone": privacy.display(user, privacy.PHONE, o.person.phone),
                "id_number": privacy.mask_id_number(o.person.id_number)} for o in current]
-    return render_pdf(f"frontdesk/pdf/unit_card_{size}.html", {"unit": unit, "people": people, "user": user},
-                      request=request)
+    return render_pdf(f"frontdesk/pdf/unit_card_{size}.html",
+                      {"unit": unit, "people": people, "user": user,
+                       "phones_in_full": privacy.sees_in_full(user, privacy.PHONE)}, request=request)
 
 
 # ---- slips (issue 11) ----

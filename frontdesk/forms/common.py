@@ -29,14 +29,27 @@ class UnitCodeField(forms.CharField):
         self.units = Unit.objects.none()
 
     def clean(self, value):
+        """The one unit typed. The same code in several of the user's communities is not guessed: the clerk is
+        asked to put the community's name before it (锦绣家园 3-2-1502), which is understood too."""
         value = super().clean(value)
         if not value:
             return None
         code, _match = room_code(value)
-        unit = self.units.filter(code=code).first()
-        if unit is None:
+        found = list(self.units.filter(code=code).select_related("community")[:10])
+        community, _space, rest = value.strip().partition(" ")
+        if not found and rest.strip():
+            found = list(self.units.filter(code=room_code(rest.strip())[0], community__name=community)
+                         .select_related("community")[:10])
+        if not found:
             raise ValidationError(_("No room %(code)s in your communities."), params={"code": value}, code="unknown_room")
-        return unit
+        if len(found) > 1:
+            names = sorted({unit.community.name for unit in found})
+            raise ValidationError(
+                _("Room %(code)s is in more than one community (%(names)s): type the community's name before it, "
+                  "e.g. “%(example)s”."),
+                params={"code": value, "names": "、".join(names), "example": f"{names[0]} {value.strip()}"},
+                code="ambiguous_room")
+        return found[0]
 
 
 class ReasonForm(StaffForm):

@@ -5,6 +5,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import ListForm, QueryChoice, QueryId, QueryText, StaffForm
 from frontdesk.models import IdType, ReleaseSlip
@@ -69,7 +70,7 @@ class SlipItemForm(StaffForm):
                                   error_messages={"invalid": _("Give a whole number."),
                                                   "min_value": _("The quantity is at least 1."),
                                                   "max_value": _("At most 9999.")})
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = forms.CharField(label=pgettext_lazy("release slip", "Description"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

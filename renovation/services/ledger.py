@@ -46,7 +46,8 @@ def ledger_refund_request(*, renovation, method: str, reference: str = "", actor
     for deposit in held:
         deduction = min(left, deposit.amount)
         left -= deduction
-        reason = f"{reason_base}；{_('deductions')}：{reasons}" if deduction else reason_base
+        reason = (_("%(reason)s; deductions: %(deductions)s") % {"reason": reason_base, "deductions": reasons}
+                  if deduction else reason_base)
         request_id = billing.deposit_refund_request(deposit_id=deposit.id, actor=actor, reason=reason[:300],
                                                     deduction=str(deduction), method=method,
                                                     reference=clean_text(reference or "")[:60])

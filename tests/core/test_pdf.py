@@ -54,3 +54,17 @@ def test_vendored_font_is_present():
 def test_qr_helper_makes_an_svg_data_uri():
     uri = qr_svg_data_uri("https://example.com/frontdesk/units/1/")
     assert uri.startswith("data:image/svg+xml")
+
+
+@pytest.mark.parametrize(("role", "in_full"), [("clerk", True), ("cashier", False)])
+def test_the_unit_cards_footer_says_what_it_prints(role, in_full, client, users, unit_a, english_messages):
+    """The card prints phones as its reader sees them; its confidentiality line must say so (it once claimed
+    "personal data is masked" above full phone numbers)."""
+    from django.urls import reverse
+
+    from tests.core.test_personal_data_everywhere import _text
+
+    client.force_login(users[role])
+    text = _text(client.get(reverse("frontdesk:unit_card_pdf", args=[unit_a.pk])))[1].replace("\n", " ")
+    assert ("13812345678" in text) is in_full
+    assert ("printed in full" in text) is in_full and ("personal data is masked" in text) is not in_full

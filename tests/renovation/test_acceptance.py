@@ -103,6 +103,7 @@ def test_ledger_reconciled_with_billing(client, users, community_a, django_asser
     request = DepositRefundRequest.objects.get()
     correction = Correction.objects.get(pk=request.request_id)
     assert correction.kind == "deposit_refund" and correction.deduction == Decimal("350.50")
+    assert "after acceptance; deductions: Rubbish left in common areas 200.00" in correction.reason  # one sentence
     assert correction.amount == Decimal("2649.50") and correction.status == "pending"
     assert "pending" in [r.info.status for r in ledger_for(site).requests]
     # asked twice: refused (billing's pending request)
