@@ -11,9 +11,20 @@ from core.forms import ListForm, QueryChoice, QueryId, QueryText, StaffForm
 from frontdesk.models import IdType, ReleaseSlip
 
 from ..selectors.slips import LIST_VIEWS
+from .common import UnitCodeField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SlipRoomForm(forms.Form):
+    """Which room, when the slip is not started from the lookup's action next to the room."""
+
+    room = UnitCodeField()
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["room"].units = units
 
 
 class SlipForm(StaffForm):

@@ -14,9 +14,10 @@ from core.paging import paginate
 from core.pdf import pdf_response
 from core.permissions import has_perm, require
 from frontdesk import documents
-from frontdesk.forms.slips import SignForm, SlipForm, SlipItemFormSet, SlipListForm, SlipSettingsForm, VoidForm
+from frontdesk.forms.slips import SignForm, SlipForm, SlipItemFormSet, SlipListForm, SlipRoomForm, SlipSettingsForm, VoidForm
 from frontdesk.scoping import choose_community, communities_of
 from frontdesk.selectors import slips as selectors
+from frontdesk.selectors.units import units_for
 from frontdesk.services import slips as services
 
 PAGE_SIZE = 50
@@ -52,7 +53,10 @@ def _unit_from_query(request):
 def slip_create(request):
     unit = _unit_from_query(request)
     if unit is None:
-        return render(request, "frontdesk/slips/choose_unit.html", {})
+        room_form = SlipRoomForm(request.GET if request.GET.get("room") else None, units=units_for(request.user))
+        if room_form.is_valid():
+            return redirect(f"{reverse('frontdesk:slip_create')}?unit={room_form.cleaned_data['room'].pk}")
+        return render(request, "frontdesk/slips/choose_unit.html", {"room_form": room_form})
     applicants = selectors.unit_applicants(unit, timezone.localdate())
     form = SlipForm(request.POST or None, applicants=applicants)
     formset = SlipItemFormSet(request.POST or None, prefix="items")

@@ -5,6 +5,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import StaffForm
+from frontdesk.forms.common import UnitCodeField
 
 from ..models import Ticket
 from ..services.intake import PHOTO_MAX_COUNT
@@ -89,6 +90,8 @@ class IntakeForm(DispatchToMixin, StaffForm):
     community = forms.ModelChoiceField(label=_("Community"), queryset=None, required=False,
                                        help_text=_("Taken from the room, or else from the category."))
     unit = forms.ModelChoiceField(queryset=None, required=False, widget=forms.HiddenInput)
+    room = UnitCodeField(required=False, help_text=_("Typed as at the counter (3-2-1502); or give a common-area "
+                                                     "location instead."))
     location = forms.CharField(label=_("Location (common area)"), max_length=100, required=False,
                                help_text=_("Where, when it is not in a room: e.g. Building 3 lobby, car park B1."))
     person = forms.ChoiceField(label=_("Caller"), required=False, choices=())
@@ -111,6 +114,7 @@ class IntakeForm(DispatchToMixin, StaffForm):
         super().__init__(*args, **kwargs)
         self.engineers, self.teams = engineers, teams
         self.fields["unit"].queryset = units
+        self.fields["room"].units = units  # the form opened without a room (the menu, the board): typed here
         self.fields["community"].queryset = communities
         many = len(communities) > 1
         if not many:
@@ -127,6 +131,8 @@ class IntakeForm(DispatchToMixin, StaffForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("unit") is None and data.get("room") is not None:
+            data["unit"] = data["room"]
         unit = data.get("unit")
         if unit is not None:
             data["community"] = unit.community

@@ -612,3 +612,12 @@ def test_the_demo_shows_every_state_and_loads_once(make_user):
     seqs = sorted(ReleaseSlip.objects.values_list("seq", flat=True))
     assert seqs == list(range(1, 9))
     assert "already loaded" in out.getvalue()
+
+
+def test_started_from_the_menu_the_slip_asks_which_room(clerk_client, unit_a):
+    page = clerk_client.get(reverse("frontdesk:slip_create"))
+    assert page.status_code == 200 and 'name="room"' in page.content.decode()
+    unknown = clerk_client.get(reverse("frontdesk:slip_create"), {"room": "9-9-9999"})
+    assert unknown.status_code == 200 and unknown.context["room_form"].errors["room"]
+    found = clerk_client.get(reverse("frontdesk:slip_create"), {"room": "3-2-1502"})
+    assert found.status_code == 302 and found["Location"].endswith(f"?unit={unit_a.pk}")

@@ -186,6 +186,20 @@ def test_common_area_form_keeps_input(clerk_client, users):
     assert Ticket.objects.get().location == "地库B1"
 
 
+def test_the_room_is_typed_on_the_form_opened_from_the_menu(clerk_client, unit_a):
+    """Opened without a room (the menu, the board), the form has a room box: the room typed is the ticket's."""
+    page = clerk_client.get(reverse("repairs:ticket_create"))
+    assert 'name="room"' in page.content.decode()
+    data = {"form_token": page.context["form"].initial["form_token"], "kind": "repair", "channel": "phone",
+            "contact_name": "张建国", "contact_phone": "", "category": page.context["form"]["category"].value(),
+            "description": "厨房水龙头漏水", "urgency": "normal", "location": "", "room": "3-2-9999"}
+    response = clerk_client.post(reverse("repairs:ticket_create"), data)
+    assert response.context["form"].errors["room"] and 'value="3-2-9999"' in response.content.decode()
+    data["room"] = "3-2-1502"
+    assert clerk_client.post(reverse("repairs:ticket_create"), data).status_code == 302
+    assert Ticket.objects.get().unit == unit_a
+
+
 # --- the unit page's panel -----------------------------------------------------------------------
 
 def test_unit_panel_lists_open_tickets_in_constant_queries(clerk_client, unit_a, community_a, clerk, category,
