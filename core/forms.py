@@ -57,7 +57,7 @@ class MonthField(forms.Field):
 
     widget = forms.TextInput(attrs={"type": "month", "title": "2026-11"})  # placeholder is not valid on type=month
     default_error_messages = {
-        "invalid": _("Give a month like 2026-11."),
+        "invalid": _("Give a month like 2026-11 (between 2000 and 2100)."),
         "not_first": _("Give a month: the date must be the first day of a month."),
     }
 

@@ -41,7 +41,7 @@ def collection(request):
     if request.GET.get("month"):
         chosen = parse_month(request.GET["month"])
         if chosen is None:
-            error = _("Choose the month as YYYY-MM, e.g. 2026-11.")
+            error = _("Give a month like 2026-11 (between 2000 and 2100).")
         month = chosen or month
     report = selectors.collection_report(community_ids=ids, month=month)
     if request.GET.get("export") == "xlsx":

@@ -128,7 +128,7 @@ def test_page_export_and_bad_month(client, users, community_a, scenario, django_
     assert response.status_code == 200 and "45.5%" in html and "below target" in html and "chart-collection" in html
     assert response.context["chart"]["month"] == [45.5]
     bad = client.get(url, {"month": "August"})
-    assert bad.status_code == 200 and "Choose the month as YYYY-MM" in bad.content.decode()
+    assert bad.status_code == 200 and "Give a month like 2026-11 (between 2000 and 2100)" in bad.content.decode()
     assert bad.context["report"].month == timezone.localdate().replace(day=1)
     export = client.get(url, {"month": "2026-08", "export": "xlsx"})
     rows = list(load_workbook(BytesIO(export.getvalue())).active.iter_rows(values_only=True))
