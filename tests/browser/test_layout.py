@@ -1,9 +1,16 @@
-"""Layout: the menu bar on one line at desktop widths for the roles with the longest menus."""
+"""Layout: the menu bar on one line at desktop widths for the roles with the longest menus, and no page wider
+than a phone's screen (a table scrolls inside its .table-responsive box; nothing pushes the page sideways)."""
+
+import datetime
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from core.models import Role
+from frontdesk.models import Parcel
 from tests.browser.conftest import PASSWORD
+from tests.frontdesk.matrix_parcels import make_parcel, make_unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -54,3 +61,26 @@ def test_the_menu_bar_fits_the_window_on_one_line(role, browser, live_server, us
         finally:
             context.close()
 
+
+def test_phone_pages_are_no_wider_than_the_screen(browser, live_server, users, community_a):
+    manager = users[Role.MANAGER]
+    for i in range(6):
+        unit = make_unit(community_a, building="12", number=f"{1501 + i}", owner_phone=f"1390000{i:04d}")
+        make_parcel(unit, actor=users[Role.CLERK], tracking_no=f"SF12345678901{i}", shelf=f"A{i}")
+    Parcel.objects.update(arrived_at=timezone.now() - datetime.timedelta(days=20))  # overdue as well
+    context, page = _login(browser, live_server, manager, 375, 740)
+    try:
+        for name in ("frontdesk:parcel_list", "frontdesk:parcel_overdue", "frontdesk:summary", "core:password_change",
+                     "frontdesk:unit_list", "home"):
+            page.goto(f"{live_server.url}{reverse(name)}")
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 375, (name, width)
+        page.goto(f"{live_server.url}{reverse('frontdesk:parcel_list')}")
+        # the table scrolls in its own box, so its last column (the pick-up button) is reachable there
+        box = page.locator("#parcel-table").locator("xpath=..")
+        assert box.evaluate("e => e.scrollWidth > e.clientWidth"), "the parcel table was expected to be wider than a phone"
+        box.evaluate("e => e.scrollLeft = e.scrollWidth")
+        assert page.locator("#parcel-table tbody tr").first.get_by_role("link").last.is_visible()
+    finally:
+        context.close()
