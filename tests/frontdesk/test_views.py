@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from core.models import Notification, Role, SensitiveDataAccess
 from frontdesk.models import Occupancy, ParkingSpace, Person, TenantAuthorization, Unit, Vehicle
 from frontdesk.registry import UnitPanel, register_unit_panel, unregister_unit_panel
-from tests.factories import OccupancyFactory, PersonFactory, UnitFactory, VehicleFactory
+from tests.factories import BuildingFactory, EntranceFactory, OccupancyFactory, PersonFactory, UnitFactory, VehicleFactory
 
 
 def _count(client, url, headers=None, **params):
@@ -54,6 +54,20 @@ def test_list_pages_have_a_constant_query_count(name, client, users, unit_a):
     grow(10)
     assert _count(client, url) == small, name
     assert small <= 12
+
+
+def test_unit_list_sorts_buildings_entrances_and_rooms_naturally(clerk_client, community_a):
+    """Room numbers as numbers, not as text (which put 1001 before 101); building and entrance names too."""
+    b2 = BuildingFactory(community=community_a, name="2")
+    b10 = BuildingFactory(community=community_a, name="10")
+    e1, e2 = EntranceFactory(building=b2, name="1"), EntranceFactory(building=b2, name="2")
+    e10 = EntranceFactory(building=b2, name="10")
+    for entrance, numbers in ((e10, ["101"]), (e2, ["101"]), (e1, ["1101", "99", "1001", "102", "101", "201"])):
+        for number in numbers:
+            UnitFactory(entrance=entrance, number=number)
+    UnitFactory(entrance=EntranceFactory(building=b10, name="1"), number="101")
+    codes = [u.code for u in clerk_client.get(reverse("frontdesk:unit_list")).context["page"].object_list]
+    assert codes == ["2-1-99", "2-1-101", "2-1-102", "2-1-201", "2-1-1001", "2-1-1101", "2-2-101", "2-10-101", "10-1-101"]
 
 
 def test_unit_page_query_count_does_not_grow_with_people(clerk_client, unit_a):
