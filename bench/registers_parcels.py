@@ -23,6 +23,8 @@ Timed (as the clerk ``bench``, all communities, the test Client, ``DJANGO_DEBUG=
   — target p95 ≤ 50 ms;
 - the waiting-parcels list (all communities; one community; page 20; search by room; the overdue list)
   — targets ≤ 10 queries and p95 ≤ 150 ms;
+- the daily summary's registers section for today and yesterday (a day that is over reads the parcels waiting
+  at its end), one community and all — target p95 ≤ 60 ms and 2 queries;
 - for information: the pick-up page by code, and the unit page's query count (≤ 12) with its parcel panel.
 
 Prints p50 / p95 / max in ms and the SQL queries per request. Exit status 1 when a target is missed
@@ -51,6 +53,11 @@ LIST_QUERY_TARGET = 10
 UNIT_PAGE_QUERY_TARGET = 12
 CARRIERS = ["sf", "ems", "jd", "zto", "yto", "sto", "yunda", "jt", "deppon", "other"]
 SIZES = ["letter", "small", "medium", "large"]
+
+
+# the summary page's target is p95 ≤ 300 ms for one community with five sections (issue 13): one section's share
+SECTION_P95_TARGET_MS = 60
+SECTION_QUERY_TARGET = 2
 
 
 def parse_args(argv=None):
@@ -227,6 +234,33 @@ def main(argv=None):
     for label, case_url, params in cases:
         times, queries = timed(client, "get", case_url, params, n=args.requests, warmup=args.warmup)
         ok &= report(label, times, queries, p95_target=LIST_P95_TARGET_MS, query_target=LIST_QUERY_TARGET)
+
+    print("the daily summary's registers section (frontdesk.selectors.summary_registers.figures, 2 queries):")
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from frontdesk.models import Community
+    from frontdesk.selectors import summary_registers
+
+    ids = sorted(Community.objects.values_list("pk", flat=True))
+    today = timezone.localdate()
+    for label, chosen, day in (("today, one community", ids[:1], today),
+                               ("yesterday, one community", ids[:1], today - datetime.timedelta(days=1)),
+                               (f"today, {len(ids)} communities", ids, today),
+                               (f"yesterday, {len(ids)} communities", ids, today - datetime.timedelta(days=1))):
+        times, queries = [], []
+        for i in range(args.warmup + args.requests):
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                summary_registers.figures(chosen, day)
+                elapsed = (time.perf_counter() - t) * 1000
+            if i >= args.warmup:
+                times.append(elapsed)
+                queries.append(len(ctx.captured_queries))
+        ok &= report(label, times, queries, p95_target=SECTION_P95_TARGET_MS, query_target=SECTION_QUERY_TARGET)
 
     print("for information:")
     code = Parcel.objects.filter(status="waiting").values_list("pickup_code", flat=True).last()

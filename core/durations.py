@@ -30,7 +30,7 @@ def duration_text(value) -> str:
     minutes = round(seconds / MINUTE)
     if minutes < 60:
         return _("%(n)s min") % {"n": minutes}
-    if minutes < 24 * 60:
+    if seconds < DAY:  # (23 h 59 min 45 s rounds to "24 h", never "0 days")
         hours, mins = divmod(minutes, 60)
         if not mins:
             return _("%(h)s h") % {"h": hours}

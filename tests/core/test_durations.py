@@ -29,6 +29,7 @@ def _english():
     (HOUR, "1 h"),
     (3 * HOUR + 20 * MIN, "3 h 20 min"),
     (23 * HOUR + 59 * MIN, "23 h 59 min"),
+    (DAY - datetime.timedelta(seconds=15), "24 h"),  # rounds up to the hour, never "0 days"
     (DAY, "1 day"),
     (260 * HOUR + 29 * MIN, "10 days"),  # the ticket page's "超时 260 小时 29 分钟"
     (15616 * MIN, "10 days"),  # the landing page's "已超时 15616 分钟"
