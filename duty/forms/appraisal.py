@@ -22,6 +22,9 @@ class AppraisalForm(forms.Form):
         # An empty query string means "the defaults": the first community, this month.
         if data is not None and not any(data.get(k) for k in ("community", "month")):
             data = None
+        elif data is not None and not data.get("community") and communities.exists():
+            data = data.copy()  # only a month asked: the first community, as with nothing asked
+            data["community"] = str(communities.first().pk)
         super().__init__(data, **kwargs)
         self.fields["community"].queryset = communities
         self.default_community = None

@@ -232,6 +232,7 @@ def test_bad_selection_is_reported_at_the_field(client, supervisor, community_a,
     assert response.status_code == 200 and field in response.context["form"].errors
     assert response.context["data"] is None
     assert response.context["form"][field].value() == params[field]  # kept as typed
+    assert set(response.context["form"].errors) == {field}  # no "required" for a field the link did not give
     assert client.get(PDF, params).status_code == 400
 
 
