@@ -132,7 +132,8 @@ def today_cards(user, community_ids: list[int], day: datetime.date, now=None) ->
                   url=_url("frontdesk:visitor_board", ids), order=41, items=tuple(
                       TodayItem(text=_("%(room)s %(name)s · in since %(at)s") % {
                           "room": v.unit.code, "name": visitors._masked_name(v.name),
-                          "at": f"{timezone.localtime(v.time_in):%H:%M}"},
+                          "at": (f"{timezone.localtime(v.time_in):%H:%M}" if timezone.localtime(v.time_in).date() == day
+                                 else f"{timezone.localtime(v.time_in):%m-%d %H:%M}")},  # an earlier day: its date
                           url=reverse("frontdesk:visitor_detail", args=[v.pk]),
                           since=v.time_in, since_label=_("on site for %(duration)s"))
                       for v in inside)),

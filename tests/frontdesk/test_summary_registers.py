@@ -190,3 +190,11 @@ def test_the_clerks_cards_tell_how_long_things_wait_and_list_their_first_items(k
     assert visitor.due is None and not visitor.urgent and visitor.since is not None
     slips = cards["registers.slips_to_check"]
     assert slips.count == 1 and len(slips.items) == 1 and slips.items[0].url.startswith("/")
+
+
+def test_a_visitor_in_since_an_earlier_day_shows_that_day(unit_a, clerk, community_a):
+    since = timezone.localtime() - datetime.timedelta(days=1)
+    guest = make_visitor(unit_a, actor=clerk, name="李留宿")
+    visitor_services.visitor_time_in(visitor=guest, actor=clerk, now=since)
+    cards = {c.key: c for c in summary.today_cards(clerk, [community_a.pk], TODAY)}
+    assert f"in since {since:%m-%d %H:%M}" in cards["registers.visitors_on_site"].items[0].text
