@@ -7,10 +7,16 @@ import re
 _MONTH = re.compile(r"(\d{4})[-/年.](\d{1,2})(?:[-/月.](\d{1,2})日?)?月?")
 
 
+FIRST_DAY, LAST_DAY = datetime.date(2000, 1, 1), datetime.date(2100, 12, 31)  # the days the system keeps
+
+
 def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
-    """The local day (``TIME_ZONE``, Asia/Shanghai) as aware datetimes: [its 00:00, the next day's 00:00)."""
+    """The local day (``TIME_ZONE``, Asia/Shanghai) as aware datetimes: [its 00:00, the next day's 00:00).
+    A day outside 2000–2100 (a hand-typed 9999-12-31 or 0001-01-01 in a link) is taken as the nearest end of
+    that span: the next day of 9999-12-31 does not exist, and year 1 does not survive the time zone."""
     from django.utils import timezone
 
+    day = min(max(day, FIRST_DAY), LAST_DAY)
     return (timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)),
             timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)))
 
@@ -71,10 +77,11 @@ def parse_month(value, *, first_day_only: bool = False) -> datetime.date | None:
 
 
 def parse_date(value) -> datetime.date | None:
-    """An ISO date (``2026-11-05``) or None."""
+    """An ISO date (``2026-11-05``) or None; a day outside 2000–2100 (``FIRST_DAY``–``LAST_DAY``) is None too."""
     if isinstance(value, datetime.date):
         return value
     try:
-        return datetime.date.fromisoformat(str(value or "").strip()[:10])
+        day = datetime.date.fromisoformat(str(value or "").strip()[:10])
     except ValueError:
         return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None

@@ -1,15 +1,14 @@
 """Callbacks (回访) as the clerks see them: the list by due time, the overdue count, one callback."""
 
-import datetime
 
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.dates import day_bounds
 from frontdesk.scoping import scope
 
 from ..models import Callback
-from .stats.periods import aware
 
 
 def callbacks_for(user):
@@ -47,13 +46,14 @@ def callback_list(*, user, overdue_only: bool = False, now=None, show: str = "",
         if show == "overdue":
             qs = qs.filter(due_at__lt=now)
         if due_by:
-            qs = qs.filter(due_at__lt=aware(due_by + datetime.timedelta(days=1)))
+            qs = qs.filter(due_at__lt=day_bounds(due_by)[1])
         return qs
     qs = qs.filter({"done": Q(status=Callback.Status.DONE), "dissatisfied": dissatisfied(),
                     "escalated": escalated_open()}[show]).order_by("-done_at", "-id")
     if show != "escalated" or done_on:
         day = done_on or timezone.localdate(now)
-        qs = qs.filter(done_at__gte=aware(day), done_at__lt=aware(day + datetime.timedelta(days=1)))
+        start, end = day_bounds(day)
+        qs = qs.filter(done_at__gte=start, done_at__lt=end)
     return qs
 
 

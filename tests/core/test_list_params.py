@@ -2,11 +2,11 @@
 
 The parameters of a page are found, not listed: the fields of the page's list form (``view.list_form``, set
 by ``core.forms.list_params``) and every name its view function reads from ``request.GET`` in its source.
-Each gets NUL bytes, huge numbers, non-numeric ids, negative numbers, over-long text and a date and a month
-that do not exist (all the page's parameters at once, one bad value at a time), as a user who may open the
-page: the answer is a page (200) or a redirect (or a 400 page that says what is wrong). A number that names
-no record of the user's (``?community=99999999999999999999``, ``?unit=``) may be a 404: the house rule for
-foreign records.
+Each gets NUL bytes, huge numbers, non-numeric ids, negative numbers, over-long text, a date and a month
+that do not exist, and the first and last dates there are (all the page's parameters at once, one bad value
+at a time), as a user who may open the page: the answer is a page (200) or a redirect (or a 400 page that
+says what is wrong). A number that names no record of the user's (``?community=99999999999999999999``,
+``?unit=``) may be a 404: the house rule for foreign records.
 """
 
 import inspect
@@ -19,7 +19,8 @@ from core.models import Role
 from tests.core.test_access_matrix import MATRIX, PUBLIC
 
 OK = {200, 301, 302, 303}
-BAD_VALUES = ["a\x00b", "1e999999", "99999999999999999999", "abc", "-5", "x" * 5000, "2026-02-30", "2026-13"]
+BAD_VALUES = ["a\x00b", "1e999999", "99999999999999999999", "abc", "-5", "x" * 5000,
+              "2026-02-30", "2026-13", "9999-12-31", "0001-01-01"]  # dates that do not exist, or have no next day
 ALWAYS = {"page", "community"}
 READS = re.compile(r"""(?:GET\.get\(|GET\[|GET\.getlist\()\s*["'](\w+)["']|["'](\w+)["']\s+in\s+request\.GET""")
 HANDS_REQUEST = re.compile(r"(\w+)\(request\b")
