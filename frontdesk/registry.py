@@ -222,6 +222,9 @@ class Figure:
     breakdown: tuple = ()  # ((dimension label, value), …), e.g. complaints by category; frozen with the figure
 
 
+CARD_ITEMS = 5  # the items a "today" card lists (the page shows at most these)
+
+
 @dataclass(frozen=True)
 class TodayItem:
     """One line of a card. Its times are datetimes, never text: the "today" page tells them all at the one ``now``

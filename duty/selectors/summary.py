@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Role
 from frontdesk.models import Community
-from frontdesk.registry import Figure, TodayCard, TodayItem
+from frontdesk.registry import CARD_ITEMS, Figure, TodayCard, TodayItem
 
 from ..models import DutyLogEntry, Handover, ShiftChangeRequest, SpotCheck
 from .handover import late_handovers
@@ -27,7 +27,6 @@ from .review import unsigned_days
 from .spotcheck import WEEKLY_MINIMUM, week_start, week_warning
 
 UNSIGNED_WINDOW_DAYS = 31  # the days before the summary's day that are looked at for a missing sign-off
-CARD_ITEMS = 5
 
 
 def page_url(name: str, community_ids, *args, **params) -> str:

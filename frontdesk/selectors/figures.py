@@ -2,10 +2,11 @@
 are held to three queries). Each figure keeps its one definition — a queryset returned by its app's selector
 (``visitors_registered_qs``…) — and is counted here as a correlated subquery per community."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery, Value, Window
 from django.db.models.functions import Coalesce
 
 from ..models import Community
+from ..registry import CARD_ITEMS
 
 
 def count_subquery(qs, community_field: str = "community_id"):
@@ -30,3 +31,16 @@ def counts(community_ids, querysets: dict, *, per_community: bool = False) -> di
         for name in querysets:
             totals[name] += row[name]
     return totals
+
+
+def first_with_total(qs, n: int = CARD_ITEMS) -> tuple[list, int]:
+    """A "today" card's first ``n`` rows of ``qs`` and how many there are in all, in one query. The count is a
+    scalar subquery, not a window count: a window materialised every matching row with its joins before the
+    limit (24k running clocks at 1M tickets, ~250 ms); now only the first rows are read and joined. A grouped
+    queryset (aggregate annotations) keeps the window count."""
+    if any(getattr(a, "contains_aggregate", False) for a in qs.query.annotations.values()):
+        rows = list(qs.annotate(total=Window(Count("id")))[:n])
+    else:
+        count = qs.order_by().values(n=Func(F("id"), function="COUNT", output_field=IntegerField()))
+        rows = list(qs.annotate(total=Subquery(count))[:n])
+    return rows, (rows[0].total if rows else 0)

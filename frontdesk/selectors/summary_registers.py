@@ -6,7 +6,7 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +17,7 @@ from core.models import Role
 from ..models import Occupancy, ParcelSettings, ReleaseSlip
 from ..registry import Figure, TodayCard, TodayItem
 from . import keys, parcels, slips, visitors
-from .figures import counts
-
-CARD_ITEMS = 5  # the items a "today" card lists (the page shows at most five)
+from .figures import counts, first_with_total
 
 
 def _url(name: str, community_ids, **params) -> str:
@@ -96,13 +94,6 @@ def figures(community_ids: list[int], day: datetime.date) -> list[Figure]:
     ]
 
 
-def _first_with_total(qs, n: int = CARD_ITEMS) -> tuple[list, int]:
-    """The first ``n`` rows of ``qs`` and how many there are in all, in one query (the count a scalar subquery)."""
-    total = qs.order_by().values(total=Func(F("id"), function="COUNT", output_field=IntegerField()))
-    rows = list(qs.annotate(total=Subquery(total))[:n])
-    return rows, (rows[0].total if rows else 0)
-
-
 def today_cards(user, community_ids: list[int], day: datetime.date, now=None) -> list[TodayCard]:
     """The clerk's parcels waiting (how long each has waited, red once past its community's reminder days),
     visitors on site (since when) and slips to check, each card with its first items (three queries)."""
@@ -112,10 +103,10 @@ def today_cards(user, community_ids: list[int], day: datetime.date, now=None) ->
     ids = list(community_ids)
     remind = Coalesce(Subquery(ParcelSettings.objects.filter(community_id=OuterRef("community_id"))
                                .values("remind_after_days")[:1]), ParcelSettings.DEFAULT_REMIND_AFTER)
-    oldest_parcels, parcels_total = _first_with_total(
+    oldest_parcels, parcels_total = first_with_total(
         parcels.parcels_waiting_qs(ids).select_related("unit").annotate(remind_after=remind).order_by("arrived_at", "id"))
-    inside, visitors_total = _first_with_total(visitors.on_site_now(community_ids=ids))
-    to_check, slips_total = _first_with_total(slips_to_check_qs(ids, day))
+    inside, visitors_total = first_with_total(visitors.on_site_now(community_ids=ids))
+    to_check, slips_total = first_with_total(slips_to_check_qs(ids, day))
     clerk = frozenset({Role.CLERK})
     return [
         TodayCard(key="registers.parcels_waiting", title=_("Parcels waiting"), count=parcels_total, roles=clerk,

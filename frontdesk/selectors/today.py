@@ -15,10 +15,10 @@ from core import durations
 from core.menu import required_action
 from core.permissions import has_perm
 
-from ..registry import summary_sections
+from ..registry import CARD_ITEMS, summary_sections
 from ..scoping import community_ids
 
-MAX_ITEMS = 5
+MAX_ITEMS = CARD_ITEMS
 SUMMARY_URL = "frontdesk:summary"  # the manager's daily summary page
 
 

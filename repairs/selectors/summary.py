@@ -10,7 +10,7 @@ from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, F, Func, IntegerField, Q, Subquery, Window
+from django.db.models import Avg, Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from core import durations
 from core.dates import day_bounds
 from core.models import Role
 from frontdesk.registry import PERCENT, Figure, TodayCard, TodayItem
+from frontdesk.selectors.figures import first_with_total
 
 from ..models import Callback, Clock, Ticket
 from .callbacks import DISSATISFIED_BELOW, dissatisfied, escalated_open
@@ -31,7 +32,6 @@ K = Ticket.Kind
 EXCEPTIONS, DAY, REPORTS = "exceptions", "day", "reports"
 CALLS_AND_VISITS = (Ticket.Channel.PHONE, Ticket.Channel.WALK_IN)
 TICKET_KINDS = (K.REPAIR, K.COMPLAINT)
-CARD_ITEMS = 5
 
 
 def suggestion_kinds() -> list[str]:
@@ -252,19 +252,6 @@ def _place(ticket) -> str:
     return ticket.unit.code if ticket.unit_id else ticket.location
 
 
-def _with_total(qs):
-    """The first items of ``qs`` and how many there are in all, in one query. The count is a scalar subquery,
-    not a window count: a window materialised every matching row with its joined ticket before the limit
-    (24k running clocks at 1M tickets, ~250 ms); now only the first rows are read and joined. A grouped
-    queryset (aggregate annotations) keeps the window count."""
-    if any(getattr(a, "contains_aggregate", False) for a in qs.query.annotations.values()):
-        rows = list(qs.annotate(total=Window(Count("id")))[:CARD_ITEMS])  # grouped (the work list): a window
-    else:
-        count = qs.order_by().values(n=Func(F("id"), function="COUNT", output_field=IntegerField()))
-        rows = list(qs.annotate(total=Subquery(count))[:CARD_ITEMS])
-    return rows, (rows[0].total if rows else 0)
-
-
 def clocks_running_out(community_ids, now, window: datetime.timedelta = DUE_SOON):
     """即将超时: clocks running (not met, cancelled, paused or breached) due after ``now`` and within ``window``,
     the soonest deadline first. Those already late are ``clocks_overdue``, never here."""
@@ -309,17 +296,17 @@ def today_cards(user, community_ids, day, now=None) -> list[TodayCard]:
     cards = []
     kinds = dict(Clock.Kind.choices)
     if user.role == Role.CLERK:
-        late, total = _with_total(clocks_overdue(community_ids))
+        late, total = first_with_total(clocks_overdue(community_ids))
         cards.append(TodayCard(
             key="repairs.overdue", title=_("Overdue deadlines"), count=total, order=9,
             roles=frozenset({Role.CLERK}), url=list_url("repairs:overdue", community_ids),
             items=tuple(_clock_item(c, kinds, now) for c in late)))
-        clocks, total = _with_total(clocks_running_out(community_ids, now))
+        clocks, total = first_with_total(clocks_running_out(community_ids, now))
         cards.append(TodayCard(
             key="repairs.clocks", title=_("Deadlines running out"), count=total, order=10,
             roles=frozenset({Role.CLERK}), url=list_url("repairs:board", community_ids, sort="due"),
             items=tuple(_clock_item(c, kinds, now) for c in clocks)))
-        callbacks, total = _with_total(callbacks_due_today(community_ids, day))
+        callbacks, total = first_with_total(callbacks_due_today(community_ids, day))
         cards.append(TodayCard(
             key="repairs.callbacks", title=_("Callbacks due today"), count=total, order=20,
             roles=frozenset({Role.CLERK}),
@@ -329,7 +316,7 @@ def today_cards(user, community_ids, day, now=None) -> list[TodayCard]:
                 url=reverse("repairs:callback_detail", args=[c.pk]), due=c.due_at, urgent=c.due_at <= now)
                 for c in callbacks)))
     elif user.role == Role.ENGINEER:
-        tickets, total = _with_total(work_list(user=user).filter(community_id__in=community_ids))
+        tickets, total = first_with_total(work_list(user=user).filter(community_id__in=community_ids))
         cards.append(TodayCard(
             key="repairs.work", title=_("My work orders"), count=total, order=10, roles=frozenset({Role.ENGINEER}),
             url=reverse("repairs:work_list"),
@@ -341,7 +328,7 @@ def today_cards(user, community_ids, day, now=None) -> list[TodayCard]:
                 url=reverse("repairs:work_ticket", args=[t.pk]), due=None if t.next_paused_at else t.next_due,
                 urgent=t.is_overdue or t.urgency == Ticket.Urgency.URGENT) for t in tickets)))
     elif user.role == Role.SUPERVISOR:
-        escalated, total = _with_total(
+        escalated, total = first_with_total(
             Callback.objects.filter(escalated_open(), community_id__in=community_ids)
             .select_related("ticket__unit", "ticket__category").order_by("-done_at", "-id"))
         cards.append(TodayCard(

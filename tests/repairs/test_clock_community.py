@@ -126,12 +126,12 @@ def test_the_readers_filter_clocks_by_their_own_community(world):
     assert summary._overdue_counts([world["a"].pk]) == {K.COMPLAINT: 1}
     with CaptureQueriesContext(connection) as ctx:
         summary._overdue_counts([world["a"].pk])
-        rows, total = summary._with_total(summary.clocks_running_out([world["a"].pk], now))
+        rows, total = summary.first_with_total(summary.clocks_running_out([world["a"].pk], now))
         kinds, _rates = stats_clocks.on_time(community_ids=[world["a"].pk],
                                              starts=[timezone.localdate(now) - datetime.timedelta(days=7)])
     # running out: mine's dispatch clock; its breached complaint clock is on the card of the late ones
     assert total == 1 and {c.ticket_id for c in rows} == {mine.pk}
-    late, late_total = summary._with_total(summary.clocks_overdue([world["a"].pk]))
+    late, late_total = summary.first_with_total(summary.clocks_overdue([world["a"].pk]))
     assert late_total == 1 and late[0].kind == K.COMPLAINT and late[0].ticket_id == mine.pk
     assert {k["kind"]: k["late"] for k in kinds}[K.COMPLAINT] == 1  # theirs is not counted
     counts, stats = ctx.captured_queries[0]["sql"], ctx.captured_queries[2]["sql"]
