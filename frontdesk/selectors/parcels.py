@@ -208,7 +208,7 @@ def parcels_overdue_at(community_ids, settings: dict, at: datetime.datetime):
 def parcels_overdue_on(community_ids, settings: dict, day: datetime.date):
     """The summary's 包裹滞留: today the parcels waiting too long now (``parcels_overdue_qs``); a day that is over,
     those waiting too long at its end (``parcels_overdue_at``)."""
-    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    end = day_bounds(day)[1]
     now = timezone.now()
     return parcels_overdue_at(community_ids, settings, end) if end <= now else parcels_overdue_qs(community_ids, settings, now)
 

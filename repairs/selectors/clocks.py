@@ -21,8 +21,8 @@ def clock_state(clock: Clock, now: datetime.datetime | None = None) -> dict:
     """How a clock reads (pure: no queries). ``state`` is "ok", "warn" (amber: inside the warning share),
     "late" (red: deadline passed), "paused" (on hold) or "met" (met or cancelled: no longer running).
     ``seconds_left`` is the time to the deadline: negative when late; frozen while paused; for a met
-    clock, how early (positive) or late (negative) it was met. ``late``, ``days``, ``hours``, ``mins``
-    (and ``minutes``) spell the time left or over for the badge."""
+    clock, how early (positive) or late (negative) it was met (the badge tells it by ``core.durations``).
+    ``late``, ``days``, ``hours``, ``mins`` and ``minutes`` split it for a caller that needs the parts."""
     now = now or timezone.now()
     if clock.met_at or clock.cancelled_at:
         state, left = "met", int((clock.due_at - (clock.met_at or clock.cancelled_at)).total_seconds())
